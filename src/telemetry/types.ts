@@ -1,0 +1,122 @@
+/**
+ * The shapes shared by the layer's modules: the validated configuration, the user's config module, and the
+ * sampling context handed to `tracesSampler`. No logic lives here.
+ */
+import type { Attributes } from '@opentelemetry/api';
+
+export type ExporterName = 'sentry' | 'otlp' | 'console';
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+export type SentryLevel = 'fatal' | 'error' | 'warning' | 'log' | 'info' | 'debug';
+export type Pattern = string | RegExp;
+
+/** A Sentry DSN, parsed. `orgId` comes from a host such as `o123.ingest.sentry.io`. */
+export interface ParsedDsn {
+  raw: string;
+  protocol: 'http' | 'https';
+  host: string;
+  port: string;
+  path: string;
+  projectId: string;
+  publicKey: string;
+  orgId?: string;
+}
+
+/** What `tracesSampler` receives: Sentry's sampling context, computed on an OpenTelemetry span start. */
+export interface SamplingContext {
+  /** At span start an HTTP server span is named `METHOD url.path`, as Sentry's own SDK shows it. */
+  name: string;
+  attributes: Attributes;
+  parentSampled?: boolean;
+  parentSampleRate?: number;
+  normalizedRequest?: {
+    url?: string;
+    method?: string;
+    headers?: Record<string, string>;
+    query_string?: string;
+  };
+  /** Sentry's helper: the parent's decision when there is one, else `fallbackRate`. */
+  inheritOrSampleWith: (fallbackRate: number) => number;
+}
+
+export type TracesSampler = (context: SamplingContext) => number | boolean;
+
+/** A Sentry event or breadcrumb as the hooks see them (Sentry's own types, kept out of the public API). */
+export type EventLike = Record<string, unknown>;
+export type BeforeSend = (event: EventLike, hint: Record<string, unknown>) => EventLike | null | Promise<EventLike | null>;
+export type BeforeBreadcrumb = (breadcrumb: EventLike, hint?: Record<string, unknown>) => EventLike | null;
+
+/** The optional `telemetry.config.{js,mjs}` module: callbacks and lists the environment cannot express. */
+export interface UserConfig {
+  tracesSampler?: TracesSampler;
+  beforeSend?: BeforeSend;
+  beforeBreadcrumb?: BeforeBreadcrumb;
+  ignoreErrors?: Pattern[];
+  /** `url.path` patterns whose requests are never sampled (replaces the default health-check list). */
+  ignoreSpans?: Pattern[];
+  tracePropagationTargets?: Pattern[];
+  baggageTargets?: Pattern[];
+  orgId?: string;
+  strictTraceContinuation?: boolean;
+}
+
+export interface OtlpConfig {
+  /** Full traces URL (`.../v1/traces` appended to a base endpoint), or undefined when none is configured. */
+  tracesUrl?: string;
+  headers: Record<string, string>;
+  protocol: OtlpProtocol;
+  timeoutMillis: number;
+  compression: 'gzip' | 'none';
+}
+
+export interface BatchConfig {
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  scheduledDelayMillis: number;
+  exportTimeoutMillis: number;
+}
+
+export interface SamplingConfig {
+  tracesSampleRate?: number;
+  tracesSampler?: TracesSampler;
+  ignoreSpans: Pattern[];
+  orgId?: string;
+  strictTraceContinuation: boolean;
+}
+
+export interface PropagationConfig {
+  /** Hosts that receive trace headers and the `sentry-*` baggage. */
+  tracePropagationTargets: Pattern[];
+  /** Hosts that receive (and may send us) non-Sentry baggage entries such as `tenant.id`. */
+  baggageTargets: Pattern[];
+}
+
+/** Everything the layer reads, parsed once, validated, typed. */
+export interface TelemetryConfig {
+  serviceName: string;
+  environment: string;
+  release: string;
+  resourceAttributes: Record<string, string>;
+  sentry: {
+    dsn?: ParsedDsn;
+    debug: boolean;
+    sendDefaultPii: boolean;
+    profilesSampleRate?: number;
+    beforeSend?: BeforeSend;
+    beforeBreadcrumb?: BeforeBreadcrumb;
+    ignoreErrors: Pattern[];
+  };
+  sampling: SamplingConfig;
+  propagation: PropagationConfig;
+  /** Empty means `none`: spans are sampled and context propagates, nothing is exported. */
+  exporters: ExporterName[];
+  otlp: OtlpConfig;
+  batch: BatchConfig;
+  logLevel: 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+  instrumentations: 'default' | 'all';
+  shutdownTimeoutMs: number;
+  captureGenAiContent: boolean;
+  /** Start-up warnings gathered while parsing, printed once by start(). */
+  warnings: string[];
+  /** The config module that was loaded, if any. */
+  configFile?: string;
+}
