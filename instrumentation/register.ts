@@ -1,0 +1,27 @@
+/**
+ * The `node --import otel-sentry-bridge/register` entry: the ESM loader hook, the verified import order, the
+ * configuration, start(). Nothing else belongs here.
+ */
+// Sentry must be imported before the loader hook is registered: imported after it (and before the HTTP
+// instrumentation exists) it double-wraps http.request, with two client spans per call and no warning.
+import '@sentry/node';
+import { register } from 'node:module';
+import { ConfigError, loadConfig } from '../src/telemetry/config.js';
+import { getTelemetry, startTelemetry } from '../src/telemetry/start.js';
+
+// Loaded twice (two --import flags, or register plus a manual start): instrument once.
+if (!getTelemetry()) {
+  // Without the hook, ESM imports of instrumented modules (express, named node:http imports) go untraced.
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  try {
+    await startTelemetry(await loadConfig());
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`otel-sentry-bridge: invalid configuration:\n${error.message}\n`);
+    } else {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`otel-sentry-bridge: could not start telemetry: ${detail}\n`);
+    }
+    process.exit(1);
+  }
+}

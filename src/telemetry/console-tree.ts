@@ -1,0 +1,107 @@
+/**
+ * The development exporter: each finished local trace printed as an indented tree with durations, status and
+ * the attributes a developer looks for first. A trace is printed when its local root ends; children that end
+ * earlier wait in a bounded buffer.
+ */
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+const KEY_ATTRIBUTES = [
+  'http.request.method',
+  'http.route',
+  'url.full',
+  'http.response.status_code',
+  'db.system.name',
+  'db.query.summary',
+  'gen_ai.operation.name',
+  'gen_ai.provider.name',
+  'gen_ai.request.model',
+  'gen_ai.agent.name',
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens',
+  'tenant.id',
+  'user.id',
+];
+/** Spans of traces whose root has not ended yet; beyond this the oldest trace is printed as it is. */
+const MAX_PENDING_SPANS = 10_000;
+
+function isLocalRoot(span: ReadableSpan): boolean {
+  return !span.parentSpanContext || span.parentSpanContext.isRemote === true;
+}
+
+function describe(attributes: Attributes): string {
+  const parts: string[] = [];
+  for (const key of KEY_ATTRIBUTES) {
+    const value = attributes[key];
+    if (value !== undefined) parts.push(`${key}=${String(value)}`);
+  }
+  return parts.length > 0 ? ` {${parts.join(', ')}}` : '';
+}
+
+export function renderTrace(spans: ReadableSpan[]): string {
+  const byParent = new Map<string | undefined, ReadableSpan[]>();
+  const ids = new Set(spans.map((s) => s.spanContext().spanId));
+  for (const span of spans) {
+    const parentId = span.parentSpanContext?.spanId;
+    const key = parentId && ids.has(parentId) ? parentId : undefined;
+    const siblings = byParent.get(key) ?? [];
+    siblings.push(span);
+    byParent.set(key, siblings);
+  }
+  const lines: string[] = [];
+  const walk = (parentId: string | undefined, depth: number): void => {
+    const children = (byParent.get(parentId) ?? []).sort(
+      (a, b) => hrTimeToMilliseconds(a.startTime) - hrTimeToMilliseconds(b.startTime),
+    );
+    for (const span of children) {
+      const ms = hrTimeToMilliseconds(span.duration).toFixed(1);
+      const status = span.status.code === SpanStatusCode.ERROR ? ` ERROR${span.status.message ? `: ${span.status.message}` : ''}` : '';
+      lines.push(`${'  '.repeat(depth)}${depth === 0 ? '' : '└ '}${span.name} ${ms} ms${status}${describe(span.attributes)}`);
+      walk(span.spanContext().spanId, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  const traceId = spans[0]?.spanContext().traceId ?? '';
+  return `trace ${traceId}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}
+
+export class ConsoleTreeExporter implements SpanExporter {
+  private readonly pending = new Map<string, ReadableSpan[]>();
+  private pendingCount = 0;
+
+  constructor(private readonly write: (text: string) => void = (text) => process.stderr.write(text)) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    for (const span of spans) {
+      const traceId = span.spanContext().traceId;
+      const trace = this.pending.get(traceId) ?? [];
+      trace.push(span);
+      this.pending.set(traceId, trace);
+      this.pendingCount++;
+      if (isLocalRoot(span)) this.print(traceId);
+    }
+    while (this.pendingCount > MAX_PENDING_SPANS) {
+      const oldest = this.pending.keys().next().value;
+      if (oldest === undefined) break;
+      this.print(oldest);
+    }
+    resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  private print(traceId: string): void {
+    const spans = this.pending.get(traceId);
+    if (!spans) return;
+    this.pending.delete(traceId);
+    this.pendingCount -= spans.length;
+    this.write(renderTrace(spans));
+  }
+
+  async forceFlush(): Promise<void> {
+    for (const traceId of [...this.pending.keys()]) this.print(traceId);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.forceFlush();
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * One bounded batch pipeline per exporter. It replaces the SDK's BatchSpanProcessor because the layer must
+ * account for every span (created = exported + dropped, always) and say so when a backend fails: the stock
+ * processor drops silently when its queue is full and reports failures only through a diag logger.
+ */
+import { context } from '@opentelemetry/api';
+import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { BatchConfig } from './types.js';
+
+export interface PipelineStats {
+  /** Sampled spans handed to this pipeline. */
+  received: number;
+  exported: number;
+  /** Dropped because the queue was full, the export failed, or shutdown ran out of time. */
+  dropped: number;
+  /** Waiting in the queue or in an export that has not answered yet. */
+  pending: number;
+}
+
+/** Writes one warning per exporter at most once per interval, with the spans dropped since the last one. */
+export class FailureReporter {
+  private lastWarnAt = Number.NEGATIVE_INFINITY;
+  private droppedSinceWarn = 0;
+
+  constructor(
+    private readonly exporterName: string,
+    private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    private readonly intervalMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  report(dropped: number, reason: string): void {
+    this.droppedSinceWarn += dropped;
+    const now = this.now();
+    if (now - this.lastWarnAt < this.intervalMs) return;
+    this.lastWarnAt = now;
+    this.write(
+      `otel-sentry-bridge: exporter "${this.exporterName}" failed (${reason}); ${this.droppedSinceWarn} span(s) dropped` +
+        ` since the last warning. Next warning in at most ${Math.round(this.intervalMs / 1000)} s.`,
+    );
+    this.droppedSinceWarn = 0;
+  }
+}
+
+function describeError(result: ExportResult): string {
+  const error = result.error;
+  if (!error) return 'export failed';
+  const code = (error as { code?: unknown }).code;
+  return `${error.message || error.name}${typeof code === 'number' || typeof code === 'string' ? ` (${String(code)})` : ''}`;
+}
+
+export class ExportPipeline implements SpanProcessor {
+  private queue: ReadableSpan[] = [];
+  private inFlight = 0;
+  private inFlightExport: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Set once shutdown gave up on the backend: late answers no longer change the counts. */
+  private abandoned = false;
+  private readonly counts = { received: 0, exported: 0, dropped: 0 };
+
+  constructor(
+    readonly name: string,
+    private readonly exporter: SpanExporter,
+    private readonly batch: BatchConfig,
+    private readonly reporter: FailureReporter = new FailureReporter(name),
+  ) {}
+
+  stats(): PipelineStats {
+    return { ...this.counts, pending: this.queue.length + this.inFlight };
+  }
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & 1) === 0) return;
+    this.counts.received++;
+    if (this.closed || this.queue.length >= this.batch.maxQueueSize) {
+      this.counts.dropped++;
+      this.reporter.report(1, this.closed ? 'span ended after shutdown' : `queue full (${this.batch.maxQueueSize} spans)`);
+      return;
+    }
+    this.queue.push(span);
+    if (this.queue.length >= this.batch.maxExportBatchSize) this.exportNext();
+    else this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.exportNext();
+    }, this.batch.scheduledDelayMillis);
+    // A pending export never keeps a finished process alive; shutdown flushes what is left.
+    this.timer.unref();
+  }
+
+  /** Starts one export when none is running; chains the next while the queue holds a full batch. */
+  private exportNext(): void {
+    if (this.inFlightExport || this.queue.length === 0) return;
+    const spans = this.queue.splice(0, this.batch.maxExportBatchSize);
+    this.inFlight = spans.length;
+    this.inFlightExport = this.exportBatch(spans).then((ok) => {
+      this.inFlight = 0;
+      this.inFlightExport = undefined;
+      if (this.abandoned) return;
+      if (ok) this.counts.exported += spans.length;
+      if (this.queue.length >= this.batch.maxExportBatchSize) this.exportNext();
+      else if (this.queue.length > 0) this.schedule();
+    });
+  }
+
+  private exportBatch(spans: ReadableSpan[]): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      const settle = (ok: boolean, reason?: string): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timeout);
+        if (!ok && !this.abandoned) {
+          this.counts.dropped += spans.length;
+          this.reporter.report(spans.length, reason ?? 'export failed');
+        }
+        resolve(ok);
+      };
+      const timeout = setTimeout(() => settle(false, `no answer within ${this.batch.exportTimeoutMillis} ms`), this.batch.exportTimeoutMillis);
+      timeout.unref();
+      // The export's own HTTP request must not become a span of the user's trace.
+      context.with(suppressTracing(context.active()), () => {
+        try {
+          this.exporter.export(spans, (result) =>
+            settle(result.code === ExportResultCode.SUCCESS, describeError(result)),
+          );
+        } catch (error) {
+          settle(false, error instanceof Error ? error.message : String(error));
+        }
+      });
+    });
+  }
+
+  /** Exports everything queued so far; resolves when the queue is empty or the exporter stopped answering. */
+  async forceFlush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    while (this.queue.length > 0 || this.inFlightExport) {
+      if (!this.inFlightExport) this.exportNext();
+      await this.inFlightExport;
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    await this.forceFlush();
+    this.closed = true;
+    await this.exporter.shutdown();
+  }
+
+  /** Counts whatever could not be sent as dropped: called when the shutdown budget runs out. */
+  abandon(): number {
+    const left = this.queue.length + this.inFlight;
+    this.counts.dropped += left;
+    this.queue = [];
+    this.inFlight = 0;
+    this.closed = true;
+    this.abandoned = true;
+    if (left > 0) this.reporter.report(0, `shutdown budget ran out with ${left} span(s) unsent`);
+    return left;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Sentry in the own-pipeline mode: errors, breadcrumbs and per-request scopes, while OpenTelemetry owns every
+ * span. No tracesSampleRate and no OpenTelemetry setup of Sentry's own (either would start a second trace id
+ * and a second sentry-trace header).
+ */
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import * as Sentry from '@sentry/node';
+import type { Integration } from '@sentry/core';
+import type { TelemetryConfig } from './types.js';
+
+export interface SentrySetupOptions {
+  /** URLs whose requests must not become breadcrumbs (the OTLP and Sentry endpoints). */
+  isTelemetryUrl: (url: string) => boolean;
+  /** Called once for an uncaught exception, after Sentry captured it. */
+  onFatalError: (error: Error) => void;
+  /** Integrations other modules of the layer contribute (scope bridge, trace links, redaction). */
+  integrations: Integration[];
+  beforeSend?: Sentry.NodeOptions['beforeSend'];
+  beforeBreadcrumb?: Sentry.NodeOptions['beforeBreadcrumb'];
+}
+
+/**
+ * Without a DSN the Sentry client would not set up its integrations at all, so requests would share one scope.
+ * With Sentry off the client therefore runs on a placeholder DSN and a transport that sends nothing: scopes,
+ * breadcrumbs and event processing behave the same, and nothing leaves the process.
+ */
+const OFFLINE_DSN = 'http://offline@127.0.0.1:9/0';
+const offlineTransport = (): ReturnType<typeof Sentry.makeNodeTransport> => ({
+  send: async () => ({}),
+  flush: async () => true,
+});
+
+/** Sentry's uploads run with tracing suppressed, so they never become spans of the user's trace. */
+function untracedTransport(options: Parameters<typeof Sentry.makeNodeTransport>[0]): ReturnType<typeof Sentry.makeNodeTransport> {
+  const transport = Sentry.makeNodeTransport(options);
+  return {
+    ...transport,
+    send: (envelope) => context.with(suppressTracing(context.active()), () => transport.send(envelope)),
+  };
+}
+
+/** Sensitive request headers, never collected when PII is off (Sentry v11 collects headers by default). */
+const SENSITIVE_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-auth-token', 'x-csrf-token'];
+
+/**
+ * Sentry v11 replaced sendDefaultPii with per-category `dataCollection`, and collects nearly everything by
+ * default; SENTRY_SEND_DEFAULT_PII=false (our default) maps onto the categories that can carry personal data.
+ */
+function dataCollection(config: TelemetryConfig): Sentry.NodeOptions['dataCollection'] {
+  const genAI = { inputs: config.captureGenAiContent, outputs: config.captureGenAiContent };
+  if (config.sentry.sendDefaultPii) return { genAI };
+  return {
+    userInfo: false,
+    cookies: false,
+    httpHeaders: { request: { deny: SENSITIVE_HEADERS }, response: { deny: SENSITIVE_HEADERS } },
+    httpBodies: [],
+    databaseQueryData: false,
+    queues: false,
+    stackFrameVariables: false,
+    genAI,
+  };
+}
+
+export function initSentry(config: TelemetryConfig, options: SentrySetupOptions): Sentry.NodeClient | undefined {
+  // Sentry.init reads SENTRY_TRACES_SAMPLE_RATE itself when no rate is passed, which would turn its own tracing
+  // on; the rate belongs to our sampler, so hide it for the duration of init.
+  const savedRate = process.env.SENTRY_TRACES_SAMPLE_RATE;
+  delete process.env.SENTRY_TRACES_SAMPLE_RATE;
+  try {
+    return Sentry.init({
+      dsn: config.sentry.dsn?.raw ?? OFFLINE_DSN,
+      transport: config.sentry.dsn ? untracedTransport : offlineTransport,
+      environment: config.environment,
+      release: config.release,
+      debug: config.sentry.debug,
+      dataCollection: dataCollection(config),
+      ignoreErrors: config.sentry.ignoreErrors,
+      ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
+      ...(options.beforeBreadcrumb ? { beforeBreadcrumb: options.beforeBreadcrumb } : {}),
+      // Only what the own-pipeline mode needs: start-up loads no tracing integration of Sentry's.
+      defaultIntegrations: false,
+      integrations: [
+        Sentry.eventFiltersIntegration(),
+        Sentry.functionToStringIntegration(),
+        Sentry.linkedErrorsIntegration(),
+        Sentry.dedupeIntegration(),
+        Sentry.requestDataIntegration(),
+        Sentry.systemErrorIntegration(),
+        Sentry.consoleIntegration(),
+        // Forks an isolation scope per incoming request; spans and propagation stay with OpenTelemetry.
+        Sentry.httpIntegration({
+          spans: false,
+          tracePropagation: false,
+          ignoreOutgoingRequests: (url) => options.isTelemetryUrl(url),
+        }),
+        Sentry.onUncaughtExceptionIntegration({ onFatalError: options.onFatalError }),
+        // `warn` (Sentry's default) would keep alive a process Node ends; the layer applies Node's outcome.
+        Sentry.onUnhandledRejectionIntegration({ mode: 'none' }),
+        Sentry.contextLinesIntegration(),
+        Sentry.nodeContextIntegration(),
+        Sentry.childProcessIntegration(),
+        Sentry.openTelemetryIntegration(),
+        ...options.integrations,
+      ],
+    });
+  } finally {
+    if (savedRate !== undefined) process.env.SENTRY_TRACES_SAMPLE_RATE = savedRate;
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * start() and shutdown(): builds the NodeSDK (spans) and Sentry (errors, breadcrumbs, scopes) from one
+ * validated configuration, in the order DESIGN.md's verified facts require: the SDK and its instrumentations
+ * first, Sentry.init after sdk.start().
+ */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DiagConsoleLogger, DiagLogLevel, diag, propagation, type TextMapPropagator } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import * as Sentry from '@sentry/node';
+import { maskDsn } from './config.js';
+import { ExportPipeline, type PipelineStats } from './export-pipeline.js';
+import { createExporters } from './exporters.js';
+import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
+import { createInstrumentations, type InstrumentationHooks } from './instrumentations.js';
+import { setRuntimeConfig } from './runtime.js';
+import { initSentry } from './sentry-setup.js';
+import { drainServers, trackServers, untrackServers } from './server-drain.js';
+import type { TelemetryConfig } from './types.js';
+
+export interface ShutdownReport {
+  /** True when every span and Sentry event was delivered within the budget. */
+  flushed: boolean;
+  sentryFlushed: boolean;
+  exporters: Record<string, PipelineStats>;
+}
+
+export interface Telemetry {
+  readonly config: TelemetryConfig;
+  /** Exports what has ended and sends queued Sentry events; true when everything went out in time. */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** Flushes within the budget and stops both SDKs. Safe to call more than once. */
+  shutdown(): Promise<ShutdownReport>;
+  stats(): Record<string, PipelineStats>;
+}
+
+/** Wiring that other modules of the layer contribute; start() stays the one place that assembles it. */
+export interface Contributions {
+  sampler?: (config: TelemetryConfig) => Sampler;
+  propagator?: (config: TelemetryConfig) => TextMapPropagator;
+  processors?: (config: TelemetryConfig) => SpanProcessor[];
+  wrapExporter?: (exporter: SpanExporter, config: TelemetryConfig) => SpanExporter;
+  instrumentationHooks?: (config: TelemetryConfig) => InstrumentationHooks;
+  sentryIntegrations?: (config: TelemetryConfig) => Parameters<typeof initSentry>[1]['integrations'];
+  sentryHooks?: (config: TelemetryConfig) => Pick<Parameters<typeof initSentry>[1], 'beforeSend' | 'beforeBreadcrumb'>;
+}
+
+const GLOBAL_KEY = Symbol.for('otel-sentry-bridge.telemetry');
+type GlobalSlot = { [GLOBAL_KEY]?: Promise<Telemetry> };
+
+const LOG_LEVELS: Record<TelemetryConfig['logLevel'], DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+function packageVersion(): string {
+  try {
+    const url = new URL('../../../package.json', import.meta.url);
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function defaultSampler(config: TelemetryConfig): Sampler {
+  return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampling.tracesSampleRate ?? 0) });
+}
+
+function defaultPropagator(): TextMapPropagator {
+  return new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
+}
+
+function startupLine(config: TelemetryConfig): string {
+  const dsn = config.sentry.dsn;
+  const rate = config.sampling.tracesSampler ? 'tracesSampler' : String(config.sampling.tracesSampleRate ?? 0);
+  return (
+    `otel-sentry-bridge ${packageVersion()}: service=${config.serviceName} environment=${config.environment} ` +
+    `release=${config.release} exporters=${config.exporters.join(',') || 'none'} sample_rate=${rate} ` +
+    `sentry=${dsn ? `on (${maskDsn(dsn.raw)})` : 'off'}`
+  );
+}
+
+/** The URLs the layer itself talks to: their requests never become breadcrumbs or spans. */
+function telemetryUrlMatcher(config: TelemetryConfig): (url: string) => boolean {
+  const prefixes: string[] = [];
+  if (config.otlp.tracesUrl) prefixes.push(config.otlp.tracesUrl);
+  const dsn = config.sentry.dsn;
+  if (dsn) prefixes.push(`${dsn.protocol}://${dsn.host}${dsn.port ? `:${dsn.port}` : ''}/`);
+  return (url) => prefixes.some((prefix) => url.startsWith(prefix));
+}
+
+function race<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), Math.max(0, ms));
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(fallback);
+      },
+    );
+  });
+}
+
+async function build(config: TelemetryConfig, contributions: Contributions): Promise<Telemetry> {
+  diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  // One switch drives our GenAI helpers and the official OpenAI instrumentation alike.
+  process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = String(config.captureGenAiContent);
+
+  const wrap = contributions.wrapExporter ?? ((exporter: SpanExporter) => exporter);
+  const pipelines = (await createExporters(config)).map(
+    (named) => new ExportPipeline(named.name, wrap(named.exporter, config), config.batch),
+  );
+  const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
+  const instrumentations = await createInstrumentations(
+    config.instrumentations,
+    appDir,
+    contributions.instrumentationHooks?.(config),
+  );
+
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      ...config.resourceAttributes,
+      'service.name': config.serviceName,
+      'service.version': config.release,
+      'deployment.environment.name': config.environment,
+    }),
+    sampler: (contributions.sampler ?? defaultSampler)(config),
+    textMapPropagator: (contributions.propagator ?? defaultPropagator)(config),
+    spanProcessors: [...(contributions.processors?.(config) ?? []), ...pipelines],
+    instrumentations,
+    // sdk-node would otherwise add OTLP metric and log exporters of its own.
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+
+  let fatalInProgress = false;
+  const isTelemetryUrl = telemetryUrlMatcher(config);
+  const stats = (): Record<string, PipelineStats> =>
+    Object.fromEntries(pipelines.map((pipeline) => [pipeline.name, pipeline.stats()]));
+
+  const flush = async (timeoutMs = config.shutdownTimeoutMs): Promise<boolean> => {
+    const deadline = Date.now() + timeoutMs;
+    const [spansDone, sentryDone] = await Promise.all([
+      race(
+        Promise.all(pipelines.map((pipeline) => pipeline.forceFlush())).then(() => true),
+        timeoutMs,
+        false,
+      ),
+      Sentry.flush(Math.max(1, deadline - Date.now())).catch(() => false),
+    ]);
+    return spansDone && sentryDone && pipelines.every((pipeline) => pipeline.stats().pending === 0);
+  };
+
+  let shuttingDown: Promise<ShutdownReport> | undefined;
+  /** Drains servers (when asked) with half the budget, flushes with the rest, and never waits past it. */
+  const finish = (drain: boolean): Promise<ShutdownReport> => {
+    shuttingDown ??= (async () => {
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      if (drain) await drainServers(config.shutdownTimeoutMs / 2);
+      const budget = Math.max(1, deadline - Date.now());
+      const spansDone = await race(
+        Promise.all(pipelines.map((pipeline) => pipeline.forceFlush())).then(() => true),
+        budget,
+        false,
+      );
+      const sentryFlushed = await Sentry.flush(Math.max(1, deadline - Date.now())).catch(() => false);
+      for (const pipeline of pipelines) pipeline.abandon();
+      const report: ShutdownReport = { flushed: spansDone && sentryFlushed, sentryFlushed, exporters: stats() };
+      // Stopping the SDKs may wait on a hanging backend: give it only what is left of the budget.
+      await race(Promise.allSettled([sdk.shutdown(), Sentry.close(1)]), deadline - Date.now(), undefined);
+      return report;
+    })();
+    return shuttingDown;
+  };
+
+  const exitAfter = async (drain: boolean, failureCode: number): Promise<void> => {
+    const report = await finish(drain);
+    if (!report.flushed) {
+      const left = Object.entries(report.exporters)
+        .map(([name, s]) => `${name}: ${s.exported} exported, ${s.dropped} dropped`)
+        .join('; ');
+      process.stderr.write(
+        `otel-sentry-bridge: shutdown budget of ${config.shutdownTimeoutMs} ms ran out` +
+          ` (${left || 'no span exporter'}; Sentry events ${report.sentryFlushed ? 'sent' : 'not all sent'})\n`,
+      );
+    }
+    process.exit(report.flushed ? failureCode : 1);
+  };
+
+  const onFatal = (error: unknown): void => {
+    if (fatalInProgress) return;
+    fatalInProgress = true;
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    void exitAfter(false, 1);
+  };
+
+  initSentry(config, {
+    isTelemetryUrl,
+    onFatalError: onFatal,
+    integrations: contributions.sentryIntegrations?.(config) ?? [],
+    ...contributions.sentryHooks?.(config),
+  });
+  const stopFetchBreadcrumbs = installFetchBreadcrumbs(isTelemetryUrl);
+
+  // Node ends the process on an unhandled rejection; Sentry's listener (mode none) captured it, and the
+  // layer restores Node's outcome unless the app listens for rejections itself.
+  const knownRejectionListeners = new Set(process.listeners('unhandledRejection'));
+  const onRejection = (reason: unknown): void => {
+    const appListens = process.listeners('unhandledRejection').some(
+      (listener) => listener !== onRejection && !knownRejectionListeners.has(listener),
+    );
+    if (!appListens) onFatal(reason);
+  };
+  process.on('unhandledRejection', onRejection);
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // The app's own listener decides when to exit: flush within the budget and leave the rest to it.
+    if (process.listenerCount(signal) > 1) {
+      void flush(config.shutdownTimeoutMs);
+      return;
+    }
+    void exitAfter(true, 0);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  trackServers();
+
+  for (const warning of config.warnings) process.stderr.write(`otel-sentry-bridge: warning: ${warning}\n`);
+  process.stderr.write(`${startupLine(config)}\n`);
+  setRuntimeConfig(config);
+
+  return {
+    config,
+    flush,
+    stats,
+    shutdown: async () => {
+      const report = await finish(false);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      process.off('unhandledRejection', onRejection);
+      stopFetchBreadcrumbs();
+      untrackServers();
+      propagation.disable();
+      setRuntimeConfig(undefined);
+      delete (globalThis as GlobalSlot)[GLOBAL_KEY];
+      return report;
+    },
+  };
+}
+
+/**
+ * Starts telemetry once per process: a second call (two `--import`s, or register plus a manual start) gets
+ * the running instance instead of instrumenting twice.
+ */
+export function startTelemetry(config: TelemetryConfig, contributions: Contributions = {}): Promise<Telemetry> {
+  const slot = globalThis as GlobalSlot;
+  slot[GLOBAL_KEY] ??= build(config, contributions);
+  return slot[GLOBAL_KEY];
+}
+
+/** The running instance, if start() ran in this process. */
+export function getTelemetry(): Promise<Telemetry> | undefined {
+  return (globalThis as GlobalSlot)[GLOBAL_KEY];
+}
+
+/** Starts telemetry from the environment and the config module (what the --import entry does). */
+export async function start(): Promise<Telemetry> {
+  const { loadConfig } = await import('./config.js');
+  return getTelemetry() ?? startTelemetry(await loadConfig());
+}
+
+/** Flushes within TELEMETRY_SHUTDOWN_TIMEOUT_MS and stops both SDKs; the process is left running. */
+export async function shutdown(): Promise<ShutdownReport | undefined> {
+  const running = getTelemetry();
+  return running ? (await running).shutdown() : undefined;
+}
