@@ -1,0 +1,93 @@
+/**
+ * Sentry's `beforeSend` / `beforeBreadcrumb`, composed: the layer's own filtering and scrubbing first, then the
+ * user's hooks from the config module, so a user hook only ever sees data that is already safe to send.
+ */
+import { stringMatchesSomePattern } from '@sentry/core';
+import type { Breadcrumb, BreadcrumbHint, ErrorEvent, EventHint } from '@sentry/core';
+import { createRedactor, type Redactor } from './redaction.js';
+import type { EventLike, TelemetryConfig } from './types.js';
+
+/** Event fields that hold SDK bookkeeping (live Scope objects among them), never user data. */
+const UNSCRUBBED_FIELDS = new Set(['sdkProcessingMetadata', 'sdk', 'debug_meta', 'modules', 'event_id', 'timestamp', 'start_timestamp', 'platform', 'level', 'type', 'spans']);
+
+function pathOf(url: string | undefined): string | undefined {
+  if (url === undefined || url === '') return undefined;
+  try {
+    return new URL(url, 'http://placeholder').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request path an event belongs to, from the request data or from Sentry's per-request metadata. */
+function requestPath(event: ErrorEvent): string | undefined {
+  const metadata = event.sdkProcessingMetadata as { normalizedRequest?: { url?: string } } | undefined;
+  return pathOf(event.request?.url) ?? pathOf(metadata?.normalizedRequest?.url);
+}
+
+export function isHealthCheckPath(config: Pick<TelemetryConfig, 'sampling'>, path: string | undefined): boolean {
+  return path !== undefined && stringMatchesSomePattern(path, config.sampling.ignoreSpans);
+}
+
+/** The texts `ignoreErrors` is matched against, as Sentry's own event filter builds them. */
+function eventMessages(event: ErrorEvent): string[] {
+  const messages: string[] = [];
+  if (typeof event.message === 'string') messages.push(event.message);
+  for (const exception of event.exception?.values ?? []) {
+    if (exception.value !== undefined) messages.push(exception.value);
+    if (exception.type !== undefined) messages.push(exception.value !== undefined ? `${exception.type}: ${exception.value}` : exception.type);
+  }
+  return messages;
+}
+
+export function scrubEvent(event: ErrorEvent, redactor: Redactor): ErrorEvent {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    out[key] = UNSCRUBBED_FIELDS.has(key) ? value : redactor.scrubValue(value, key);
+  }
+  const scrubbed = out as unknown as ErrorEvent;
+  if (!redactor.sendDefaultPii && scrubbed.user !== undefined) {
+    // Sentry would show a placeholder as the user's address; without PII there is simply none.
+    const { email: _email, ip_address: _ip, ...user } = scrubbed.user;
+    scrubbed.user = user;
+  }
+  return scrubbed;
+}
+
+export function scrubBreadcrumb(breadcrumb: Breadcrumb, redactor: Redactor): Breadcrumb {
+  const out: Breadcrumb = { ...breadcrumb };
+  if (out.message !== undefined) out.message = redactor.scrubString(out.message);
+  if (out.data !== undefined) out.data = redactor.scrubValue(out.data) as Record<string, unknown>;
+  return out;
+}
+
+export type SentryBeforeSend = (event: ErrorEvent, hint: EventHint) => PromiseLike<ErrorEvent | null> | ErrorEvent | null;
+export type SentryBeforeBreadcrumb = (breadcrumb: Breadcrumb, hint?: BreadcrumbHint) => Breadcrumb | null;
+
+/**
+ * Health checks never produce events; scrubbing runs before `ignoreErrors` and the user's `beforeSend`.
+ * Pass `ignoreErrors` here rather than to Sentry.init, or it would match the unscrubbed text.
+ */
+export function createBeforeSend(config: Pick<TelemetryConfig, 'sentry' | 'sampling'>): SentryBeforeSend {
+  const redactor = createRedactor(config);
+  const userHook = config.sentry.beforeSend;
+  return (event, hint) => {
+    if (isHealthCheckPath(config, requestPath(event))) return null;
+    const scrubbed = scrubEvent(event, redactor);
+    if (config.sentry.ignoreErrors.length > 0 && eventMessages(scrubbed).some((m) => stringMatchesSomePattern(m, config.sentry.ignoreErrors))) {
+      return null;
+    }
+    if (userHook === undefined) return scrubbed;
+    return userHook(scrubbed as unknown as EventLike, hint as Record<string, unknown>) as PromiseLike<ErrorEvent | null> | ErrorEvent | null;
+  };
+}
+
+export function createBeforeBreadcrumb(config: Pick<TelemetryConfig, 'sentry'>): SentryBeforeBreadcrumb {
+  const redactor = createRedactor(config);
+  const userHook = config.sentry.beforeBreadcrumb;
+  return (breadcrumb, hint) => {
+    const scrubbed = scrubBreadcrumb(breadcrumb, redactor);
+    if (userHook === undefined) return scrubbed;
+    return userHook(scrubbed as EventLike, hint as Record<string, unknown> | undefined) as Breadcrumb | null;
+  };
+}

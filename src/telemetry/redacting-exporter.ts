@@ -1,0 +1,85 @@
+/**
+ * Scrubs spans on their way to any exporter with the same rules as Sentry events, so swapping the span backend
+ * never changes what leaves the process. Wrapping the exporter (rather than a processor) keeps the live span
+ * untouched for the processors that still read it, and covers attributes set after the last processor ran.
+ */
+import type { Attributes, Link } from '@opentelemetry/api';
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { createRedactor, type Redactor } from './redaction.js';
+import type { TelemetryConfig } from './types.js';
+
+function scrubEvents(events: TimedEvent[], redactor: Redactor): TimedEvent[] {
+  let out: TimedEvent[] | undefined;
+  events.forEach((event, index) => {
+    const attributes = event.attributes === undefined ? undefined : redactor.scrubAttributes(event.attributes);
+    const name = redactor.scrubString(event.name);
+    if (attributes !== event.attributes || name !== event.name) {
+      out ??= [...events];
+      out[index] = { ...event, name, ...(attributes !== undefined ? { attributes } : {}) };
+    }
+  });
+  return out ?? events;
+}
+
+function scrubLinks(links: Link[], redactor: Redactor): Link[] {
+  let out: Link[] | undefined;
+  links.forEach((link, index) => {
+    if (link.attributes === undefined) return;
+    const attributes = redactor.scrubAttributes(link.attributes);
+    if (attributes !== link.attributes) {
+      out ??= [...links];
+      out[index] = { ...link, attributes };
+    }
+  });
+  return out ?? links;
+}
+
+/** A read-only view of `span` with scrubbed data; the span itself is shared with other exporters. */
+export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
+  const attributes: Attributes = redactor.scrubAttributes(span.attributes);
+  const events = scrubEvents(span.events, redactor);
+  const links = scrubLinks(span.links, redactor);
+  const name = redactor.scrubString(span.name);
+  const message = span.status.message === undefined ? undefined : redactor.scrubString(span.status.message);
+  if (attributes === span.attributes && events === span.events && links === span.links && name === span.name && message === span.status.message) {
+    return span;
+  }
+  return {
+    name,
+    kind: span.kind,
+    spanContext: () => span.spanContext(),
+    ...(span.parentSpanContext !== undefined ? { parentSpanContext: span.parentSpanContext } : {}),
+    startTime: span.startTime,
+    endTime: span.endTime,
+    status: message === undefined ? { code: span.status.code } : { code: span.status.code, message },
+    attributes,
+    links,
+    events,
+    duration: span.duration,
+    ended: span.ended,
+    resource: span.resource,
+    instrumentationScope: span.instrumentationScope,
+    droppedAttributesCount: span.droppedAttributesCount,
+    droppedEventsCount: span.droppedEventsCount,
+    droppedLinksCount: span.droppedLinksCount,
+  };
+}
+
+export function createRedactingExporter(exporter: SpanExporter, config: Pick<TelemetryConfig, 'sentry'>): SpanExporter {
+  const redactor = createRedactor(config);
+  const wrapped: SpanExporter = {
+    export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+      exporter.export(
+        spans.map((span) => redactSpan(span, redactor)),
+        resultCallback,
+      );
+    },
+    shutdown: () => exporter.shutdown(),
+  };
+  if (exporter.forceFlush !== undefined) {
+    const forceFlush = exporter.forceFlush.bind(exporter);
+    wrapped.forceFlush = () => forceFlush();
+  }
+  return wrapped;
+}

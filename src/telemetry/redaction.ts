@@ -1,0 +1,138 @@
+/**
+ * One set of scrubbing rules for everything that leaves the process: Sentry events, breadcrumbs, span
+ * attributes and span events. Two kinds of rules:
+ * - secrets (credentials, tokens, API keys, the DSN key) are always removed: nothing ever needs them downstream;
+ * - personal data (emails, cookies) is removed unless `sentry.sendDefaultPii` allows it, as Sentry does.
+ * Rules look at keys (a header or field named like a secret) and at values (a bearer token or a URL with
+ * credentials inside any string), because secrets end up in free text as often as in named fields.
+ */
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { TelemetryConfig } from './types.js';
+
+export const FILTERED = '[Filtered]';
+
+/** Field or header names whose string values are secrets whatever PII setting. */
+const SECRET_KEY =
+  /^(?:x-)?(?:authorization|proxy-authorization|api[-_]?key|auth[-_]?token|access[-_]?token|refresh[-_]?token|id[-_]?token|token|secret|client[-_]?secret|password|passwd|pwd|session[-_]?id|csrf[-_]?token|xsrf[-_]?token|sentry[-_]?auth|private[-_]?key|credentials?|dsn|signature)$/;
+/** Substrings that mark a key as secret wherever they appear (`db_password`, `stripe_api_key`, ...). */
+const SECRET_KEY_PART = /password|passwd|secret|api[-_]?key|apikey|private[-_]?key|auth[-_]?token|access[-_]?token/;
+/** Field or header names that carry personal data, removed unless PII is allowed. */
+const PII_KEY = /^(?:cookie|cookies|set-cookie|email|e-mail|ip_address)$/;
+
+// Basic needs a digit or padding so that prose such as "Basic information" survives.
+const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{6,}|\b(Basic)\s+(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}/gi;
+/** `scheme://user:password@host`: keep the scheme and host, drop the credentials. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@?#]+(?::[^/\s@?#]*)?@/gi;
+/** `key=value` pairs in query strings, form bodies, `X-Sentry-Auth` headers and log lines. */
+const SECRET_PAIR =
+  /\b(sentry_key|sentry_secret|api[-_]?key|apikey|access_token|refresh_token|id_token|auth[-_]?token|token|password|passwd|secret|client_secret|signature|sig)=([^&#\s,;"']+)/gi;
+const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
+/** Provider keys with a recognisable prefix (OpenAI, Stripe, GitHub, Slack). */
+const PREFIXED_KEY = /\b(?:sk|pk|rk)-(?:proj-|live-|test-)?[A-Za-z0-9_-]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}/g;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+
+/** Nested data deeper than this is cut: scrubbing must stay bounded whatever a caller passes. */
+const MAX_DEPTH = 10;
+
+export interface Redactor {
+  readonly sendDefaultPii: boolean;
+  /** Removes secrets (and emails when PII is off) from free text. */
+  scrubString(value: string): string;
+  /** Deep copy of `value` with every rule applied; `key` is the field name the value sits under. */
+  scrubValue(value: unknown, key?: string): unknown;
+  scrubAttributeValue(key: string, value: AttributeValue): AttributeValue;
+  /** Returns the same object when nothing had to change, so clean spans cost no allocation. */
+  scrubAttributes(attributes: Attributes): Attributes;
+  /** True when a value under this field or attribute name must not leave the process. */
+  isSensitiveKey(key: string): boolean;
+}
+
+function lastSegment(key: string): string {
+  const lower = key.toLowerCase();
+  const dot = lower.lastIndexOf('.');
+  return dot === -1 ? lower : lower.slice(dot + 1);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redactor {
+  const sendDefaultPii = config.sentry.sendDefaultPii;
+  // The DSN public key authenticates uploads to the project: it must not be copied into the data itself.
+  const knownSecrets = [config.sentry.dsn?.publicKey].filter((s): s is string => typeof s === 'string' && s.length >= 8);
+  const knownSecret = knownSecrets.length > 0 ? new RegExp(knownSecrets.map(escapeRegExp).join('|'), 'g') : undefined;
+
+  const isSensitiveKey = (key: string): boolean => {
+    const name = lastSegment(key);
+    if (SECRET_KEY.test(name) || SECRET_KEY_PART.test(name)) return true;
+    return !sendDefaultPii && PII_KEY.test(name);
+  };
+
+  const scrubString = (value: string): string => {
+    let out = value;
+    // Cheap guards first: most attribute values are short identifiers that match no rule.
+    if (out.includes('://')) out = out.replace(URL_CREDENTIALS, `$1${FILTERED}@`);
+    if (out.includes('=')) out = out.replace(SECRET_PAIR, `$1=${FILTERED}`);
+    if (out.includes(' ')) out = out.replace(BEARER, (_m, bearer: string | undefined, basic: string | undefined) => `${bearer ?? basic ?? ''} ${FILTERED}`);
+    if (out.includes('eyJ')) out = out.replace(JWT, FILTERED);
+    if (out.includes('-') || out.includes('_')) out = out.replace(PREFIXED_KEY, FILTERED);
+    if (knownSecret !== undefined) out = out.replace(knownSecret, FILTERED);
+    if (!sendDefaultPii && out.includes('@')) out = out.replace(EMAIL, FILTERED);
+    return out;
+  };
+
+  const scrubValue = (value: unknown, key?: string, depth = 0): unknown => {
+    if (value === null || value === undefined) return value;
+    if (key !== undefined && isSensitiveKey(key) && (typeof value === 'string' || Array.isArray(value) || typeof value === 'object')) {
+      return FILTERED;
+    }
+    if (typeof value === 'string') return scrubString(value);
+    if (typeof value !== 'object') return value;
+    if (depth >= MAX_DEPTH) return '[MaxDepth]';
+    if (Array.isArray(value)) return value.map((item) => scrubValue(item, undefined, depth + 1));
+    if (value instanceof Date) return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, k, depth + 1);
+    return out;
+  };
+
+  const scrubAttributeValue = (key: string, value: AttributeValue): AttributeValue => {
+    if (isSensitiveKey(key) && (typeof value === 'string' || Array.isArray(value))) {
+      // Header attributes are string arrays (`http.request.header.cookie: ['a=b']`): keep the shape.
+      return Array.isArray(value) ? value.map(() => FILTERED) : FILTERED;
+    }
+    if (typeof value === 'string') return scrubString(value);
+    if (Array.isArray(value)) {
+      let changed = false;
+      const next = value.map((item: unknown) => {
+        if (typeof item !== 'string') return item;
+        const clean = scrubString(item);
+        if (clean !== item) changed = true;
+        return clean;
+      });
+      return (changed ? next : value) as AttributeValue;
+    }
+    return value;
+  };
+
+  const scrubAttributes = (attributes: Attributes): Attributes => {
+    let out: Attributes | undefined;
+    for (const [key, value] of Object.entries(attributes)) {
+      if (value === undefined) continue;
+      if (!sendDefaultPii && lastSegment(key) === 'email' && key.startsWith('user.')) {
+        out ??= { ...attributes };
+        delete out[key];
+        continue;
+      }
+      const clean = scrubAttributeValue(key, value);
+      if (clean !== value) {
+        out ??= { ...attributes };
+        out[key] = clean;
+      }
+    }
+    return out ?? attributes;
+  };
+
+  return { sendDefaultPii, scrubString, scrubValue: (value, key) => scrubValue(value, key), scrubAttributeValue, scrubAttributes, isSensitiveKey };
+}

@@ -1,0 +1,304 @@
+/**
+ * The scope bridge: what Sentry's scopes hold (user, company, tags, contexts, breadcrumbs, captured errors)
+ * is written onto OpenTelemetry spans, so a backend without Sentry (Jaeger, Tempo) sees the same facts.
+ *
+ * Spans read the scopes when they start. The local root span (the server span) starts before authentication
+ * names the user, so the monitoring API pushes later changes onto the active span's local root as well; the
+ * processor keeps the span -> local root map that makes this possible without touching the OTel context.
+ */
+import { SpanStatusCode, trace, type AttributeValue, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from '@opentelemetry/semantic-conventions';
+import { getCurrentScope, getGlobalScope, getIsolationScope } from '@sentry/core';
+import type { Breadcrumb, BreadcrumbHint, Client, Integration } from '@sentry/core';
+import type { Redactor } from './redaction.js';
+import type { SentryLevel, TelemetryConfig } from './types.js';
+
+// The user.* names are still incubating in semantic-conventions 1.45, whose entry point genai.ts alone imports.
+export const ATTR_USER_ID = 'user.id';
+export const ATTR_USER_EMAIL = 'user.email';
+export const ATTR_USER_ROLES = 'user.roles';
+export const ATTR_TENANT_ID = 'tenant.id';
+export const ATTR_SENTRY_EVENT_ID = 'sentry.event_id';
+export const TAG_CLASH_PREFIX = 'sentry.tag.';
+/** The breadcrumb hint key under which the monitoring API names the span a breadcrumb belongs to. */
+export const BREADCRUMB_SPAN_HINT = 'otelSpan';
+
+/** Contexts Sentry fills itself: they describe the SDK or the trace, not the request. */
+const SENTRY_OWNED_CONTEXTS = new Set(['trace', 'otel', 'flags', 'response', 'state', 'os', 'runtime', 'app', 'device', 'culture', 'cloud_resource']);
+/**
+ * Breadcrumbs recorded from I/O callbacks: their async context is the keep-alive socket's, which may belong to
+ * another request, so only their scope (fixed by the recorder) is trusted, never the active span. Their spans
+ * exist anyway (HTTP client spans).
+ */
+const IO_BREADCRUMB_CATEGORIES = new Set(['http', 'fetch', 'xhr']);
+
+const localRoots = new WeakMap<object, Span>();
+/** Attributes the bridge wrote under their own key, per span: anything else under that key is foreign. */
+const ownAttributes = new WeakMap<object, Map<string, AttributeValue>>();
+/** Tag keys among `ownAttributes`, whose clash rule differs (see `onEnding`). */
+const TAG_KEYS = new WeakMap<object, Set<string>>();
+
+/** The recording local root of `span` (itself when it is one), or undefined for spans the SDK never recorded. */
+export function getLocalRoot(span: ApiSpan | undefined): Span | undefined {
+  return span === undefined ? undefined : localRoots.get(span);
+}
+
+export interface ScopeView {
+  user: Record<string, unknown>;
+  tags: Record<string, unknown>;
+  contexts: Record<string, unknown>;
+}
+
+/** User, tags and contexts as an event captured now would carry them (global < isolation < current). */
+export function readScopes(): ScopeView {
+  const view: ScopeView = { user: {}, tags: {}, contexts: {} };
+  for (const scope of [getGlobalScope(), getIsolationScope(), getCurrentScope()]) {
+    const data = scope.getScopeData();
+    Object.assign(view.user, data.user);
+    Object.assign(view.tags, data.tags);
+    Object.assign(view.contexts, data.contexts);
+  }
+  return view;
+}
+
+function toAttributeValue(value: unknown): AttributeValue | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Scope data as span attributes: [user and context attributes, tag attributes]. */
+export function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): [Attributes, Attributes] {
+  const attributes: Attributes = {};
+  const { user } = view;
+  const id = toAttributeValue(user.id);
+  if (id !== undefined) attributes[ATTR_USER_ID] = String(id);
+  if (sendDefaultPii && typeof user.email === 'string') attributes[ATTR_USER_EMAIL] = user.email;
+  const role = user.role ?? user.roles;
+  if (typeof role === 'string') attributes[ATTR_USER_ROLES] = [role];
+  else if (Array.isArray(role)) attributes[ATTR_USER_ROLES] = role.map(String);
+  const company = user.company_id ?? view.tags.company_id ?? view.tags.tenant_id;
+  if (company !== undefined && company !== null) attributes[ATTR_TENANT_ID] = String(company);
+  for (const [name, data] of Object.entries(view.contexts)) {
+    if (SENTRY_OWNED_CONTEXTS.has(name) || data === null || typeof data !== 'object') continue;
+    for (const [key, value] of Object.entries(data)) {
+      const attr = toAttributeValue(value);
+      if (attr !== undefined) attributes[`${name}.${key}`] = attr;
+    }
+  }
+  const tags: Attributes = {};
+  for (const [key, value] of Object.entries(view.tags)) {
+    const attr = toAttributeValue(value);
+    if (attr !== undefined) tags[key] = attr;
+  }
+  return [attributes, tags];
+}
+
+function sameValue(a: AttributeValue | undefined, b: AttributeValue | undefined): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
+  return a === b;
+}
+
+/**
+ * Writes scope attributes onto a recording span without overwriting what an instrumentation set: a clashing
+ * tag goes to `sentry.tag.<key>`, a clashing user or context attribute is left to the instrumentation.
+ */
+export function writeScopeAttributes(span: Span, [attributes, tags]: [Attributes, Attributes]): void {
+  if (!span.isRecording()) return;
+  let own = ownAttributes.get(span);
+  const write = (key: string, value: AttributeValue, isTag: boolean): void => {
+    const current = span.attributes[key];
+    const mine = own?.get(key);
+    const foreign = current !== undefined && (mine === undefined || !sameValue(mine, current));
+    if (foreign) {
+      if (isTag) span.setAttribute(`${TAG_CLASH_PREFIX}${key}`, value);
+      return;
+    }
+    if (sameValue(current, value)) return;
+    span.setAttribute(key, value);
+    if (own === undefined) {
+      own = new Map();
+      ownAttributes.set(span, own);
+    }
+    own.set(key, value);
+    if (isTag) {
+      let tagKeys = TAG_KEYS.get(span);
+      if (tagKeys === undefined) {
+        tagKeys = new Set();
+        TAG_KEYS.set(span, tagKeys);
+      }
+      tagKeys.add(key);
+    }
+  };
+  for (const [key, value] of Object.entries(attributes)) if (value !== undefined) write(key, value, false);
+  for (const [key, value] of Object.entries(tags)) if (value !== undefined) write(key, value, true);
+}
+
+function isEmpty(view: ScopeView): boolean {
+  return Object.keys(view.user).length === 0 && Object.keys(view.tags).length === 0 && Object.keys(view.contexts).length === 0;
+}
+
+/**
+ * Pushes the current scopes onto the active span and its local root: called by the monitoring API right after
+ * it changed the user, a tag or a context, so spans that started earlier (the server span) carry them too.
+ */
+export function bridgeScopesToActiveSpan(sendDefaultPii: boolean): void {
+  const active = trace.getActiveSpan();
+  const root = getLocalRoot(active);
+  if (active === undefined || root === undefined) return;
+  const attributes = scopeAttributes(readScopes(), sendDefaultPii);
+  writeScopeAttributes(root, attributes);
+  if (root !== active) {
+    const activeSdkSpan = localRoots.has(active) ? (active as unknown as Span) : undefined;
+    if (activeSdkSpan !== undefined) writeScopeAttributes(activeSdkSpan, attributes);
+  }
+}
+
+export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry'>): SpanProcessor {
+  const sendDefaultPii = config.sentry.sendDefaultPii;
+  return {
+    onStart(span: Span, parentContext: Context): void {
+      const parent = trace.getSpan(parentContext);
+      const parentRoot = parent !== undefined && !parent.spanContext().isRemote ? localRoots.get(parent) : undefined;
+      localRoots.set(span, parentRoot ?? span);
+      const view = readScopes();
+      if (!isEmpty(view)) writeScopeAttributes(span, scopeAttributes(view, sendDefaultPii));
+    },
+    onEnding(span: Span): void {
+      // An instrumentation may set an attribute after the bridge wrote a tag under the same key: the tag
+      // then moves to its `sentry.tag.` name instead of being lost.
+      const tagKeys = TAG_KEYS.get(span);
+      const own = ownAttributes.get(span);
+      if (tagKeys === undefined || own === undefined) return;
+      for (const key of tagKeys) {
+        const mine = own.get(key);
+        if (mine !== undefined && !sameValue(span.attributes[key], mine)) span.setAttribute(`${TAG_CLASH_PREFIX}${key}`, mine);
+      }
+    },
+    onEnd(_span: ReadableSpan): void {},
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+}
+
+export function breadcrumbAttributes(breadcrumb: Breadcrumb): Attributes {
+  const attributes: Attributes = {};
+  if (breadcrumb.category !== undefined) attributes.category = breadcrumb.category;
+  if (breadcrumb.level !== undefined) attributes.level = breadcrumb.level;
+  if (breadcrumb.message !== undefined) attributes.message = breadcrumb.message;
+  if (breadcrumb.type !== undefined) attributes.type = breadcrumb.type;
+  for (const [key, value] of Object.entries(breadcrumb.data ?? {})) {
+    const attr = toAttributeValue(value);
+    if (attr !== undefined) attributes[`data.${key}`] = attr;
+  }
+  return attributes;
+}
+
+export function addBreadcrumbEvent(span: ApiSpan, breadcrumb: Breadcrumb): void {
+  if (span.isRecording()) span.addEvent('breadcrumb', breadcrumbAttributes(breadcrumb));
+}
+
+/**
+ * The Sentry side of the bridge: every breadcrumb that passed `beforeBreadcrumb` becomes a `breadcrumb` event.
+ * The span is the one the monitoring API named, else the active span, except for I/O breadcrumbs whose
+ * async context cannot be trusted (see IO_BREADCRUMB_CATEGORIES).
+ */
+export function scopeBridgeIntegration(_config?: Pick<TelemetryConfig, 'sentry'>): Integration {
+  return {
+    name: 'OtelScopeBridge',
+    setup(client: Client): void {
+      client.on('beforeAddBreadcrumb', (breadcrumb: Breadcrumb, hint?: BreadcrumbHint) => {
+        const named = hint?.[BREADCRUMB_SPAN_HINT] as ApiSpan | undefined;
+        const span = named ?? (IO_BREADCRUMB_CATEGORIES.has(breadcrumb.category ?? '') ? undefined : trace.getActiveSpan());
+        if (span !== undefined) addBreadcrumbEvent(span, breadcrumb);
+      });
+    },
+  };
+}
+
+/** Span attribute values are cut here; the SDK's own limit applies when it is set and smaller. */
+function attributeLengthLimit(): number {
+  const raw = process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT ?? process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT;
+  const parsed = raw === undefined ? Number.NaN : Number.parseInt(raw, 10);
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : 4096;
+}
+
+/** `extra` as `extra.<key>` attributes: strings, numbers and booleans as they are, anything else as JSON. */
+export function extraAttributes(extra: Record<string, unknown> | undefined, redactor: Redactor): Attributes {
+  const attributes: Attributes = {};
+  if (extra === undefined) return attributes;
+  const limit = attributeLengthLimit();
+  for (const [key, raw] of Object.entries(extra)) {
+    const value = redactor.scrubValue(raw, key);
+    if (value === undefined) continue;
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      attributes[`extra.${key}`] = value;
+      continue;
+    }
+    let text: string;
+    try {
+      text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+    } catch {
+      text = String(value);
+    }
+    attributes[`extra.${key}`] = text.length > limit ? text.slice(0, limit) : text;
+  }
+  return attributes;
+}
+
+function tagAttributes(tags: Record<string, unknown> | undefined): Attributes {
+  const attributes: Attributes = {};
+  for (const [key, value] of Object.entries(tags ?? {})) {
+    const attr = toAttributeValue(value);
+    if (attr !== undefined) attributes[`${TAG_CLASH_PREFIX}${key}`] = attr;
+  }
+  return attributes;
+}
+
+export interface CapturedOnSpan {
+  level: SentryLevel;
+  eventId: string;
+  tags?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}
+
+function errorParts(error: unknown): { type: string; message: string; stack?: string } {
+  if (error instanceof Error) return { type: error.name, message: error.message, ...(error.stack !== undefined ? { stack: error.stack } : {}) };
+  return { type: typeof error, message: typeof error === 'string' ? error : (toAttributeValue(error)?.toString() ?? String(error)) };
+}
+
+/** The exception event (OTel's `exception` convention plus the Sentry event id); ERROR status for error/fatal. */
+export function recordCapturedException(span: ApiSpan, error: unknown, captured: CapturedOnSpan, redactor: Redactor): void {
+  if (!span.isRecording()) return;
+  const { type, message, stack } = errorParts(error);
+  span.addEvent('exception', {
+    [ATTR_EXCEPTION_TYPE]: type,
+    [ATTR_EXCEPTION_MESSAGE]: redactor.scrubString(message),
+    ...(stack !== undefined ? { [ATTR_EXCEPTION_STACKTRACE]: redactor.scrubString(stack) } : {}),
+    'sentry.level': captured.level,
+    [ATTR_SENTRY_EVENT_ID]: captured.eventId,
+    ...tagAttributes(captured.tags),
+    ...extraAttributes(captured.extra, redactor),
+  });
+  if (captured.level === 'error' || captured.level === 'fatal') {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: redactor.scrubString(message) });
+  }
+}
+
+export function recordCapturedMessage(span: ApiSpan, message: string, captured: CapturedOnSpan, redactor: Redactor): void {
+  if (!span.isRecording()) return;
+  span.addEvent('message', {
+    message: redactor.scrubString(message),
+    'sentry.level': captured.level,
+    [ATTR_SENTRY_EVENT_ID]: captured.eventId,
+    ...tagAttributes(captured.tags),
+    ...extraAttributes(captured.extra, redactor),
+  });
+}
+
