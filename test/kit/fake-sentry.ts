@@ -1,0 +1,182 @@
+import { parseEnvelope, type Envelope, type Event } from '@sentry/core';
+import { FaultableHttpServer, sendJson, type RecordedRequest } from './faultable-http-server.js';
+import type { Fault, RejectedCounts } from './fault.js';
+import { mediaType } from './http-body.js';
+import { decodeOtlpTracesBody, otlpEncodingOf, otlpSuccessResponse } from './otlp-http-decode.js';
+import type { ReceivedSpan } from './otlp-normalize.js';
+import { DEFAULT_WAIT_MS, describeSpans } from './otlp-receiver.js';
+import { checkSentryKey } from './sentry-auth.js';
+import { Collection, type Match } from './waiters.js';
+
+export interface FakeSentryOptions {
+  /** DSN public key (default `0123456789abcdef0123456789abcdef`). */
+  publicKey?: string;
+  /** Project id (default `4242`). */
+  projectId?: string;
+}
+
+export type SentryEndpoint = 'envelope' | 'otlp' | 'other';
+
+export interface SentryRequestRecord extends RecordedRequest {
+  endpoint: SentryEndpoint;
+  /** Whether the public key check passed (false also for requests that carried none). */
+  authorized: boolean;
+}
+
+export interface ReceivedEnvelopeItem {
+  type: string;
+  headers: Record<string, unknown>;
+  /** Parsed JSON for JSON items, raw bytes for items with an explicit length (attachments). */
+  payload: unknown;
+}
+
+export interface ReceivedEnvelope {
+  headers: Record<string, unknown>;
+  items: ReceivedEnvelopeItem[];
+  /** The envelope exactly as `parseEnvelope` returned it. */
+  raw: Envelope;
+}
+
+export interface FakeSentry {
+  /** `http://<key>@127.0.0.1:<port>/<project>` */
+  readonly dsn: string;
+  readonly publicKey: string;
+  readonly projectId: string;
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** What getOtlpTracesEndpoint(dsn).url returns: `.../api/<project>/integration/otlp/v1/traces/`. */
+  readonly otlpTracesUrl: string;
+  /** The auth header Sentry's OTLP endpoint needs. */
+  readonly otlpTracesHeaders: Record<string, string>;
+  readonly envelopes: ReceivedEnvelope[];
+  /** Error and message events (`event` items). */
+  readonly events: Event[];
+  /** `transaction` items (the layer should send none: OTel owns tracing). */
+  readonly transactions: Event[];
+  /** Spans received on the OTLP endpoint, normalised. */
+  readonly spans: ReceivedSpan[];
+  /** Every request with its headers, including refused ones. */
+  readonly requests: SentryRequestRecord[];
+  readonly rejected: RejectedCounts;
+  waitForEvents(match: Match<Event>, timeoutMs?: number, minCount?: number): Promise<Event[]>;
+  waitForEnvelopes(match: Match<ReceivedEnvelope>, timeoutMs?: number, minCount?: number): Promise<ReceivedEnvelope[]>;
+  waitForSpans(match: Match<ReceivedSpan>, timeoutMs?: number, minCount?: number): Promise<ReceivedSpan[]>;
+  waitForRequests(match: Match<SentryRequestRecord>, timeoutMs?: number, minCount?: number): Promise<SentryRequestRecord[]>;
+  setFault(fault: Fault): Promise<void>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+function describeEvents(events: readonly Event[]): string {
+  const list = events.slice(0, 10).map((event) => event.exception?.values?.[0]?.value ?? event.message ?? event.event_id);
+  return `${events.length} event(s)${list.length ? `: ${list.map((item) => JSON.stringify(item)).join(', ')}` : ''}`;
+}
+
+function toItems(envelope: Envelope): ReceivedEnvelopeItem[] {
+  return envelope[1].map(([headers, payload]) => ({
+    type: String(headers.type),
+    headers: headers as Record<string, unknown>,
+    payload,
+  }));
+}
+
+/** Starts an HTTP server on 127.0.0.1 that speaks Sentry's ingest protocol (envelopes and OTLP traces). */
+export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<FakeSentry> {
+  const publicKey = options.publicKey ?? '0123456789abcdef0123456789abcdef';
+  const projectId = options.projectId ?? '4242';
+  const envelopePath = `/api/${projectId}/envelope/`;
+  const otlpPath = `/api/${projectId}/integration/otlp/v1/traces/`;
+
+  const envelopes = new Collection<ReceivedEnvelope>();
+  const events = new Collection<Event>();
+  const transactions: Event[] = [];
+  const spans = new Collection<ReceivedSpan>();
+  const requests = new Collection<SentryRequestRecord>();
+
+  const server = new FaultableHttpServer(
+    ({ req, res, record, body }) => {
+      const current = record as SentryRequestRecord;
+      if (current.endpoint === 'other') {
+        // Sentry answers an unknown project with 403 and unknown routes with 404; tests only need "not accepted".
+        const otherProject = /^\/api\/[^/]+\/(envelope|integration)\//.test(record.path);
+        return sendJson(res, otherProject ? 403 : 404, { detail: otherProject ? 'invalid project' : 'not found' });
+      }
+      if (req.method !== 'POST') return sendJson(res, 405, { detail: 'method not allowed' });
+      // Sentry's OTLP endpoint takes the key in X-Sentry-Auth only; the envelope endpoint also from the query.
+      const auth = checkSentryKey(req.headers, record.query, publicKey, current.endpoint === 'otlp' ? ['header'] : ['header', 'query']);
+      current.authorized = auth.ok;
+      if (!auth.ok) return sendJson(res, 401, { detail: auth.reason });
+
+      if (current.endpoint === 'envelope') {
+        let raw: Envelope;
+        try {
+          raw = parseEnvelope(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+        } catch (error) {
+          return sendJson(res, 400, { detail: `invalid envelope: ${String(error)}` });
+        }
+        const envelope: ReceivedEnvelope = { headers: raw[0] as Record<string, unknown>, items: toItems(raw), raw };
+        const eventItems = envelope.items.filter((item) => item.type === 'event').map((item) => item.payload as Event);
+        transactions.push(...envelope.items.filter((item) => item.type === 'transaction').map((item) => item.payload as Event));
+        envelopes.push(envelope);
+        events.push(...eventItems);
+        return sendJson(res, 200, { id: envelope.headers['event_id'] ?? eventItems[0]?.event_id ?? null });
+      }
+
+      const encoding = otlpEncodingOf(mediaType(record.contentType));
+      if (!encoding) return sendJson(res, 415, { detail: `unsupported content-type: ${record.contentType ?? '(none)'}` });
+      let decoded: ReceivedSpan[];
+      try {
+        decoded = decodeOtlpTracesBody(body, encoding);
+      } catch (error) {
+        return sendJson(res, 400, { detail: `malformed OTLP ${encoding}: ${String(error)}` });
+      }
+      spans.push(...decoded);
+      const reply = otlpSuccessResponse(encoding);
+      res.writeHead(200, { 'content-type': reply.contentType });
+      res.end(reply.body);
+    },
+    (record) => {
+      const path = record.path;
+      const endpoint: SentryEndpoint =
+        path === envelopePath ? 'envelope' : path === otlpPath || `${path}/` === otlpPath ? 'otlp' : 'other';
+      requests.push(Object.assign(record, { endpoint, authorized: false }));
+    },
+    () => requests.notify(),
+  );
+  const port = await server.listen();
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    dsn: `http://${publicKey}@127.0.0.1:${port}/${projectId}`,
+    publicKey,
+    projectId,
+    port,
+    url,
+    otlpTracesUrl: `${url}${otlpPath}`,
+    otlpTracesHeaders: { 'X-Sentry-Auth': `Sentry sentry_version=7, sentry_key=${publicKey}` },
+    envelopes: envelopes.items,
+    events: events.items,
+    transactions,
+    spans: spans.items,
+    requests: requests.items,
+    rejected: server.rejected,
+    waitForEvents: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
+      events.waitFor(match, timeoutMs, minCount, describeEvents),
+    waitForEnvelopes: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
+      envelopes.waitFor(match, timeoutMs, minCount, (items) => `${items.length} envelope(s)`),
+    waitForSpans: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
+      spans.waitFor(match, timeoutMs, minCount, describeSpans),
+    waitForRequests: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
+      requests.waitFor(match, timeoutMs, minCount, (items) => `${items.length} request(s): ${items.map((r) => `${r.method} ${r.path} ${r.status ?? '-'}`).join(', ')}`),
+    setFault: (fault) => server.setFault(fault),
+    reset: () => {
+      envelopes.clear();
+      events.clear();
+      transactions.length = 0;
+      spans.clear();
+      requests.clear();
+    },
+    close: () => server.close(),
+  };
+}
