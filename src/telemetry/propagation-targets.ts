@@ -1,0 +1,50 @@
+/**
+ * Who receives what, decided where the request is known (the propagator never sees a URL): trace headers and
+ * the `sentry-*` baggage go to `tracePropagationTargets`, every other baggage entry only to `baggageTargets`,
+ * and incoming non-Sentry baggage is accepted only from peers matching `baggageTargets`.
+ */
+import type { Span } from '@opentelemetry/api';
+import { matchesSomePattern } from './pattern-match.js';
+import type { PropagationConfig } from './types.js';
+
+export interface OutgoingPermission {
+  /** traceparent, tracestate, sentry-trace and the sentry-* baggage entries. */
+  trace: boolean;
+  /** Every other baggage entry (tenant ids and the like). */
+  baggage: boolean;
+  /** A `baggage` header the caller set on the request, merged into ours so that only one header leaves. */
+  callerBaggage?: string;
+}
+
+export function permissionFor(url: string, config: PropagationConfig): OutgoingPermission {
+  return {
+    trace: matchesSomePattern(url, config.tracePropagationTargets),
+    baggage: matchesSomePattern(url, config.baggageTargets),
+  };
+}
+
+export function peerMaySendBaggage(address: string, config: PropagationConfig): boolean {
+  return matchesSomePattern(address, config.baggageTargets);
+}
+
+// Keyed by the outgoing request's span (undici runs its requestHook with the span, right before inject()).
+const outgoing = new WeakMap<Span, OutgoingPermission>();
+// Keyed by the incoming request's headers object: the very carrier the HTTP server instrumentation extracts from.
+const peers = new WeakMap<object, string>();
+
+export function setOutgoingPermission(span: Span, permission: OutgoingPermission): void {
+  outgoing.set(span, permission);
+}
+
+export function getOutgoingPermission(span: Span | undefined): OutgoingPermission | undefined {
+  return span ? outgoing.get(span) : undefined;
+}
+
+export function registerPeer(headers: object, address: string): void {
+  peers.set(headers, address);
+}
+
+/** The remote address the carrier arrived from, when an HTTP server registered it. */
+export function peerOf(carrier: unknown): string | undefined {
+  return typeof carrier === 'object' && carrier !== null ? peers.get(carrier) : undefined;
+}

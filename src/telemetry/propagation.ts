@@ -1,0 +1,214 @@
+/**
+ * One propagator for the NodeSDK: W3C `traceparent`/`tracestate` (level 2), Sentry's `sentry-trace`, and one
+ * `baggage` header carrying the DSC and the other entries. Extract never throws and never continues a trace from
+ * a value that does not parse; inject writes each header once.
+ */
+import {
+  propagation,
+  trace,
+  TraceFlags,
+  type Context,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+  type TraceState as ApiTraceState,
+} from '@opentelemetry/api';
+import { isTracingSuppressed, TraceState } from '@opentelemetry/core';
+import { extractTraceparentData, parseBaggageHeader } from '@sentry/core';
+import { configuredOrgId, freezeDsc, isSentryBaggageKey, serializeBaggage } from './dsc.js';
+import { getOutgoingPermission, peerMaySendBaggage, peerOf } from './propagation-targets.js';
+import { getTraceHead, setIncomingTrace, type Dsc } from './trace-head.js';
+import { formatTraceParent, parseTraceParent } from './traceparent.js';
+import type { TelemetryConfig } from './types.js';
+
+export const TRACEPARENT = 'traceparent';
+export const TRACESTATE = 'tracestate';
+export const SENTRY_TRACE = 'sentry-trace';
+export const BAGGAGE = 'baggage';
+
+/** W3C baggage: at most 180 entries; longer headers than Sentry's 8192 are read only that far. */
+const MAX_BAGGAGE_ENTRIES = 180;
+const MAX_BAGGAGE_INPUT = 8192;
+const VALID_TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
+const VALID_SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/;
+// W3C tracestate keys; internal or malformed keys never leave the process.
+const TRACESTATE_KEY = /^(?:[a-z][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})$/;
+
+function single(value: string | string[] | undefined): string | undefined {
+  if (Array.isArray(value)) return value.length === 1 ? value[0] : undefined;
+  return value;
+}
+
+function joined(value: string | string[] | undefined, separator: string): string | undefined {
+  if (Array.isArray(value)) return value.length ? value.join(separator) : undefined;
+  return value;
+}
+
+interface ParsedBaggage {
+  dsc?: Dsc;
+  others: Array<[string, string]>;
+}
+
+function parseBaggage(header: string | undefined): ParsedBaggage {
+  if (!header) return { others: [] };
+  const object = parseBaggageHeader(header.slice(0, MAX_BAGGAGE_INPUT)) ?? {};
+  let dsc: Dsc | undefined;
+  const others: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(object)) {
+    if (typeof value !== 'string') continue;
+    if (isSentryBaggageKey(key)) {
+      dsc ??= {};
+      dsc[key.slice('sentry-'.length)] = value;
+    } else if (others.length < MAX_BAGGAGE_ENTRIES) {
+      others.push([key, value]);
+    }
+  }
+  return { dsc, others };
+}
+
+function parseTraceState(header: string | undefined): TraceState | undefined {
+  if (!header) return undefined;
+  // core's TraceState drops invalid members, keeps at most 32, and refuses a header over 512 characters.
+  const state = new TraceState(header);
+  return state.serialize() ? state : undefined;
+}
+
+function validTraceState(state: ApiTraceState | undefined): string | undefined {
+  if (!state) return undefined;
+  const members = state
+    .serialize()
+    .split(',')
+    .filter((member) => {
+      const eq = member.indexOf('=');
+      return eq > 0 && TRACESTATE_KEY.test(member.slice(0, eq));
+    });
+  return members.length ? members.join(',') : undefined;
+}
+
+/** Sentry's `shouldContinueTrace`: a different org, or a missing one under strict continuation, starts anew. */
+function orgAllowsContinuation(config: TelemetryConfig, baggageOrgId: string | undefined): boolean {
+  const ours = configuredOrgId(config);
+  if (baggageOrgId && ours && baggageOrgId !== ours) return false;
+  if (config.sampling.strictTraceContinuation && Boolean(baggageOrgId) !== Boolean(ours)) return false;
+  return true;
+}
+
+function headerKeys(carrier: unknown, name: string): string[] {
+  if (typeof carrier !== 'object' || carrier === null || Array.isArray(carrier)) return [];
+  return Object.keys(carrier).filter((key) => key.toLowerCase() === name);
+}
+
+/** Takes a `baggage` header the caller already put into a plain-object carrier out of it, so only ours is sent. */
+function takeCallerBaggage(carrier: unknown): string | undefined {
+  const values: string[] = [];
+  for (const key of headerKeys(carrier, BAGGAGE)) {
+    const record = carrier as Record<string, unknown>;
+    const value = record[key];
+    if (typeof value === 'string') values.push(value);
+    else if (Array.isArray(value)) values.push(...value.filter((item): item is string => typeof item === 'string'));
+    delete record[key];
+  }
+  return values.length ? values.join(',') : undefined;
+}
+
+function removeOtherCasings(carrier: unknown, name: string): void {
+  for (const key of headerKeys(carrier, name)) {
+    if (key !== name) delete (carrier as Record<string, unknown>)[key];
+  }
+}
+
+export function createPropagator(config: TelemetryConfig): TextMapPropagator {
+  function extractUnsafe(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    const baggage = parseBaggage(joined(getter.get(carrier, BAGGAGE), ','));
+    let result = context;
+    const peer = peerOf(carrier);
+    if (baggage.others.length && (peer === undefined || peerMaySendBaggage(peer, config.propagation))) {
+      const entries: Record<string, { value: string }> = {};
+      for (const [key, value] of baggage.others) entries[key] = { value };
+      result = propagation.setBaggage(result, propagation.createBaggage(entries));
+    }
+
+    let traceId: string;
+    let spanId: string;
+    let parentSampled: boolean | undefined;
+    let random = false;
+    let traceState: TraceState | undefined;
+    const w3c = parseTraceParent(single(getter.get(carrier, TRACEPARENT)));
+    if (w3c) {
+      ({ traceId, spanId, random } = w3c);
+      parentSampled = w3c.sampled;
+      traceState = parseTraceState(joined(getter.get(carrier, TRACESTATE), ','));
+    } else {
+      const sentryTrace = single(getter.get(carrier, SENTRY_TRACE));
+      const data = sentryTrace && sentryTrace.length <= 512 ? extractTraceparentData(sentryTrace) : undefined;
+      // A sentry-trace without a valid span id names no parent OpenTelemetry could continue from.
+      if (!data?.traceId || !data.parentSpanId) return result;
+      if (!VALID_TRACE_ID.test(data.traceId) || !VALID_SPAN_ID.test(data.parentSpanId)) return result;
+      traceId = data.traceId;
+      spanId = data.parentSpanId;
+      parentSampled = data.parentSampled;
+    }
+    if (!orgAllowsContinuation(config, baggage.dsc?.org_id)) return result;
+
+    result = trace.setSpanContext(result, {
+      traceId,
+      spanId,
+      isRemote: true,
+      traceFlags: parentSampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      ...(traceState ? { traceState } : {}),
+    });
+    const headers = typeof carrier === 'object' && carrier !== null ? (carrier as Record<string, unknown>) : undefined;
+    return setIncomingTrace(result, {
+      traceId,
+      spanId,
+      parentSampled,
+      dsc: baggage.dsc ?? {},
+      random,
+      ...(headers ? { headers } : {}),
+    });
+  }
+
+  return {
+    inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+      if (isTracingSuppressed(context)) return;
+      const permission = getOutgoingPermission(trace.getSpan(context)) ?? { trace: true, baggage: true };
+      const callerBaggage = parseBaggage(joined(takeCallerBaggage(carrier) ?? permission.callerBaggage, ','));
+      const spanContext = trace.getSpanContext(context);
+      let dsc: Dsc | undefined;
+      if (permission.trace && spanContext && trace.isSpanContextValid(spanContext)) {
+        const head = getTraceHead(spanContext);
+        const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+        for (const name of [TRACEPARENT, TRACESTATE, SENTRY_TRACE]) removeOtherCasings(carrier, name);
+        setter.set(carrier, TRACEPARENT, formatTraceParent(spanContext.traceId, spanContext.spanId, sampled, head?.random ?? false));
+        const state = validTraceState(spanContext.traceState);
+        if (state) setter.set(carrier, TRACESTATE, state);
+        setter.set(carrier, SENTRY_TRACE, `${spanContext.traceId}-${spanContext.spanId}-${sampled ? 1 : 0}`);
+        if (head) dsc = freezeDsc(head, context);
+      }
+      const others: Array<[string, string]> = [];
+      if (permission.baggage) {
+        const seen = new Set<string>();
+        for (const [key, value] of callerBaggage.others) {
+          seen.add(key);
+          others.push([key, value]);
+        }
+        for (const [key, entry] of propagation.getBaggage(context)?.getAllEntries() ?? []) {
+          if (!seen.has(key)) others.push([key, entry.value]);
+        }
+      }
+      const header = serializeBaggage(dsc, others);
+      if (header) setter.set(carrier, BAGGAGE, header);
+    },
+    extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+      try {
+        return extractUnsafe(context, carrier, getter);
+      } catch {
+        // A header this code failed on continues nothing: the request starts its own trace.
+        return context;
+      }
+    },
+    fields(): string[] {
+      return [TRACEPARENT, TRACESTATE, SENTRY_TRACE, BAGGAGE];
+    },
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * The Sentry-semantics OpenTelemetry sampler: one decision per trace, made where Sentry would make it (roots
+ * and children of remote parents) with Sentry's rules (tracesSampler, tracesSampleRate, inherited decisions,
+ * sample_rand), recorded so that every exporter and every downstream service sees the same decision.
+ */
+import { SpanKind, TraceFlags, trace, type Attributes, type Context, type Link, type SpanContext, type TraceState as ApiTraceState } from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
+import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { headDsc } from './dsc.js';
+import { pathIsIgnored } from './pattern-match.js';
+import {
+  isValidRandomValue,
+  randomValueFromSampleRand,
+  randomValueFromTraceId,
+  sampleRandFromRandomValue,
+  thresholdForRate,
+} from './sample-rand.js';
+import { scrubHeaders } from './scrub-headers.js';
+import { attachTraceHead, getIncomingTrace, getTraceHead, type Dsc, type IncomingTrace } from './trace-head.js';
+import type { SamplingContext, TelemetryConfig } from './types.js';
+
+/** Sentry's span attribute for the rate this service applied. */
+export const ATTR_SENTRY_SAMPLE_RATE = 'sentry.sample_rate';
+
+/** Sentry's `parseSampleRate`: booleans are 0/1, numbers and numeric strings must lie in [0, 1]. */
+export function parseSampleRate(value: unknown): number | undefined {
+  if (typeof value === 'boolean') return Number(value);
+  const rate = typeof value === 'string' ? Number.parseFloat(value) : value;
+  if (typeof rate !== 'number' || Number.isNaN(rate) || rate < 0 || rate > 1) return undefined;
+  return rate;
+}
+
+/** `ot=` sub-keys of OpenTelemetry's tracestate entry, kept apart from `th` and `rv`, which are rewritten here. */
+function otherOtFields(traceState: ApiTraceState | undefined): string[] {
+  const ot = traceState?.get('ot');
+  if (!ot || ot.length > 256) return [];
+  return ot.split(';').filter((field) => field !== '' && !field.startsWith('th:') && !field.startsWith('rv:'));
+}
+
+function parseRandomValue(traceState: ApiTraceState | undefined): bigint | undefined {
+  const ot = traceState?.get('ot');
+  if (!ot || ot.length > 256) return undefined;
+  for (const field of ot.split(';')) {
+    if (field.startsWith('rv:') && /^rv:[0-9a-f]{14}$/.test(field)) return BigInt(`0x${field.slice(3)}`);
+  }
+  return undefined;
+}
+
+function serializeTh(threshold: bigint): string {
+  if (threshold === 0n) return '0';
+  return threshold.toString(16).padStart(14, '0').replace(/0+$/, '');
+}
+
+function stringAttribute(attributes: Attributes, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const value = attributes[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+/** `url.path` at span start (stable HTTP conventions), else the path part of the older `http.target`. */
+export function requestPath(attributes: Attributes): string | undefined {
+  const path = stringAttribute(attributes, 'url.path');
+  if (path) return path;
+  const target = stringAttribute(attributes, 'http.target');
+  return target?.split('?', 1)[0];
+}
+
+interface Resolution {
+  sampled: boolean;
+  /** The rate applied here, when Sentry would record it (`localSampleRateWasApplied`). */
+  localRate?: number;
+}
+
+/** Sentry's `sampleSpan` + `resolveSampleRate`, with the same fall-backs for a throwing or invalid sampler. */
+function decide(config: TelemetryConfig, context: Omit<SamplingContext, 'inheritOrSampleWith'>, sampleRand: number): Resolution {
+  const { tracesSampler, tracesSampleRate } = config.sampling;
+  if (tracesSampler === undefined && tracesSampleRate === undefined) return { sampled: false };
+  let resolved: [unknown, boolean] | undefined;
+  if (tracesSampler) {
+    try {
+      resolved = [
+        tracesSampler({
+          ...context,
+          inheritOrSampleWith: (fallback) => {
+            if (typeof context.parentSampleRate === 'number') return context.parentSampleRate;
+            if (typeof context.parentSampled === 'boolean') return Number(context.parentSampled);
+            return fallback;
+          },
+        }),
+        true,
+      ];
+    } catch {
+      resolved = undefined;
+    }
+  }
+  if (!resolved) {
+    if (context.parentSampled !== undefined) resolved = [context.parentSampled, false];
+    else if (tracesSampleRate !== undefined) resolved = [tracesSampleRate, true];
+    else return { sampled: false };
+  }
+  const [rawRate, local] = resolved;
+  const rate = parseSampleRate(rawRate);
+  if (rate === undefined) return { sampled: false };
+  const localRate = local ? rate : undefined;
+  if (!rate) return { sampled: false, localRate };
+  return { sampled: sampleRand < rate, localRate };
+}
+
+/** Sentry's `getSampleRandFromTraceparentAndDsc`, with this trace's randomness `u` where Sentry calls Math.random. */
+export function incomingSampleRand(dsc: Dsc, parentSampled: boolean | undefined, u: number): number {
+  const fromBaggage = parseSampleRate(dsc.sample_rand);
+  // parseSampleRate accepts 1, which is outside sample_rand's [0, 1): Sentry keeps it, and so do we.
+  if (fromBaggage !== undefined) return fromBaggage;
+  const rate = parseSampleRate(dsc.sample_rate);
+  if (rate && parentSampled !== undefined) return parentSampled ? u * rate : rate + u * (1 - rate);
+  return u;
+}
+
+function samplingContextFor(
+  spanName: string,
+  spanKind: SpanKind,
+  attributes: Attributes,
+  incoming: IncomingTrace | undefined,
+  parentSampled: boolean | undefined,
+  withRequest: boolean,
+): Omit<SamplingContext, 'inheritOrSampleWith'> {
+  const method = stringAttribute(attributes, 'http.request.method', 'http.method');
+  const path = requestPath(attributes);
+  const isServer = spanKind === SpanKind.SERVER && method !== undefined && path !== undefined;
+  const context: Omit<SamplingContext, 'inheritOrSampleWith'> = {
+    // At span start the HTTP server span is only `GET`: show what Sentry's SDK shows, `METHOD path`.
+    name: isServer ? `${method} ${path}` : spanName,
+    attributes,
+    parentSampled,
+    parentSampleRate: parseSampleRate(incoming?.dsc.sample_rate),
+  };
+  if (withRequest && isServer) {
+    const query = stringAttribute(attributes, 'url.query')?.replace(/^\?/, '');
+    const url = stringAttribute(attributes, 'url.full', 'http.url');
+    context.normalizedRequest = {
+      method,
+      ...(url ? { url } : {}),
+      ...(query ? { query_string: query } : {}),
+      ...(incoming?.headers ? { headers: scrubHeaders(incoming.headers) } : {}),
+    };
+  }
+  return context;
+}
+
+export function createSampler(config: TelemetryConfig): Sampler {
+  return {
+    shouldSample(
+      context: Context,
+      traceId: string,
+      spanName: string,
+      spanKind: SpanKind,
+      attributes: Attributes,
+      _links: Link[],
+    ): SamplingResult {
+      const parent: SpanContext | undefined = trace.getSpanContext(context);
+      const parentValid = parent !== undefined && trace.isSpanContextValid(parent);
+      if (parentValid && !parent.isRemote) {
+        // Local children follow the decision of their trace; the tracer hands them the parent's TraceState.
+        const sampled = (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+        const head = getTraceHead(parent);
+        return { decision: sampled && (head?.sampled ?? true) ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+      }
+
+      const incoming = parentValid ? getIncomingTrace(context, parent) : undefined;
+      const parentSampled = parentValid
+        ? incoming
+          ? incoming.parentSampled
+          : (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED
+        : undefined;
+      const upstreamRv = parentValid ? parseRandomValue(parent.traceState) : undefined;
+      const randomValue = upstreamRv ?? randomValueFromTraceId(traceId);
+      const u = sampleRandFromRandomValue(randomValue);
+      const dsc = parentValid ? (incoming?.dsc ?? {}) : undefined;
+      const sampleRand = dsc ? incomingSampleRand(dsc, parentSampled, u) : u;
+
+      const path = requestPath(attributes);
+      const ignored = spanKind === SpanKind.SERVER && path !== undefined && pathIsIgnored(path, config.sampling.ignoreSpans);
+      const samplingContext = samplingContextFor(
+        spanName,
+        spanKind,
+        attributes,
+        incoming,
+        parentSampled,
+        config.sampling.tracesSampler !== undefined,
+      );
+      // Health checks are never sampled and never reach tracesSampler: no spans, whatever the rate.
+      const resolution: Resolution = ignored ? { sampled: false } : decide(config, samplingContext, sampleRand);
+
+      // OpenTelemetry's view of the same randomness: when sample_rand did not come from R (a browser drew it, or
+      // Sentry derived it from an upstream rate), rv is re-derived from it so OTel services decide alike.
+      const rv = sampleRand === u ? randomValue : randomValueFromSampleRand(sampleRand);
+      const effectiveRate = resolution.localRate ?? parseSampleRate(dsc?.sample_rate);
+      const otFields: string[] = [];
+      if (resolution.sampled && effectiveRate !== undefined && effectiveRate > 0) {
+        const threshold = thresholdForRate(effectiveRate);
+        if (threshold <= rv) otFields.push(`th:${serializeTh(threshold)}`);
+      }
+      if (isValidRandomValue(rv)) otFields.push(`rv:${rv.toString(16).padStart(14, '0')}`);
+      otFields.push(...otherOtFields(parent?.traceState));
+      const base: ApiTraceState = parentValid && parent.traceState ? parent.traceState : new TraceState();
+      const traceState = base.set('ot', otFields.join(';'));
+
+      const method = stringAttribute(attributes, 'http.request.method', 'http.method');
+      attachTraceHead(traceState, {
+        sampled: resolution.sampled,
+        sampleRand,
+        localSampleRate: resolution.localRate,
+        incomingDsc: dsc,
+        headDsc: dsc ? undefined : headDsc(config, traceId, resolution.sampled, sampleRand, resolution.localRate),
+        method: spanKind === SpanKind.SERVER ? method : undefined,
+        random: parentValid ? (incoming?.random ?? false) : true,
+      });
+      const resultAttributes: Attributes = {};
+      if (resolution.localRate !== undefined) resultAttributes[ATTR_SENTRY_SAMPLE_RATE] = resolution.localRate;
+      return {
+        decision: resolution.sampled ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,
+        attributes: resultAttributes,
+        traceState,
+      };
+    },
+    toString(): string {
+      return 'SentrySemanticsSampler';
+    },
+  };
+}

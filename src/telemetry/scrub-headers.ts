@@ -1,0 +1,13 @@
+/** Request headers as `tracesSampler` may see them: credentials and session material replaced. */
+
+const SENSITIVE = /authorization|cookie|token|secret|passw|api[-_]?key|session|csrf|xsrf|signature|credential/i;
+
+export function scrubHeaders(headers: Readonly<Record<string, unknown>>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    result[name.toLowerCase()] = SENSITIVE.test(name) ? '[Filtered]' : text;
+  }
+  return result;
+}
