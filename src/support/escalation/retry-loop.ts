@@ -2,7 +2,6 @@
  * Retries pending escalations on a timer. Each pass is a job outside any request, so it runs in its own
  * isolation scope and root span: its breadcrumbs and failures never land on a customer's request.
  */
-import { trace } from '@opentelemetry/api';
 import { withIsolation } from '../../telemetry/index.js';
 import type { Db } from '../db/database.js';
 import { pendingEscalations } from '../db/escalations.js';
@@ -13,14 +12,12 @@ const BATCH = 20;
 
 export async function retryPendingEscalations(db: Db, settings: EscalationSettings): Promise<number> {
   if (settings.webhookUrl === undefined) return 0;
-  return withIsolation('escalation_retry', async () => {
-    const span = trace.getActiveSpan();
+  return withIsolation('escalation_retry', async (span) => {
     let delivered = 0;
     for (const escalation of pendingEscalations(db, BATCH)) {
-      if (span === undefined) break;
       if (await deliverQueued(db, settings, escalation, span)) delivered += 1;
     }
-    span?.setAttribute('support.escalations_delivered', delivered);
+    span.setAttribute('support.escalations_delivered', delivered);
     return delivered;
   });
 }

@@ -1,8 +1,8 @@
 /**
- * The support team's business events. Each is a Sentry message captured while the workflow span is active,
- * so the layer also records it as an event on that span (named by its text) whatever the span backend is.
+ * The support team's business events. Each is a Sentry message (captured where it happens, so the Sentry event
+ * links to the trace and the active span) and an event on the workflow span named by its text, so a span
+ * backend without Sentry shows the run's business story on one span.
  */
-import { context, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import { captureMessage } from '../../telemetry/index.js';
 
@@ -19,14 +19,18 @@ const LEVELS = {
   escalation_failed: 'error',
 } as const;
 
-/** Returns the Sentry event id. */
+/** Returns the Sentry event id ('' when Sentry is off). */
 export function emitBusinessEvent(
   workflowSpan: Span,
   event: BusinessEvent,
   tags: Record<string, string>,
   extra: Record<string, unknown> = {},
 ): string {
-  return context.with(trace.setSpan(context.active(), workflowSpan), () =>
-    captureMessage(event, { level: LEVELS[event], tags, extra }),
-  );
+  const level = LEVELS[event];
+  const eventId = captureMessage(event, { level, tags, extra });
+  const attributes: Record<string, string> = { 'sentry.level': level };
+  if (eventId !== '') attributes['sentry.event_id'] = eventId;
+  for (const [key, value] of Object.entries(tags)) attributes[`support.${key}`] = value;
+  workflowSpan.addEvent(event, attributes);
+  return eventId;
 }
