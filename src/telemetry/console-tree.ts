@@ -25,6 +25,8 @@ const KEY_ATTRIBUTES = [
 ];
 /** Spans of traces whose root has not ended yet; beyond this the oldest trace is printed as it is. */
 const MAX_PENDING_SPANS = 10_000;
+/** How long a trace waits after its local root ended, for spans that end after it (async children). */
+const GRACE_MS = 150;
 
 function isLocalRoot(span: ReadableSpan): boolean {
   return !span.parentSpanContext || span.parentSpanContext.isRemote === true;
@@ -68,6 +70,7 @@ export function renderTrace(spans: ReadableSpan[]): string {
 
 export class ConsoleTreeExporter implements SpanExporter {
   private readonly pending = new Map<string, ReadableSpan[]>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private pendingCount = 0;
 
   constructor(private readonly write: (text: string) => void = (text) => process.stderr.write(text)) {}
@@ -79,7 +82,7 @@ export class ConsoleTreeExporter implements SpanExporter {
       trace.push(span);
       this.pending.set(traceId, trace);
       this.pendingCount++;
-      if (isLocalRoot(span)) this.print(traceId);
+      if (isLocalRoot(span)) this.printSoon(traceId);
     }
     while (this.pendingCount > MAX_PENDING_SPANS) {
       const oldest = this.pending.keys().next().value;
@@ -89,7 +92,16 @@ export class ConsoleTreeExporter implements SpanExporter {
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
+  private printSoon(traceId: string): void {
+    clearTimeout(this.timers.get(traceId));
+    const timer = setTimeout(() => this.print(traceId), GRACE_MS);
+    timer.unref();
+    this.timers.set(traceId, timer);
+  }
+
   private print(traceId: string): void {
+    clearTimeout(this.timers.get(traceId));
+    this.timers.delete(traceId);
     const spans = this.pending.get(traceId);
     if (!spans) return;
     this.pending.delete(traceId);

@@ -197,7 +197,7 @@ async function build(config: TelemetryConfig, contributions: Contributions): Pro
     const report = await finish(drain);
     if (!report.flushed) {
       const left = Object.entries(report.exporters)
-        .map(([name, s]) => `${name}: ${s.exported} exported, ${s.dropped} dropped`)
+        .map(([name, s]) => `${name}: ${s.received} received, ${s.exported} exported, ${s.dropped} dropped`)
         .join('; ');
       process.stderr.write(
         `otel-sentry-bridge: shutdown budget of ${config.shutdownTimeoutMs} ms ran out` +

@@ -1,0 +1,219 @@
+// The bootstrap over the real wire: fixture apps under `node --import dist/instrumentation/register.js`, the
+// fake Sentry and an OTLP receiver on loopback.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import {
+  closeAfterTest,
+  keepAliveAgent,
+  request,
+  startApp,
+  startFakeSentry,
+  startOtlpReceiver,
+  useKitCleanup,
+  type ReceivedSpan,
+} from '../kit/index.js';
+
+useKitCleanup();
+
+interface Downstream {
+  url: string;
+  requests: Array<{ url: string; headers: IncomingHttpHeaders }>;
+  close(): Promise<void>;
+}
+
+async function startDownstream(): Promise<Downstream> {
+  const requests: Downstream['requests'] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push({ url: req.url ?? '', headers: req.headers });
+    res.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const byName = (spans: readonly ReceivedSpan[], name: string): ReceivedSpan[] => spans.filter((s) => s.name === name);
+const spanKey = (span: ReceivedSpan): string => `${span.traceId}/${span.spanId}/${span.name}`;
+
+describe('express app under --import with both exporters', () => {
+  it('emits one server span per request named by route, one client span per call, the same spans to both backends', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const downstream = closeAfterTest(await startDownstream());
+    const app = await startApp('test/fixtures/express-app.mjs', {
+      env: {
+        SENTRY_DSN: sentry.dsn,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer collector-secret-token',
+        TELEMETRY_EXPORTERS: 'sentry,otlp',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        DOWNSTREAM_URL: downstream.url,
+      },
+    });
+    for (const id of ['1', '2', '3']) {
+      const res = await request(`${app.url}/api/tickets/${id}`);
+      expect(res.status).toBe(200);
+    }
+
+    const serverSpans = await collector.waitForSpans((s) => s.kindName === 'server', 15_000, 3);
+    expect(serverSpans).toHaveLength(3);
+    expect(serverSpans.map((s) => s.name)).toEqual(Array(3).fill('GET /api/tickets/:id'));
+    // fetch, http.request (default import) and request (named import): one client span each, per request.
+    const clientSpans = await collector.waitForSpans((s) => s.kindName === 'client', 15_000, 9);
+    expect(clientSpans).toHaveLength(9);
+    expect(clientSpans.every((s) => String(s.attributes['url.full']).startsWith(downstream.url))).toBe(true);
+
+    // Every downstream call carried a traceparent naming its own client span.
+    expect(downstream.requests).toHaveLength(9);
+    const clientIds = new Set(clientSpans.map((s) => `${s.traceId}-${s.spanId}`));
+    for (const call of downstream.requests) {
+      const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(String(call.headers.traceparent));
+      expect(match, `traceparent of ${call.url}`).not.toBeNull();
+      expect(clientIds.has(`${match?.[1]}-${match?.[2]}`)).toBe(true);
+    }
+    for (const path of ['/fetch', '/default-import', '/named-import']) {
+      expect(downstream.requests.filter((r) => r.url.startsWith(path))).toHaveLength(3);
+    }
+
+    // The same spans reach Sentry's OTLP endpoint.
+    const collected = await collector.waitForSpans(() => true, 5_000, collector.spans.length);
+    const atSentry = await sentry.waitForSpans(() => true, 15_000, collected.length);
+    expect(new Set(atSentry.map(spanKey))).toEqual(new Set(collected.map(spanKey)));
+    expect(byName(atSentry, 'GET /api/tickets/:id')).toHaveLength(3);
+
+    // The collector's credentials never reach Sentry; Sentry's own auth header is there.
+    const otlpRequests = sentry.requests.filter((r) => r.endpoint === 'otlp');
+    expect(otlpRequests.length).toBeGreaterThan(0);
+    for (const r of sentry.requests) {
+      expect(JSON.stringify(r.headers)).not.toContain('collector-secret-token');
+      expect(r.headers.authorization).toBeUndefined();
+    }
+    expect(otlpRequests.every((r) => r.authorized)).toBe(true);
+    expect(collector.requests.some((r) => r.headers.authorization === 'Bearer collector-secret-token')).toBe(true);
+    await app.kill();
+  });
+
+  it('links a captured error to the active span, without spans for Sentry uploads or breadcrumbs for OTLP exports', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const app = await startApp('test/fixtures/express-app.mjs', {
+      env: {
+        SENTRY_DSN: sentry.dsn,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        TELEMETRY_EXPORTERS: 'sentry,otlp',
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+      },
+    });
+    // Make OTLP exports happen before the error so a breadcrumb for them would show up in the event.
+    await request(`${app.url}/api/tickets/warmup`);
+    await collector.waitForSpans((s) => s.kindName === 'server', 10_000);
+    const res = await request(`${app.url}/api/users/alice/fail`);
+    expect(res.status).toBe(500);
+
+    const [event] = await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value === 'failure for alice', 15_000);
+    const handlerSpans = await collector.waitForSpans(
+      (s) => s.traceId === event?.contexts?.trace?.trace_id && s.spanId === event?.contexts?.trace?.span_id,
+      15_000,
+    );
+    expect(handlerSpans).toHaveLength(1);
+    const serverSpan = await collector.waitForSpans(
+      (s) => s.kindName === 'server' && s.name === 'GET /api/users/:user/fail',
+      10_000,
+    );
+    expect(serverSpan[0]?.traceId).toBe(event?.contexts?.trace?.trace_id);
+
+    // Let a few more export cycles and uploads run, then look for telemetry about telemetry.
+    await request(`${app.url}/api/tickets/after`);
+    await collector.waitForSpans((s) => s.name === 'GET /api/tickets/:id', 10_000, 2);
+    const allSpans = collector.spans;
+    expect(allSpans.filter((s) => String(s.attributes['url.full'] ?? '').includes('/envelope/'))).toHaveLength(0);
+    expect(allSpans.filter((s) => String(s.attributes['url.full'] ?? '').includes('/v1/traces'))).toHaveLength(0);
+    const crumbs = event?.breadcrumbs ?? [];
+    expect(crumbs.filter((c) => JSON.stringify(c.data ?? {}).includes('/v1/traces'))).toHaveLength(0);
+    expect(crumbs.filter((c) => JSON.stringify(c.data ?? {}).includes('/envelope/'))).toHaveLength(0);
+    expect(sentry.transactions).toHaveLength(0);
+    await app.kill();
+  });
+
+  it('keeps each concurrent request in its own scope: user, tags and fetch breadcrumbs over one keep-alive agent', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const downstream = closeAfterTest(await startDownstream());
+    const app = await startApp('test/fixtures/express-app.mjs', {
+      env: { SENTRY_DSN: sentry.dsn, TELEMETRY_EXPORTERS: 'none', DOWNSTREAM_URL: downstream.url },
+    });
+    const agent = keepAliveAgent(2);
+    const rounds = 20;
+    for (let round = 0; round < rounds; round++) {
+      await Promise.all([
+        request(`${app.url}/api/users/u${round}a/fail?delay=15`, { agent }),
+        request(`${app.url}/api/users/u${round}b/fail?delay=1`, { agent }),
+      ]);
+    }
+    agent.destroy();
+    const events = await sentry.waitForEvents((e) => Boolean(e.exception), 20_000, rounds * 2);
+    expect(events).toHaveLength(rounds * 2);
+    let clean = 0;
+    for (const event of events) {
+      const user = /failure for (\S+)/.exec(event.exception?.values?.[0]?.value ?? '')?.[1];
+      const fetchCrumbs = (event.breadcrumbs ?? []).filter((c) => String(c.data?.url ?? '').includes('/fetch?user='));
+      const ok =
+        event.user?.id === user &&
+        event.tags?.requester === user &&
+        fetchCrumbs.length === 1 &&
+        String(fetchCrumbs[0]?.data?.url).endsWith(`user=${user}`);
+      if (ok) clean++;
+    }
+    expect(clean).toBe(rounds * 2);
+    await app.kill();
+  });
+});
+
+describe('plain node:http app under --import', () => {
+  it('emits one server span and one client span (named import) with traceparent injected', async () => {
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const downstream = closeAfterTest(await startDownstream());
+    const app = await startApp('test/fixtures/http-app.mjs', {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        DOWNSTREAM_URL: downstream.url,
+      },
+    });
+    expect((await request(`${app.url}/anything`)).text).toBe('downstream 200');
+    const spans = await collector.waitForSpans(2, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(collector.spans.filter((s) => s.kindName === 'server')).toHaveLength(1);
+    const clients = collector.spans.filter((s) => s.kindName === 'client');
+    expect(clients).toHaveLength(1);
+    const header = String(downstream.requests[0]?.headers.traceparent);
+    expect(header).toBe(`00-${clients[0]?.traceId}-${clients[0]?.spanId}-01`);
+    expect(spans.every((s) => s.traceId === clients[0]?.traceId)).toBe(true);
+    await app.kill();
+  });
+
+  it('instruments once when the bootstrap is imported twice', async () => {
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const downstream = closeAfterTest(await startDownstream());
+    const app = await startApp('test/fixtures/http-app.mjs', {
+      nodeArgs: ['--import', './dist/instrumentation/register.js'],
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '50', DOWNSTREAM_URL: downstream.url },
+    });
+    await request(`${app.url}/twice`);
+    await collector.waitForSpans(2, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(collector.spans.filter((s) => s.kindName === 'client')).toHaveLength(1);
+    expect(collector.spans.filter((s) => s.kindName === 'server')).toHaveLength(1);
+    expect(app.stderr().match(/^otel-sentry-bridge \S+: service=/gm)).toHaveLength(1);
+    await app.kill();
+  });
+});
