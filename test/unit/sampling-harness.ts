@@ -1,0 +1,104 @@
+/** Builds TelemetryConfig objects and an in-process tracer wired with the sampler and propagator under test. */
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createPropagator } from '../../src/telemetry/propagation.js';
+import { createSampler } from '../../src/telemetry/sampling.js';
+import type { ParsedDsn, SamplingConfig, TelemetryConfig } from '../../src/telemetry/types.js';
+
+export function dsn(orgId?: string): ParsedDsn {
+  const host = orgId ? `o${orgId}.ingest.sentry.io` : 'sentry.example.com';
+  return {
+    raw: `https://abc123@${host}/42`,
+    protocol: 'https',
+    host,
+    port: '',
+    path: '',
+    projectId: '42',
+    publicKey: 'abc123',
+    ...(orgId ? { orgId } : {}),
+  };
+}
+
+export function makeConfig(overrides: {
+  sampling?: Partial<SamplingConfig>;
+  dsn?: ParsedDsn | undefined;
+  environment?: string;
+  release?: string;
+  tracePropagationTargets?: TelemetryConfig['propagation']['tracePropagationTargets'];
+  baggageTargets?: TelemetryConfig['propagation']['baggageTargets'];
+} = {}): TelemetryConfig {
+  return {
+    serviceName: 'svc',
+    environment: overrides.environment ?? 'staging',
+    release: overrides.release ?? 'svc@1.2.3',
+    resourceAttributes: {},
+    sentry: {
+      ...('dsn' in overrides ? (overrides.dsn ? { dsn: overrides.dsn } : {}) : { dsn: dsn('17') }),
+      debug: false,
+      sendDefaultPii: false,
+      ignoreErrors: [],
+    },
+    sampling: {
+      tracesSampleRate: 1,
+      ignoreSpans: ['/api/health', '/health', '/healthz', '/livez', '/readyz'],
+      strictTraceContinuation: false,
+      ...overrides.sampling,
+    },
+    propagation: {
+      tracePropagationTargets: overrides.tracePropagationTargets ?? [/.*/],
+      baggageTargets: overrides.baggageTargets ?? [/^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/, '127.0.0.1'],
+    },
+    exporters: [],
+    otlp: { headers: {}, protocol: 'http/json', timeoutMillis: 1000, compression: 'none' },
+    batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 100, exportTimeoutMillis: 1000 },
+    logLevel: 'none',
+    instrumentations: 'default',
+    shutdownTimeoutMs: 1000,
+    captureGenAiContent: false,
+    warnings: [],
+  };
+}
+
+export interface Harness {
+  config: TelemetryConfig;
+  exporter: InMemorySpanExporter;
+  provider: BasicTracerProvider;
+  extract(headers: Record<string, string | string[]>): Context;
+  /** An HTTP server span started from the extracted headers, as instrumentation-http starts it. */
+  serverSpan(headers: Record<string, string | string[]>, path?: string, method?: string): { span: Span; context: Context };
+  inject(context: Context, carrier?: Record<string, string>): Record<string, string>;
+}
+
+export function makeHarness(config: TelemetryConfig): Harness {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ sampler: createSampler(config), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('test');
+  const propagator = createPropagator(config);
+  const extract = (headers: Record<string, string | string[]>): Context =>
+    propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+  return {
+    config,
+    exporter,
+    provider,
+    extract,
+    serverSpan(headers, path = '/api/items', method = 'GET') {
+      const parent = extract(headers);
+      const attributes: Attributes = { 'http.request.method': method, 'url.path': path, 'url.scheme': 'http' };
+      const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+      return { span, context: trace.setSpan(parent, span) };
+    },
+    inject(context, carrier = {}) {
+      propagator.inject(context, carrier, defaultTextMapSetter);
+      return carrier;
+    },
+  };
+}
