@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -87,6 +88,10 @@ interface Spawned {
 }
 
 function spawnNode(fixture: string, options: AppOptions): Spawned {
+  if ((options.importRegister ?? true) && !existsSync(registerPath)) {
+    throw new Error(`${registerPath} does not exist: build first (npm run build)`);
+  }
+  if (!existsSync(fixturePath(fixture))) throw new Error(`fixture not found: ${fixturePath(fixture)}`);
   const child = spawn(process.execPath, nodeArgv(fixture, options), {
     cwd: options.cwd ?? repoRoot,
     env: buildEnv(options.env),

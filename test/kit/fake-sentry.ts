@@ -63,7 +63,11 @@ export interface FakeSentry {
   waitForEnvelopes(match: Match<ReceivedEnvelope>, timeoutMs?: number, minCount?: number): Promise<ReceivedEnvelope[]>;
   waitForSpans(match: Match<ReceivedSpan>, timeoutMs?: number, minCount?: number): Promise<ReceivedSpan[]>;
   waitForRequests(match: Match<SentryRequestRecord>, timeoutMs?: number, minCount?: number): Promise<SentryRequestRecord[]>;
-  setFault(fault: Fault): Promise<void>;
+  /**
+   * Switches the fault mode for the whole server, or with `endpoint` for one endpoint only (e.g. OTLP answers 429
+   * while envelopes go through). `down` always takes the whole server down.
+   */
+  setFault(fault: Fault & { endpoint?: 'envelope' | 'otlp' }): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -73,12 +77,22 @@ function describeEvents(events: readonly Event[]): string {
   return `${events.length} event(s)${list.length ? `: ${list.map((item) => JSON.stringify(item)).join(', ')}` : ''}`;
 }
 
+const BINARY_ITEM_TYPES = new Set(['attachment', 'replay_recording', 'profile_chunk']);
+
 function toItems(envelope: Envelope): ReceivedEnvelopeItem[] {
-  return envelope[1].map(([headers, payload]) => ({
-    type: String(headers.type),
-    headers: headers as Record<string, unknown>,
-    payload,
-  }));
+  return envelope[1].map(([headers, payload]) => {
+    const type = String(headers.type);
+    let value: unknown = payload;
+    // parseEnvelope returns bytes for every item with an explicit length, JSON ones included (Relay allows both).
+    if (payload instanceof Uint8Array && !BINARY_ITEM_TYPES.has(type)) {
+      try {
+        value = JSON.parse(Buffer.from(payload).toString('utf8')) as unknown;
+      } catch {
+        value = payload;
+      }
+    }
+    return { type, headers: headers as Record<string, unknown>, payload: value };
+  });
 }
 
 /** Starts an HTTP server on 127.0.0.1 that speaks Sentry's ingest protocol (envelopes and OTLP traces). */
@@ -87,6 +101,9 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
   const projectId = options.projectId ?? '4242';
   const envelopePath = `/api/${projectId}/envelope/`;
   const otlpPath = `/api/${projectId}/integration/otlp/v1/traces/`;
+
+  const endpointOf = (path: string): SentryEndpoint =>
+    path === envelopePath ? 'envelope' : path === otlpPath || `${path}/` === otlpPath ? 'otlp' : 'other';
 
   const envelopes = new Collection<ReceivedEnvelope>();
   const events = new Collection<Event>();
@@ -136,12 +153,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
       res.writeHead(200, { 'content-type': reply.contentType });
       res.end(reply.body);
     },
-    (record) => {
-      const path = record.path;
-      const endpoint: SentryEndpoint =
-        path === envelopePath ? 'envelope' : path === otlpPath || `${path}/` === otlpPath ? 'otlp' : 'other';
-      requests.push(Object.assign(record, { endpoint, authorized: false }));
-    },
+    (record) => requests.push(Object.assign(record, { endpoint: endpointOf(record.path), authorized: false })),
     () => requests.notify(),
   );
   const port = await server.listen();
@@ -169,7 +181,12 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
       spans.waitFor(match, timeoutMs, minCount, describeSpans),
     waitForRequests: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       requests.waitFor(match, timeoutMs, minCount, (items) => `${items.length} request(s): ${items.map((r) => `${r.method} ${r.path} ${r.status ?? '-'}`).join(', ')}`),
-    setFault: (fault) => server.setFault(fault),
+    setFault: ({ endpoint, ...fault }) => {
+      if (endpoint !== undefined && fault.mode === 'down') {
+        return Promise.reject(new Error('down stops the whole server; it cannot be limited to one endpoint'));
+      }
+      return server.setFault(fault, endpoint === undefined ? undefined : (record) => endpointOf(record.path) === endpoint);
+    },
     reset: () => {
       envelopes.clear();
       events.clear();

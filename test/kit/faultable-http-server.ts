@@ -51,6 +51,8 @@ export class FaultableHttpServer {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private fault: Fault = { mode: 'ok' };
+  private applies: ((record: RecordedRequest) => boolean) | undefined;
+  private transition: Promise<void> = Promise.resolve();
   private listening = false;
   private closed = false;
   private boundPort = 0;
@@ -81,14 +83,23 @@ export class FaultableHttpServer {
     return this.boundPort;
   }
 
-  async setFault(fault: Fault): Promise<void> {
-    if (this.closed) throw new Error('server is closed');
-    this.fault = { ...fault };
-    if (fault.mode === 'down') {
-      await this.stopListening();
-    } else if (!this.listening) {
-      await this.listenOn(this.boundPort);
-    }
+  /**
+   * Switches the fault mode; `applies` limits a non-down fault to some requests (the others are served normally).
+   * Calls are serialised, so `down` then `ok` in quick succession cannot race the listener.
+   */
+  setFault(fault: Fault, applies?: (record: RecordedRequest) => boolean): Promise<void> {
+    const next = this.transition.then(async () => {
+      if (this.closed) throw new Error('server is closed');
+      this.fault = { ...fault };
+      this.applies = applies;
+      if (fault.mode === 'down') {
+        await this.stopListening();
+      } else if (!this.listening) {
+        await this.listenOn(this.boundPort);
+      }
+    });
+    this.transition = next.catch(() => {});
+    return next;
   }
 
   async close(): Promise<void> {
@@ -96,6 +107,7 @@ export class FaultableHttpServer {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    await this.transition;
     await this.stopListening();
   }
 
@@ -134,7 +146,6 @@ export class FaultableHttpServer {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const fault = this.fault;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
@@ -143,8 +154,10 @@ export class FaultableHttpServer {
       query: url.searchParams,
       headers: req.headers,
       bodyBytes: 0,
-      fault: fault.mode,
+      fault: 'ok',
     };
+    const fault: Fault = this.applies === undefined || this.applies(record) ? this.fault : { mode: 'ok' };
+    record.fault = fault.mode;
     if (req.headers['content-type'] !== undefined) record.contentType = req.headers['content-type'];
     res.once('finish', () => {
       record.status = res.statusCode;

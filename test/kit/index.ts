@@ -9,6 +9,8 @@ export * from './otlp-receiver.js';
 export * from './otlp-grpc-receiver.js';
 export * from './sentry-auth.js';
 export * from './fake-sentry.js';
+export * from './span-queries.js';
 export * from './app-process.js';
+export * from './app-env.js';
 export * from './http-client.js';
 export * from './cleanup.js';

@@ -19,7 +19,13 @@ import { makeNodeTransport } from '@sentry/node';
 import { describe, expect, it } from 'vitest';
 import {
   closeAfterTest,
+  childrenOf,
   encodeTraceRequestProto,
+  formatSpanTree,
+  localRoots,
+  otlpEnv,
+  sentryEnv,
+  spansNamed,
   keepAliveAgent,
   request,
   runningAppCount,
@@ -391,7 +397,70 @@ describe('fake Sentry', () => {
   });
 });
 
+describe('fake Sentry, per-endpoint faults and raw envelopes', () => {
+  it('limits a fault to the OTLP endpoint while envelopes go through', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    await sentry.setFault({ mode: '429', endpoint: 'otlp', retryAfterSeconds: 3 });
+    const otlp = await request(sentry.otlpTracesUrl, { body: { resourceSpans: [] }, headers: sentry.otlpTracesHeaders });
+    expect(otlp.status).toBe(429);
+    expect(otlp.headers['retry-after']).toBe('3');
+    const envelope = serializeEnvelope(
+      createEnvelope<EventEnvelope>({ event_id: 'ab'.repeat(16), sent_at: new Date().toISOString() }, [
+        [{ type: 'event' }, { event_id: 'ab'.repeat(16), message: 'through' }],
+      ]),
+    );
+    const accepted = await request(`${sentry.url}/api/${sentry.projectId}/envelope/?sentry_key=${sentry.publicKey}`, { body: envelope });
+    expect(accepted.status).toBe(200);
+    expect(sentry.requests.map((r) => [r.endpoint, r.fault, r.status])).toEqual([
+      ['otlp', '429', 429],
+      ['envelope', 'ok', 200],
+    ]);
+    await expect(sentry.setFault({ mode: 'down', endpoint: 'otlp' })).rejects.toThrow(/whole server/);
+  });
+
+  it('parses JSON items that carry an explicit length', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const payload = JSON.stringify({ event_id: 'cd'.repeat(16), message: 'with length' });
+    const body = `{"event_id":"${'cd'.repeat(16)}"}\n{"type":"event","length":${Buffer.byteLength(payload)}}\n${payload}\n`;
+    const response = await request(`${sentry.url}/api/${sentry.projectId}/envelope/?sentry_key=${sentry.publicKey}`, { body });
+    expect(response.status).toBe(200);
+    const [event] = await sentry.waitForEvents(1);
+    expect(event?.message).toBe('with length');
+  });
+});
+
+describe('span queries and env builders', () => {
+  it('navigates a received trace', async () => {
+    const receiver = closeAfterTest(await startOtlpReceiver());
+    const made = await makeSpans();
+    const exporter = new ProtoExporter({ url: receiver.tracesUrl });
+    await exportWith(exporter, made.spans);
+    await exporter.shutdown();
+    const spans = await receiver.waitForSpans(2);
+    const [root] = localRoots(spans);
+    expect(root?.spanId).toBe(made.rootSpanId);
+    expect(childrenOf(spans, root!).map((span) => span.name)).toEqual(['fetch upstream']);
+    expect(spansNamed(spans, /^GET /)).toHaveLength(1);
+    expect(formatSpanTree(spans)).toMatch(/^server GET \/api\/tickets\/:id .*\n {2}client fetch upstream /);
+  });
+
+  it('builds SENTRY_DSN and OTEL_EXPORTER_OTLP_* from the servers', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const grpc = closeAfterTest(await startOtlpGrpcReceiver());
+    expect(sentryEnv(sentry)).toEqual({ SENTRY_DSN: sentry.dsn });
+    expect(otlpEnv(grpc, 'grpc')).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: grpc.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+  });
+});
+
 describe('fault modes over HTTP', () => {
+  it('serialises fault switches: down then ok without waiting in between', async () => {
+    const receiver = closeAfterTest(await startOtlpReceiver());
+    const down = receiver.setFault({ mode: 'down' });
+    const up = receiver.setFault({ mode: 'ok' });
+    await Promise.all([down, up]);
+    expect((await request(receiver.tracesUrl, { body: { resourceSpans: [] } })).status).toBe(200);
+  });
+
   for (const kind of ['otlp receiver', 'fake sentry'] as const) {
     it(`${kind}: down refuses connections, ok listens again on the same port`, async () => {
       const server =
@@ -495,6 +564,11 @@ describe('app processes', () => {
 
   it('rejects with the stderr of an app that dies before listening', async () => {
     await expect(startApp('test/kit/fixtures/kit-no-listen.mjs', { importRegister: false })).rejects.toThrow(/boom: cannot start/);
+    expect(runningAppCount()).toBe(0);
+  });
+
+  it('explains a missing fixture before spawning anything', async () => {
+    await expect(startApp('test/kit/fixtures/does-not-exist.mjs', { importRegister: false })).rejects.toThrow(/fixture not found/);
     expect(runningAppCount()).toBe(0);
   });
 
