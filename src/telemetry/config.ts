@@ -116,11 +116,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     captureGenAiContent: reader.boolean('TELEMETRY_CAPTURE_GENAI_CONTENT') ?? false,
   };
 
-  const moduleFile = locateConfigModule(reader.string('TELEMETRY_CONFIG'), cwd);
+  const explicitModule = reader.string('TELEMETRY_CONFIG');
+  const moduleFile = locateConfigModule(explicitModule, cwd);
   const loaded: LoadedModule | undefined =
-    moduleFile === undefined
-      ? undefined
-      : await loadConfigModule(moduleFile, reader.string('TELEMETRY_CONFIG') ?? moduleFile, problems);
+    moduleFile === undefined ? undefined : await loadConfigModule(moduleFile, explicitModule, problems);
 
   problems.throwIfAny();
 

@@ -3,7 +3,7 @@
  * the entry script, then from the working directory.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 
 export interface AppPackage {
   name: string;
@@ -12,13 +12,18 @@ export interface AppPackage {
   dir: string;
 }
 
-/** The folders to search from: the app's folder (a file path counts as its folder), then cwd. */
+/**
+ * The folders to search from: the app's folder (a file path counts as its folder), then cwd. An entry script
+ * inside node_modules is a launcher (a test runner, nodemon, a CLI), not the app: its package would name the
+ * tool, so only cwd is searched then.
+ */
 export function searchRoots(appPath: string | undefined, cwd: string): string[] {
   const roots: string[] = [];
   if (appPath !== undefined) {
     const absolute = resolve(cwd, appPath);
     const stats = statSync(absolute, { throwIfNoEntry: false });
-    roots.push(stats?.isDirectory() === true ? absolute : dirname(absolute));
+    const dir = stats?.isDirectory() === true ? absolute : dirname(absolute);
+    if (!dir.split(sep).includes('node_modules')) roots.push(dir);
   }
   roots.push(resolve(cwd));
   return roots;

@@ -32,13 +32,21 @@ export function locateConfigModule(explicit: string | undefined, cwd: string): s
   return DEFAULT_FILES.map((file) => resolve(cwd, file)).find((file) => existsSync(file));
 }
 
+/**
+ * Imports and validates the module. `explicit` is TELEMETRY_CONFIG as written, or undefined when the file is
+ * the default one found in cwd.
+ */
 export async function loadConfigModule(
   file: string,
-  shownAs: string,
+  explicit: string | undefined,
   problems: Problems,
 ): Promise<LoadedModule | undefined> {
+  const subject =
+    explicit === undefined
+      ? `${file} (the default config module; ${VARIABLE} is not set)`
+      : `${VARIABLE}=${JSON.stringify(explicit)}`;
   const fail = (cause: string): undefined => {
-    problems.add(`${VARIABLE}=${JSON.stringify(shownAs)}: ${cause}`);
+    problems.add(`${subject}: ${cause}`);
     return undefined;
   };
   if (TYPESCRIPT.has(extname(file).toLowerCase())) {
