@@ -469,3 +469,17 @@ describe('OTLP settings', () => {
     expect(config.otlp.tracesUrl).toBe('http://specific:4318/otlp');
   });
 });
+
+describe('both variants of an OTLP variable are validated, even when the TRACES_ one wins', () => {
+  it.each([
+    ['PROTOCOL', 'grpc', 'bogus'],
+    ['COMPRESSION', 'gzip', 'zstd'],
+    ['TIMEOUT', '1000', 'ten'],
+  ])('%s', async (suffix, good, bad) => {
+    const error = await loadError(app, {
+      [`OTEL_EXPORTER_OTLP_TRACES_${suffix}`]: good,
+      [`OTEL_EXPORTER_OTLP_${suffix}`]: bad,
+    });
+    expect(error.problems).toEqual([expect.stringMatching(new RegExp(`^OTEL_EXPORTER_OTLP_${suffix}="${bad}"`))]);
+  });
+});

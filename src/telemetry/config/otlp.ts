@@ -23,11 +23,16 @@ const generic = (suffix: string): string => `OTEL_EXPORTER_OTLP_${suffix}`;
 const traces = (suffix: string): string => `OTEL_EXPORTER_OTLP_TRACES_${suffix}`;
 
 export function readOtlp(reader: EnvReader): OtlpConfig {
-  const protocol =
-    reader.choice(traces('PROTOCOL'), PROTOCOLS) ?? reader.choice(generic('PROTOCOL'), PROTOCOLS) ?? 'http/protobuf';
-  const compression =
-    reader.choice(traces('COMPRESSION'), COMPRESSIONS) ?? reader.choice(generic('COMPRESSION'), COMPRESSIONS) ?? 'none';
-  const timeoutMillis = reader.integer(traces('TIMEOUT')) ?? reader.integer(generic('TIMEOUT')) ?? DEFAULT_TIMEOUT_MS;
+  // Both variants are read (and so validated) even when the TRACES_ one wins.
+  const protocols = [reader.choice(traces('PROTOCOL'), PROTOCOLS), reader.choice(generic('PROTOCOL'), PROTOCOLS)];
+  const compressions = [
+    reader.choice(traces('COMPRESSION'), COMPRESSIONS),
+    reader.choice(generic('COMPRESSION'), COMPRESSIONS),
+  ];
+  const timeouts = [reader.integer(traces('TIMEOUT')), reader.integer(generic('TIMEOUT'))];
+  const protocol = protocols[0] ?? protocols[1] ?? 'http/protobuf';
+  const compression = compressions[0] ?? compressions[1] ?? 'none';
+  const timeoutMillis = timeouts[0] ?? timeouts[1] ?? DEFAULT_TIMEOUT_MS;
 
   const headers = {
     ...readHeaders(reader, generic('HEADERS')),
