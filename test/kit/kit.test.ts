@@ -231,6 +231,16 @@ describe('OTLP/HTTP receiver', () => {
     expect(proto.status).toBe(200);
     const [decoded] = await receiver.waitForSpans(1);
     expect({ ...decoded, encoding: 'json' }).toEqual(span);
+
+    receiver.reset();
+    // Generic protobuf-JSON writers send bytes ids as base64; they must land as the same hex ids.
+    const base64 = structuredClone(otlp);
+    const base64Span = base64.resourceSpans[0]!.scopeSpans[0]!.spans[0]! as Record<string, unknown>;
+    base64Span['traceId'] = Buffer.from('0af7651916cd43dd8448eb211c80319c', 'hex').toString('base64');
+    base64Span['spanId'] = Buffer.from('b7ad6b7169203331', 'hex').toString('base64');
+    expect((await request(receiver.tracesUrl, { body: base64 })).status).toBe(200);
+    const [fromBase64] = await receiver.waitForSpans(1);
+    expect({ traceId: fromBase64?.traceId, spanId: fromBase64?.spanId }).toEqual({ traceId: span?.traceId, spanId: span?.spanId });
   });
 
   it('rejects unknown content types and malformed bodies without storing spans', async () => {

@@ -85,7 +85,11 @@ function toHexId(value: unknown): string | undefined {
     return value.length === 0 ? undefined : Buffer.from(value).toString('hex');
   }
   if (typeof value === 'string') {
-    return value === '' ? undefined : value.toLowerCase();
+    if (value === '') return undefined;
+    if (/^[0-9a-f]+$/i.test(value) && (value.length === 32 || value.length === 16)) return value.toLowerCase();
+    // Generic protobuf-JSON encoders (not OTLP/JSON-aware) write bytes as base64: 16 or 8 bytes -> 24 or 12 chars.
+    const bytes = Buffer.from(value, 'base64');
+    return bytes.length === 16 || bytes.length === 8 ? bytes.toString('hex') : value.toLowerCase();
   }
   return undefined;
 }
