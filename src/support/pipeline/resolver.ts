@@ -3,7 +3,7 @@
  * A failing model never fails the request: the answer falls back to a hand-off message with confidence 0,
  * which the Escalator turns into an escalation.
  */
-import { addBreadcrumb, captureException, captureGenAiContent, withRetrievalSpan } from '../../telemetry/index.js';
+import { addBreadcrumb, captureException, withRetrievalSpan } from '../../telemetry/index.js';
 import type { Responder } from '../llm/responder.js';
 import type { KnowledgeBase, SearchResult } from '../rag/knowledge-base.js';
 import { computeConfidence } from './confidence.js';
@@ -31,6 +31,8 @@ export async function resolve(kb: KnowledgeBase, responder: Responder, input: Re
     recorder.setResults(result.passages.map((p) => ({ id: p.id, score: p.score })));
     return result;
   });
+  // The query is the customer's own words: it stays out of breadcrumbs (the retrieval span records it when
+  // GenAI content capture is on).
   addBreadcrumb({
     message: 'Queried RAG knowledge base',
     category: 'rag',
@@ -39,7 +41,6 @@ export async function resolve(kb: KnowledgeBase, responder: Responder, input: Re
       results_count: search.passages.length,
       top_score: search.passages[0]?.score ?? 0,
       articles: search.passages.map((p) => p.id),
-      ...(captureGenAiContent() && { query: input.text }),
     },
   });
 
