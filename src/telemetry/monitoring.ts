@@ -58,7 +58,6 @@ export interface SpanInput {
 export const ATTR_SENTRY_OP = 'sentry.op';
 const TRACER_NAME = 'otel-sentry-bridge';
 
-const tracer = trace.getTracer(TRACER_NAME);
 /** Errors already captured: a second capture (wrapper, then framework handler) returns the first event id. */
 const capturedErrors = new WeakMap<object, string>();
 /** Spans an error's `exception` event was already added to, so wrappers nested in one span record it once. */
@@ -195,7 +194,8 @@ function failSpan(span: Span, error: unknown): void {
  * is passed on with the same value, and a throw or rejection marks the span ERROR and propagates unchanged.
  */
 export function runInSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T {
-  return tracer.startActiveSpan(name, options, (span) => {
+  // Looked up per call: a tracer obtained before the SDK registered (or re-registered) would stay a no-op.
+  return trace.getTracer(TRACER_NAME).startActiveSpan(name, options, (span) => {
     let result: T;
     try {
       result = fn(span);
@@ -292,7 +292,7 @@ export async function flush(timeoutMs = 2000): Promise<boolean> {
   const global = trace.getTracerProvider() as Flushable;
   const provider = (global.getDelegate?.() ?? global) as Flushable;
   const spans = typeof provider.forceFlush === 'function' ? withTimeout(provider.forceFlush(), timeoutMs) : Promise.resolve(true);
-  const events = Sentry.flush(timeoutMs).catch(() => false);
+  const events = Sentry.getClient() === undefined ? Promise.resolve(true) : Sentry.flush(timeoutMs).catch(() => false);
   const [spansDone, eventsDone] = await Promise.all([spans, events]);
   return spansDone && eventsDone;
 }

@@ -1,0 +1,135 @@
+import type { ErrorEvent } from '@sentry/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBeforeBreadcrumb, createBeforeSend } from '../../src/telemetry/event-filters.js';
+import { FILTERED, createRedactor } from '../../src/telemetry/redaction.js';
+import { addBreadcrumb, captureException, setUserContext, startSpan } from '../../src/telemetry/monitoring.js';
+import { DSN_KEY, makeConfig, startHarness, type Harness } from '../fixtures/monitoring-harness.js';
+
+const API_KEY = 'sk-live-9f8e7d6c5b4a39281706abcdef';
+const BEARER = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlLXNlY3JldA';
+const COOKIE = 'session=s3ss10n-t0k3n-abcdef';
+const EMAIL = 'admin@empresa.com';
+const URL_PASSWORD = 'hunter2pass';
+
+describe('redaction rules', () => {
+  const off = createRedactor(makeConfig());
+  const on = createRedactor(makeConfig({ sendDefaultPii: true }));
+
+  it('removes secrets from free text whatever the PII setting', () => {
+    for (const r of [off, on]) {
+      expect(r.scrubString(`Authorization: Bearer ${BEARER}`)).toBe(`Authorization: Bearer ${FILTERED}`);
+      expect(r.scrubString(`postgres://app:${URL_PASSWORD}@db.internal:5432/x`)).toBe(`postgres://${FILTERED}@db.internal:5432/x`);
+      expect(r.scrubString('https://api.example.com/v1?api_key=abc123&page=2')).toBe(`https://api.example.com/v1?api_key=${FILTERED}&page=2`);
+      expect(r.scrubString(`key ${API_KEY} leaked`)).toBe(`key ${FILTERED} leaked`);
+      expect(r.scrubString(`dsn key ${DSN_KEY}`)).toBe(`dsn key ${FILTERED}`);
+      expect(r.scrubString('Basic information about refunds')).toBe('Basic information about refunds');
+    }
+  });
+
+  it('removes emails only when PII is off', () => {
+    expect(off.scrubString(`contact ${EMAIL} now`)).toBe(`contact ${FILTERED} now`);
+    expect(on.scrubString(`contact ${EMAIL} now`)).toBe(`contact ${EMAIL} now`);
+  });
+
+  it('scrubs header attributes by name and keeps their array shape; leaves token counts alone', () => {
+    const attributes = {
+      'http.request.header.authorization': [`Bearer ${BEARER}`],
+      'http.request.header.x-api-key': [API_KEY],
+      'http.request.header.cookie': [COOKIE],
+      'http.response.header.set-cookie': [COOKIE],
+      'url.full': `https://bot:${URL_PASSWORD}@hooks.example.com/notify`,
+      'user.email': EMAIL,
+      'gen_ai.usage.input_tokens': 120,
+      'http.route': '/tickets/:id',
+    };
+    const scrubbed = off.scrubAttributes(attributes);
+    expect(scrubbed).toEqual({
+      'http.request.header.authorization': [FILTERED],
+      'http.request.header.x-api-key': [FILTERED],
+      'http.request.header.cookie': [FILTERED],
+      'http.response.header.set-cookie': [FILTERED],
+      'url.full': `https://${FILTERED}@hooks.example.com/notify`,
+      'gen_ai.usage.input_tokens': 120,
+      'http.route': '/tickets/:id',
+    });
+    const withPii = on.scrubAttributes(attributes);
+    expect(withPii['http.request.header.cookie']).toEqual([COOKIE]);
+    expect(withPii['user.email']).toBe(EMAIL);
+    expect(withPii['http.request.header.authorization']).toEqual([FILTERED]);
+    const clean = { 'http.route': '/a', n: 1 };
+    expect(off.scrubAttributes(clean)).toBe(clean);
+  });
+});
+
+const event = (url: string, extra: Record<string, unknown> = {}): ErrorEvent =>
+  ({
+    type: undefined,
+    event_id: 'a'.repeat(32),
+    message: `failed for ${EMAIL}`,
+    request: { url, headers: { Authorization: `Bearer ${BEARER}`, 'X-Api-Key': API_KEY, Cookie: COOKIE, Accept: 'json' }, cookies: { session: COOKIE } },
+    user: { id: 'u1', email: EMAIL },
+    extra,
+  }) as ErrorEvent;
+
+describe('Sentry hooks', () => {
+  it('drops health-check events and scrubs before the user hook sees the event', async () => {
+    const seen: unknown[] = [];
+    const beforeSend = createBeforeSend(makeConfig({ sentry: { beforeSend: (e) => (seen.push(e), e) } }));
+    expect(await beforeSend(event('http://127.0.0.1/health'), {})).toBeNull();
+    expect(await beforeSend(event('http://127.0.0.1/ready'), {})).toBeNull();
+    expect(seen).toHaveLength(0);
+    const out = await beforeSend(event('http://127.0.0.1/tickets?token=abc', { password: 'pw', note: `call ${EMAIL}` }), {});
+    expect(seen).toEqual([out]);
+    expect(out?.request?.headers).toEqual({ Authorization: FILTERED, 'X-Api-Key': FILTERED, Cookie: FILTERED, Accept: 'json' });
+    expect(out?.request?.cookies).toBe(FILTERED);
+    expect(out?.request?.url).toBe(`http://127.0.0.1/tickets?token=${FILTERED}`);
+    expect(out?.user).toEqual({ id: 'u1' });
+    expect(out?.message).toBe(`failed for ${FILTERED}`);
+    expect(out?.extra).toEqual({ password: FILTERED, note: `call ${FILTERED}` });
+  });
+
+  it('ignoreErrors and a dropping user hook both stop the event', async () => {
+    const ignoring = createBeforeSend(makeConfig({ sentry: { ignoreErrors: ['failed for'] } }));
+    expect(await ignoring(event('http://x/a'), {})).toBeNull();
+    const dropping = createBeforeSend(makeConfig({ sentry: { beforeSend: () => null } }));
+    expect(await dropping(event('http://x/a'), {})).toBeNull();
+  });
+
+  it('beforeBreadcrumb scrubs first, then runs the user hook', () => {
+    const hook = createBeforeBreadcrumb(makeConfig({ sentry: { beforeBreadcrumb: (b) => ({ ...b, category: `user-${String(b.category)}` }) } }));
+    expect(hook({ category: 'auth', message: `login ${EMAIL}`, data: { api_key: API_KEY, url: `https://u:${URL_PASSWORD}@h/x` } })).toEqual({
+      category: 'user-auth',
+      message: `login ${FILTERED}`,
+      data: { api_key: FILTERED, url: `https://${FILTERED}@h/x` },
+    });
+  });
+});
+
+describe.each([
+  { mode: 'Sentry on', sentryOn: true },
+  { mode: 'Sentry off (OTLP only)', sentryOn: false },
+])('seeded secrets end up in no payload, $mode', ({ sentryOn }) => {
+  let h: Harness;
+  beforeAll(() => {
+    h = startHarness(makeConfig({ sentryOn }));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('API key, bearer token, cookie, DSN key, URL password and email appear nowhere', async () => {
+    startSpan({ op: 'http.client', name: 'call', attributes: { 'http.request.header.x-api-key': [API_KEY], 'http.request.header.cookie': [COOKIE], 'url.full': `https://svc:${URL_PASSWORD}@api.internal/x` } }, () => {
+      setUserContext({ userId: 'user_1', email: EMAIL, companyId: 'c1', role: 'admin' });
+      addBreadcrumb({ category: 'auth', message: `Bearer ${BEARER} for ${EMAIL}`, data: { headers: { authorization: `Bearer ${BEARER}`, cookie: COOKIE }, dsn: `http://${DSN_KEY}@sentry.local/1` } });
+      captureException(new Error(`upstream rejected ${API_KEY} for ${EMAIL}`), { extra: { api_key: API_KEY, cookie: COOKIE, dsn: DSN_KEY, note: `mail ${EMAIL}` } });
+    });
+    const { sentry, spans } = await h.payloads();
+    expect(spans).toContain('user_1');
+    expect(spans).toContain('upstream rejected');
+    expect(sentry.includes('upstream rejected')).toBe(sentryOn);
+    for (const secret of [API_KEY, BEARER, COOKIE, DSN_KEY, URL_PASSWORD, EMAIL]) {
+      expect(sentry).not.toContain(secret);
+      expect(spans).not.toContain(secret);
+    }
+  });
+});
