@@ -92,6 +92,8 @@ describe('config module', () => {
     { title: 'imports a missing package', file: 'missing-dep.mjs', source: "import 'no-such-package-xyz';\nexport default {};", cause: ['failed to load', 'no-such-package-xyz'] },
     { title: 'exports nothing', file: 'empty.mjs', source: 'export const other = 1;', cause: ['exports nothing usable', 'export default defineConfig'] },
     { title: 'exports a function', file: 'fn.mjs', source: 'export default () => ({});', cause: ['exports a function', 'export default defineConfig'] },
+    { title: 'exports a promise', file: 'promise.mjs', source: 'export default Promise.resolve({});', cause: ['exports a Promise', 'top-level await'] },
+    { title: 'exports an array', file: 'array.mjs', source: "export default ['/health'];", cause: ['exports an array', 'export default defineConfig'] },
     { title: 'non-function tracesSampler', file: 'sampler.mjs', source: 'export default { tracesSampler: 0.5 };', cause: ['tracesSampler is a number', 'Accepted: a function'] },
     { title: 'non-function beforeSend', file: 'before.mjs', source: "export default { beforeSend: 'drop' };", cause: ['beforeSend is a string', 'Accepted: a function'] },
     { title: 'pattern list of numbers', file: 'patterns.mjs', source: 'export default { ignoreSpans: [1, 2] };', cause: ['ignoreSpans is not a list of patterns', 'strings and RegExps'] },

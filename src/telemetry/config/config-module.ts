@@ -63,9 +63,13 @@ export async function loadConfigModule(
     return fail(`the module ${file} failed to load: ${describe(error)}`);
   }
   const exported = namespace.default ?? namespace.config;
+  if (typeof exported === 'object' && exported !== null && typeof (exported as { then?: unknown }).then === 'function') {
+    // A promise has no own keys and would pass as an empty config: the settings it resolves to would be lost.
+    return fail(`the module ${file} exports a Promise. Accepted: the config object itself (use top-level await).`);
+  }
   if (typeof exported !== 'object' || exported === null || Array.isArray(exported)) {
     return fail(
-      `the module ${file} exports ${exported === undefined ? 'nothing usable' : `a ${kind(exported)}`}. ` +
+      `the module ${file} exports ${exported === undefined ? 'nothing usable' : kind(exported)}. ` +
         'Accepted: `export default defineConfig({...})` or `export const config = {...}`.',
     );
   }
@@ -79,10 +83,11 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+/** The value's type with its article, for messages: `a number`, `an array`. */
 function kind(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
+  const name = Array.isArray(value) ? 'array' : typeof value;
+  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 
 function isPatternList(value: unknown): value is Pattern[] {
@@ -102,7 +107,7 @@ export function validateUserConfig(raw: Record<string, unknown>, file: string, p
     const value = raw[key];
     if (value === undefined) continue;
     if (typeof value !== 'function') {
-      problems.add(`${where(key)} is a ${kind(value)}. Accepted: a function.`);
+      problems.add(`${where(key)} is ${kind(value)}. Accepted: a function.`);
       continue;
     }
     // The key decides the signature; the runtime check above is all JS can verify.
@@ -129,7 +134,7 @@ export function validateUserConfig(raw: Record<string, unknown>, file: string, p
   const strict = raw.strictTraceContinuation;
   if (strict !== undefined) {
     if (typeof strict !== 'boolean') {
-      problems.add(`${where('strictTraceContinuation')} is a ${kind(strict)}. Accepted: true or false.`);
+      problems.add(`${where('strictTraceContinuation')} is ${kind(strict)}. Accepted: true or false.`);
     } else {
       config.strictTraceContinuation = strict;
     }
