@@ -2,7 +2,7 @@
  * Property-based generators of malformed trace headers (fast-check): huge, non-ASCII, control characters,
  * near-misses of valid values, repeated headers. Shared by the propagation fuzz tests and the reliability suite.
  */
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 
 const HEX = '0123456789abcdef';
 export const hexString = (length: number): fc.Arbitrary<string> =>

@@ -1,6 +1,6 @@
 /** 5,000 malformed header sets given to extract(): it never throws and never continues a trace from garbage. */
 import { ROOT_CONTEXT, defaultTextMapGetter, trace } from '@opentelemetry/api';
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPropagator } from '../../src/telemetry/propagation.js';
 import { malformedTraceHeaders } from '../generators/trace-headers.js';

@@ -83,7 +83,7 @@ describe('inject', () => {
     const carrier: Record<string, string> = { Baggage: 'user=1,sentry-environment=spoofed' };
     const out = harness.inject(trace.setSpan(setRPCMetadata(context, { type: RPCType.HTTP, route: '/api/items/:id', span }), span), carrier);
     const { traceId, spanId } = span.spanContext();
-    expect(Object.keys(out).sort()).toEqual(['baggage', 'sentry-trace', 'traceparent', 'tracestate']);
+    expect(Object.keys(out).toSorted()).toEqual(['baggage', 'sentry-trace', 'traceparent', 'tracestate']);
     expect(out['sentry-trace']).toBe(`${traceId}-${spanId}-1`);
     expect(out.traceparent).toBe(`00-${traceId}-${spanId}-03`);
     expect(out.baggage).toMatch(
@@ -119,9 +119,10 @@ describe('inject', () => {
   });
 });
 
+const headers = (): Record<string, string> => ({ traceparent: `00-${T}-${S}-01`, baggage: 'tenant=acme,sentry-sample_rand=0.5' });
+
 describe('incoming non-Sentry baggage', () => {
   it('is accepted from allowed peers only; the DSC is read from any peer', () => {
-    const headers = (): Record<string, string> => ({ traceparent: `00-${T}-${S}-01`, baggage: 'tenant=acme,sentry-sample_rand=0.5' });
     const fromLoopback = headers();
     registerPeer(fromLoopback, '127.0.0.1');
     expect(propagation.getBaggage(harness.extract(fromLoopback))?.getEntry('tenant')?.value).toBe('acme');

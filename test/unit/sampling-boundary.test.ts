@@ -2,7 +2,7 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { createComposableProbabilitySampler, createCompositeSampler } from '@opentelemetry/sampler-composite';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   randomValueFromSampleRand,

@@ -32,7 +32,7 @@ describe('sampling distribution', () => {
     const idsA = new Set(sentryLike.getFinishedSpans().map((span) => span.spanContext().traceId));
     const idsB = new Set(otlpLike.getFinishedSpans().map((span) => span.spanContext().traceId));
     expect(idsA.size).toBe(kept);
-    expect([...idsA].sort()).toEqual([...idsB].sort());
+    expect([...idsA].toSorted()).toEqual([...idsB].toSorted());
     expect(sentryLike.getFinishedSpans()).toHaveLength(2 * kept);
     console.log(`kept ${kept} of ${total} roots: share ${share.toFixed(4)}`);
     await provider.shutdown();

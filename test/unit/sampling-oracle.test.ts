@@ -13,7 +13,7 @@ import {
   shouldContinueTrace,
 } from '@sentry/core';
 import { NodeClient } from '@sentry/node';
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomValueFromTraceId, sampleRandFromRandomValue } from '../../src/telemetry/sample-rand.js';
 import type { SamplingContext, TracesSampler } from '../../src/telemetry/types.js';
