@@ -127,15 +127,23 @@ export class ExportPipeline implements SpanProcessor {
       const timeout = setTimeout(() => settle(false, `no answer within ${this.batch.exportTimeoutMillis} ms`), this.batch.exportTimeoutMillis);
       timeout.unref();
       // The export's own HTTP request must not become a span of the user's trace.
-      context.with(suppressTracing(context.active()), () => {
-        try {
-          this.exporter.export(spans, (result) =>
-            settle(result.code === ExportResultCode.SUCCESS, describeError(result)),
-          );
-        } catch (error) {
-          settle(false, error instanceof Error ? error.message : String(error));
-        }
-      });
+      const send = (): void =>
+        context.with(suppressTracing(context.active()), () => {
+          try {
+            this.exporter.export(spans, (result) =>
+              settle(result.code === ExportResultCode.SUCCESS, describeError(result)),
+            );
+          } catch (error) {
+            settle(false, error instanceof Error ? error.message : String(error));
+          }
+        });
+      // Resource detectors may still be running for the first spans; serialising before they settle loses them.
+      const resource = spans[0]?.resource;
+      if (resource?.asyncAttributesPending && resource.waitForAsyncAttributes) {
+        resource.waitForAsyncAttributes().then(send, send);
+      } else {
+        send();
+      }
     });
   }
 

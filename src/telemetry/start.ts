@@ -5,25 +5,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DiagConsoleLogger, DiagLogLevel, diag, propagation, type TextMapPropagator } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { DiagConsoleLogger, DiagLogLevel, diag, propagation } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import {
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type Sampler,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import * as Sentry from '@sentry/node';
 import { maskDsn } from './config.js';
+import { createBeforeBreadcrumb, createBeforeSend } from './event-filters.js';
 import { ExportPipeline, type PipelineStats } from './export-pipeline.js';
 import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
-import { createInstrumentations, type InstrumentationHooks } from './instrumentations.js';
+import { genAiProviderNameProcessor } from './genai.js';
+import { createInstrumentations } from './instrumentations.js';
+import { propagationInstrumentationHooks } from './propagation-hooks.js';
+import { createPropagator } from './propagation.js';
+import { createRedactingExporter } from './redacting-exporter.js';
 import { setRuntimeConfig } from './runtime.js';
+import { createSampler } from './sampling.js';
+import { createScopeBridgeProcessor, scopeBridgeIntegration } from './scope-bridge.js';
 import { initSentry } from './sentry-setup.js';
+import { sentryTraceLinkIntegration } from './sentry-trace-link.js';
 import { drainServers, trackServers, untrackServers } from './server-drain.js';
 import type { TelemetryConfig } from './types.js';
 
@@ -41,17 +41,6 @@ export interface Telemetry {
   /** Flushes within the budget and stops both SDKs. Safe to call more than once. */
   shutdown(): Promise<ShutdownReport>;
   stats(): Record<string, PipelineStats>;
-}
-
-/** Wiring that other modules of the layer contribute; start() stays the one place that assembles it. */
-export interface Contributions {
-  sampler?: (config: TelemetryConfig) => Sampler;
-  propagator?: (config: TelemetryConfig) => TextMapPropagator;
-  processors?: (config: TelemetryConfig) => SpanProcessor[];
-  wrapExporter?: (exporter: SpanExporter, config: TelemetryConfig) => SpanExporter;
-  instrumentationHooks?: (config: TelemetryConfig) => InstrumentationHooks;
-  sentryIntegrations?: (config: TelemetryConfig) => Parameters<typeof initSentry>[1]['integrations'];
-  sentryHooks?: (config: TelemetryConfig) => Pick<Parameters<typeof initSentry>[1], 'beforeSend' | 'beforeBreadcrumb'>;
 }
 
 const GLOBAL_KEY = Symbol.for('otel-sentry-bridge.telemetry');
@@ -74,14 +63,6 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
-}
-
-function defaultSampler(config: TelemetryConfig): Sampler {
-  return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampling.tracesSampleRate ?? 0) });
-}
-
-function defaultPropagator(): TextMapPropagator {
-  return new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
 }
 
 function startupLine(config: TelemetryConfig): string {
@@ -120,20 +101,20 @@ function race<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   });
 }
 
-async function build(config: TelemetryConfig, contributions: Contributions): Promise<Telemetry> {
+async function build(config: TelemetryConfig): Promise<Telemetry> {
   diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   // One switch drives our GenAI helpers and the official OpenAI instrumentation alike.
   process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = String(config.captureGenAiContent);
 
-  const wrap = contributions.wrapExporter ?? ((exporter: SpanExporter) => exporter);
+  // Every backend gets the same scrubbed spans: redaction wraps each exporter, under its bounded pipeline.
   const pipelines = (await createExporters(config)).map(
-    (named) => new ExportPipeline(named.name, wrap(named.exporter, config), config.batch),
+    (named) => new ExportPipeline(named.name, createRedactingExporter(named.exporter, config), config.batch),
   );
   const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
   const instrumentations = await createInstrumentations(
     config.instrumentations,
     appDir,
-    contributions.instrumentationHooks?.(config),
+    propagationInstrumentationHooks(config),
   );
 
   const sdk = new NodeSDK({
@@ -143,15 +124,22 @@ async function build(config: TelemetryConfig, contributions: Contributions): Pro
       'service.version': config.release,
       'deployment.environment.name': config.environment,
     }),
-    sampler: (contributions.sampler ?? defaultSampler)(config),
-    textMapPropagator: (contributions.propagator ?? defaultPropagator)(config),
-    spanProcessors: [...(contributions.processors?.(config) ?? []), ...pipelines],
+    sampler: createSampler(config),
+    textMapPropagator: createPropagator(config),
+    // The bridge and the GenAI naming write attributes, so they run before any pipeline reads the span.
+    spanProcessors: [createScopeBridgeProcessor(config), genAiProviderNameProcessor(), ...pipelines],
     instrumentations,
     // sdk-node would otherwise add OTLP metric and log exporters of its own.
     metricReaders: [],
     logRecordProcessors: [],
   });
   sdk.start();
+  // instrumentation-http patches node:http once, for whichever loader asks first. When a CommonJS dependency
+  // (express) requires it first, the ESM namespace stays unpatched and named imports (`import { request } from
+  // 'node:http'`) go untraced. Importing both through the ESM hook first patches the namespace and, through
+  // its default export, the CommonJS exports too.
+  await import('node:http');
+  await import('node:https');
 
   let fatalInProgress = false;
   const isTelemetryUrl = telemetryUrlMatcher(config);
@@ -217,8 +205,9 @@ async function build(config: TelemetryConfig, contributions: Contributions): Pro
   initSentry(config, {
     isTelemetryUrl,
     onFatalError: onFatal,
-    integrations: contributions.sentryIntegrations?.(config) ?? [],
-    ...contributions.sentryHooks?.(config),
+    integrations: [scopeBridgeIntegration(config), sentryTraceLinkIntegration()],
+    beforeSend: createBeforeSend(config),
+    beforeBreadcrumb: createBeforeBreadcrumb(config),
   });
   const stopFetchBreadcrumbs = installFetchBreadcrumbs(isTelemetryUrl);
 
@@ -272,9 +261,9 @@ async function build(config: TelemetryConfig, contributions: Contributions): Pro
  * Starts telemetry once per process: a second call (two `--import`s, or register plus a manual start) gets
  * the running instance instead of instrumenting twice.
  */
-export function startTelemetry(config: TelemetryConfig, contributions: Contributions = {}): Promise<Telemetry> {
+export function startTelemetry(config: TelemetryConfig): Promise<Telemetry> {
   const slot = globalThis as GlobalSlot;
-  slot[GLOBAL_KEY] ??= build(config, contributions);
+  slot[GLOBAL_KEY] ??= build(config);
   return slot[GLOBAL_KEY];
 }
 
