@@ -114,6 +114,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     instrumentations: reader.choice('TELEMETRY_INSTRUMENTATIONS', INSTRUMENTATION_SETS) ?? 'default',
     shutdownTimeoutMs: reader.integer('TELEMETRY_SHUTDOWN_TIMEOUT_MS') ?? 5000,
     captureGenAiContent: reader.boolean('TELEMETRY_CAPTURE_GENAI_CONTENT') ?? false,
+    tracingDisabled: reader.boolean('OTEL_SDK_DISABLED') ?? false,
   };
 
   const explicitModule = reader.string('TELEMETRY_CONFIG');
@@ -158,6 +159,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     instrumentations: common.instrumentations,
     shutdownTimeoutMs: common.shutdownTimeoutMs,
     captureGenAiContent: common.captureGenAiContent,
+    tracingDisabled: common.tracingDisabled,
     warnings,
   };
   if (dsn !== undefined) config.sentry.dsn = dsn;

@@ -101,15 +101,8 @@ function race<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   });
 }
 
-async function build(config: TelemetryConfig): Promise<Telemetry> {
-  diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
-  // One switch drives our GenAI helpers and the official OpenAI instrumentation alike.
-  process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = String(config.captureGenAiContent);
-
-  // Every backend gets the same scrubbed spans: redaction wraps each exporter, under its bounded pipeline.
-  const pipelines = (await createExporters(config)).map(
-    (named) => new ExportPipeline(named.name, createRedactingExporter(named.exporter, config), config.batch),
-  );
+/** The OpenTelemetry side: instrumentations, sampler, propagator and the processors, started. */
+async function startSdk(config: TelemetryConfig, pipelines: ExportPipeline[]): Promise<NodeSDK> {
   const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
   const instrumentations = await createInstrumentations(
     config.instrumentations,
@@ -141,6 +134,20 @@ async function build(config: TelemetryConfig): Promise<Telemetry> {
   await import('node:http');
   await import('node:https');
 
+  return sdk;
+}
+
+async function build(config: TelemetryConfig): Promise<Telemetry> {
+  diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  // One switch drives our GenAI helpers and the official OpenAI instrumentation alike.
+  process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = String(config.captureGenAiContent);
+
+  // Every backend gets the same scrubbed spans: redaction wraps each exporter, under its bounded pipeline.
+  const exporters = config.tracingDisabled ? [] : await createExporters(config);
+  const pipelines = exporters.map(
+    (named) => new ExportPipeline(named.name, createRedactingExporter(named.exporter, config), config.batch),
+  );
+  const sdk = config.tracingDisabled ? undefined : await startSdk(config, pipelines);
   let fatalInProgress = false;
   const isTelemetryUrl = telemetryUrlMatcher(config);
   const stats = (): Record<string, PipelineStats> =>
@@ -175,7 +182,7 @@ async function build(config: TelemetryConfig): Promise<Telemetry> {
       for (const pipeline of pipelines) pipeline.abandon();
       const report: ShutdownReport = { flushed: spansDone && sentryFlushed, sentryFlushed, exporters: stats() };
       // Stopping the SDKs may wait on a hanging backend: give it only what is left of the budget.
-      await race(Promise.allSettled([sdk.shutdown(), Sentry.close(1)]), deadline - Date.now(), undefined);
+      await race(Promise.allSettled([sdk?.shutdown(), Sentry.close(1)]), deadline - Date.now(), undefined);
       return report;
     })();
     return shuttingDown;

@@ -107,6 +107,8 @@ export interface TelemetryConfig {
   };
   sampling: SamplingConfig;
   propagation: PropagationConfig;
+  /** OTEL_SDK_DISABLED (default false): no span, instrumentation or propagation; Sentry still captures errors. */
+  tracingDisabled?: boolean;
   /** Empty means `none`: spans are sampled and context propagates, nothing is exported. */
   exporters: ExporterName[];
   otlp: OtlpConfig;
