@@ -21,10 +21,11 @@ export interface EscalationSettings {
 }
 
 export function escalationReason(result: TriageResult, confidence: number, modelFailed: boolean): EscalationReason | undefined {
+  // The first reason that applies is the one the helpdesk sees: what the customer needs beats how sure we are.
   if (modelFailed) return 'model_failure';
-  if (confidence < LOW_CONFIDENCE) return 'low_confidence';
   if (result.priority === 'high' || result.priority === 'urgent') return 'high_priority';
   if (result.sentiment === 'negative') return 'negative_sentiment';
+  if (confidence < LOW_CONFIDENCE) return 'low_confidence';
   return undefined;
 }
 
