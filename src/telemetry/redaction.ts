@@ -25,7 +25,9 @@ const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{6,}|\b(Basic)\s+(?=[A-Za-z0-9+/]
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@?#]+(?::[^/\s@?#]*)?@/gi;
 /** `key=value` pairs in query strings, form bodies, `X-Sentry-Auth` headers and log lines. */
 const SECRET_PAIR =
-  /\b(sentry_key|sentry_secret|api[-_]?key|apikey|access_token|refresh_token|id_token|auth[-_]?token|token|password|passwd|secret|client_secret|signature|sig)=([^&#\s,;"']+)/gi;
+  /\b(sentry_key|sentry_secret|session(?:_?id)?|sid|jsessionid|phpsessid|api[-_]?key|apikey|access_token|refresh_token|id_token|auth[-_]?token|token|password|passwd|secret|client_secret|signature|sig)=([^&#\s,;"']+)/gi;
+/** A cookie quoted in free text (`cookie: a=b; c=d`): the whole value up to the end of the header. */
+const COOKIE_TEXT = /\b((?:set-)?cookie)\b(["']?\s*[:=]?\s*["']?)([^\s"',;=]+=[^\s"',;]*(?:;\s*[^\s"',;=]+=[^\s"',;]*)*)/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
 /** Provider keys with a recognisable prefix (OpenAI, Stripe, GitHub, Slack). */
 const PREFIXED_KEY = /\b(?:sk|pk|rk)-(?:proj-|live-|test-)?[A-Za-z0-9_-]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}/g;
@@ -79,6 +81,7 @@ export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redacto
     if (out.includes('-') || out.includes('_')) out = out.replace(PREFIXED_KEY, FILTERED);
     if (knownSecret !== undefined) out = out.replace(knownSecret, FILTERED);
     if (!sendDefaultPii && out.includes('@')) out = out.replace(EMAIL, FILTERED);
+    if (!sendDefaultPii && /cookie/i.test(out)) out = out.replace(COOKIE_TEXT, `$1$2${FILTERED}`);
     return out;
   };
 
