@@ -110,7 +110,7 @@ export class ConsoleTreeExporter implements SpanExporter {
   }
 
   async forceFlush(): Promise<void> {
-    for (const traceId of [...this.pending.keys()]) this.print(traceId);
+    for (const traceId of Array.from(this.pending.keys())) this.print(traceId);
   }
 
   async shutdown(): Promise<void> {
