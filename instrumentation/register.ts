@@ -11,6 +11,8 @@ import { getTelemetry, startTelemetry } from '../src/telemetry/start.js';
 
 // Loaded twice (two --import flags, or register plus a manual start): instrument once.
 if (!getTelemetry()) {
+  // Compiled TypeScript apps: stack traces (and so Sentry's frames) point at the .ts sources.
+  process.setSourceMapsEnabled(true);
   // Without the hook, ESM imports of instrumented modules (express, named node:http imports) go untraced.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   try {

@@ -17,6 +17,8 @@ export interface AppOptions {
   importRegister?: boolean;
   /** Extra node flags, placed before the fixture (e.g. a second --import, --max-http-header-size). */
   nodeArgs?: string[];
+  /** Pass --enable-source-maps (default true); false shows what the bootstrap does on its own. */
+  sourceMaps?: boolean;
   /** Working directory (default: the repository root). */
   cwd?: string;
   /** How long to wait for `LISTENING <port>` (startApp) or for the exit (runToExit); default 20 s. */
@@ -72,7 +74,7 @@ function buildEnv(env: AppOptions['env']): NodeJS.ProcessEnv {
 }
 
 function nodeArgv(fixture: string, options: AppOptions): string[] {
-  const argv = ['--enable-source-maps'];
+  const argv = (options.sourceMaps ?? true) ? ['--enable-source-maps'] : [];
   if (options.importRegister ?? true) argv.push('--import', registerPath);
   argv.push(...(options.nodeArgs ?? []), fixturePath(fixture), ...(options.args ?? []));
   return argv;
