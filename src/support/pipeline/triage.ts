@@ -22,7 +22,7 @@ const CATEGORY_WORDS: Record<Exclude<Category, 'general'>, readonly string[]> = 
 };
 
 const URGENT = new Set(['urgent', 'urgently', 'asap', 'immediately', 'emergency', 'outage']);
-const HIGH = new Set(['lawyer', 'legal', 'fraud', 'stolen', 'hacked', 'unauthorized', 'cancel', 'down']);
+const HIGH = new Set(['lawyer', 'legal', 'fraud', 'stolen', 'hacked', 'unauthorized', 'chargeback', 'down']);
 const NEGATIVE = new Set(['angry', 'terrible', 'awful', 'worst', 'furious', 'unacceptable', 'horrible', 'ridiculous', 'disappointed', 'scam', 'useless', 'hate']);
 const POSITIVE = new Set(['great', 'love', 'awesome', 'excellent', 'perfect', 'happy', 'wonderful', 'appreciate']);
 
