@@ -217,3 +217,36 @@ describe('plain node:http app under --import', () => {
     await app.kill();
   });
 });
+
+describe('other exporters', () => {
+  it('exports over OTLP gRPC', async () => {
+    const { startOtlpGrpcReceiver } = await import('../kit/index.js');
+    const receiver = closeAfterTest(await startOtlpGrpcReceiver());
+    const app = await startApp('test/fixtures/http-app.mjs', {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+      },
+    });
+    await request(`${app.url}/grpc`);
+    const [span] = await receiver.waitForSpans((s) => s.kindName === 'server', 10_000);
+    expect(span?.name).toBe('GET');
+    expect(span?.resource['service.name']).toBe('otel-sentry-bridge');
+    await app.kill();
+  });
+
+  it('prints each finished trace as a tree in development, nothing leaving the process', async () => {
+    const downstream = closeAfterTest(await startDownstream());
+    const app = await startApp('test/fixtures/express-app.mjs', {
+      env: { NODE_ENV: 'development', DOWNSTREAM_URL: downstream.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+    });
+    expect(app.stderr()).toMatch(/exporters=console /);
+    await request(`${app.url}/api/tickets/42`);
+    const [, traceId] = await app.waitForLine(/^trace ([0-9a-f]{32})$/, 10_000);
+    await app.waitForLine(/^ {2}GET \/api\/tickets\/:id [\d.]+ ms \{.*http\.route=\/api\/tickets\/:id/, 10_000);
+    await app.waitForLine(/^ {4,}└ GET [\d.]+ ms \{.*url\.full=http:\/\/127\.0\.0\.1:\d+\/named-import\?ticket=42/, 10_000);
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    await app.kill();
+  });
+});
