@@ -1,0 +1,377 @@
+// `npm run bench`: the side-by-side benchmarks of issue 7, written to docs/benchmarks.md.
+// Server processes run pinned to BENCH_SERVER_CPU, the load generator and the span receiver to BENCH_LOAD_CPU.
+// Knobs for development (the committed figures say which values they used):
+//   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_DOWN_SECONDS (60),
+//   BENCH_SECTIONS (startup,http,span,export,down), BENCH_OUT (docs/benchmarks.md).
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { ROOT, LOAD_CPU, SERVER_CPU, childEnv, rssOf, runPinned, sleep, spawnPinned, stop, stopAll, waitForLine } from './lib/proc.mjs';
+import { cell, fmt, median, ratios, summary } from './lib/stats.mjs';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down').split(','));
+const OUT = process.env.BENCH_OUT ?? join(ROOT, 'docs/benchmarks.md');
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const STARTUP_LAUNCHES = 3;
+const PROBE_REQUESTS = 300;
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+// ---------------------------------------------------------------- receiver
+const receiverProc = spawnPinned(LOAD_CPU, process.execPath, ['bench/lib/receiver.mjs'], childEnv({}));
+const [receiverLine] = await waitForLine(receiverProc, /\{.*\}\n/);
+const { sinkPort, controlPort } = JSON.parse(receiverLine);
+const sinkUrl = `http://127.0.0.1:${sinkPort}`;
+const receiver = async (path) => (await fetch(`http://127.0.0.1:${controlPort}${path}`)).json();
+
+/** Waits until the receiver's span count has not moved for `quietMs` (a batch processor's delay), then returns it. */
+async function settledSpanCount(quietMs = 6000, maxMs = 20_000) {
+  const start = Date.now();
+  let last = (await receiver('/stats')).spans;
+  let since = Date.now();
+  while (Date.now() - start < maxMs) {
+    await sleep(500);
+    const now = (await receiver('/stats')).spans;
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) break;
+  }
+  return last;
+}
+
+// ---------------------------------------------------------------- configurations
+const DSN = `http://benchkey@127.0.0.1:${sinkPort}/1`;
+const OURS = ['--import', './dist/instrumentation/register.js'];
+const oursEnv = (rate, exporters = 'otlp') => ({
+  SENTRY_DSN: DSN,
+  TELEMETRY_EXPORTERS: exporters,
+  OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+  SENTRY_TRACES_SAMPLE_RATE: String(rate),
+  OTEL_SERVICE_NAME: 'bench',
+});
+const ZERO_CODE = {
+  args: ['--experimental-loader=@opentelemetry/instrumentation/hook.mjs', '--import', '@opentelemetry/auto-instrumentations-node/register'],
+  env: {
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sinkUrl}/v1/traces`,
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+    // The cloud detectors would call metadata addresses off this machine: loopback only.
+    OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+    OTEL_SERVICE_NAME: 'bench',
+    OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs,dns,net',
+  },
+};
+const RAW = { args: ['--import', './bench/anchors/raw-sdk.mjs'], env: { BENCH_OTLP_URL: `${sinkUrl}/v1/traces` } };
+const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: DSN } };
+
+const HTTP_CONFIGS = [
+  { id: 'bare', label: 'bare Node', args: [], env: {} },
+  { id: 'raw', label: 'raw OTel SDK, same instrumentations, AlwaysOn, 1 BSP', ...RAW },
+  { id: 'ours10', label: 'ours, rate 1.0', args: OURS, env: oursEnv(1.0) },
+  { id: 'ours01', label: 'ours, rate 0.1', args: OURS, env: oursEnv(0.1) },
+  { id: 'sentry', label: 'Sentry v11 native, tracesSampleRate 1.0', ...SENTRY },
+  { id: 'zero', label: 'OTel zero-code (auto-instrumentations-node/register)', ...ZERO_CODE },
+];
+
+const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {} };
+
+// ---------------------------------------------------------------- load generation
+function parseWrk(out) {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const p99m = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(out);
+  const unit = { us: 0.001, ms: 1, s: 1000 };
+  const p99 = p99m ? Number(p99m[1]) * unit[p99m[2]] : Number.NaN;
+  const bad = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const errors = /Socket errors:(.*)/.exec(out)?.[1]?.trim();
+  return { rps, p99, bad, errors };
+}
+
+async function wrk(url, seconds, lua) {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...(lua ? ['-s', lua] : []), url];
+  return parseWrk(await runPinned(LOAD_CPU, 'wrk', args, childEnv({}), (seconds + 60) * 1000));
+}
+
+const APPS = {
+  express: {
+    label: 'minimal express route (GET /hello)',
+    script: 'bench/apps/express-min.mjs',
+    path: '/hello',
+    env: () => ({}),
+  },
+  ingest: {
+    label: 'support ingest path (POST /api/ingest-message)',
+    script: 'dist/src/support/main.js',
+    path: '/api/ingest-message',
+    lua: 'bench/workloads/ingest.lua',
+    request: {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'dev-key-empresa-001' },
+      body: '{"channel":"web","text":"My invoice shows a double charge, can you refund it?","external_user_id":"u1"}',
+    },
+    env: (dir, id) => ({ DATABASE_PATH: join(dir, `${id}.db`), PORT: '0', HOST: '127.0.0.1', ESCALATION_RETRY_INTERVAL_MS: '0' }),
+  },
+};
+
+async function startServer(app, config, dir) {
+  const child = spawnPinned(SERVER_CPU, process.execPath, [...config.args, app.script], childEnv({ ...config.env, ...app.env(dir, config.id) }));
+  const [, port] = await waitForLine(child, /LISTENING (\d+)/);
+  return { child, url: `http://127.0.0.1:${port}${app.path}` };
+}
+
+/** Spans per request: a few hundred requests one at a time (no queue can overflow), then the settled count. */
+async function spansPerRequest(app, url) {
+  const before = await settledSpanCount(1000, 8000);
+  const result = await autocannon({ url, connections: 1, amount: PROBE_REQUESTS, ...(app.request ?? {}) });
+  const after = await settledSpanCount();
+  return (after - before) / result.requests.sent;
+}
+
+// ---------------------------------------------------------------- sections
+async function startupSection() {
+  const configs = [
+    { id: 'bare', label: 'bare Node', args: [], env: {} },
+    { id: 'ours', label: 'ours (Sentry + OTLP exporters)', args: OURS, env: oursEnv(1.0, 'sentry,otlp') },
+    { id: 'zero', label: 'OTel zero-code', ...ZERO_CODE },
+    { id: 'sentry', label: "Sentry v11 default init (tracesSampleRate 1.0)", ...SENTRY },
+  ];
+  const launch = async (config) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawnPinned(SERVER_CPU, process.execPath, [...config.args, 'bench/apps/first-line.mjs'], childEnv(config.env));
+    const [, rss] = await waitForLine(child, /FIRST (\d+)/);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    await stop(child);
+    return { ms, rss: Number(rss) };
+  };
+  for (const config of configs) {
+    await launch(config); // warm-up: file cache
+    results.startup[config.id] = { label: config.label, ms: [], rss: [] };
+  }
+  for (let run = 0; run < RUNS; run++) {
+    for (const config of rotate(configs, run)) {
+      const samples = [];
+      for (let i = 0; i < STARTUP_LAUNCHES; i++) samples.push(await launch(config));
+      results.startup[config.id].ms[run] = median(samples.map((s) => s.ms));
+      results.startup[config.id].rss[run] = median(samples.map((s) => s.rss));
+    }
+    log(`startup run ${run + 1}/${RUNS}`);
+  }
+}
+
+function rotate(list, by) {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+async function httpSection(appId) {
+  const app = APPS[appId];
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const servers = {};
+  const out = (results.http[appId] = { label: app.label, configs: {} });
+  try {
+    for (const config of HTTP_CONFIGS) {
+      servers[config.id] = await startServer(app, config, dir);
+      await wrk(servers[config.id].url, WARMUP, app.lua);
+      const spans = await spansPerRequest(app, servers[config.id].url);
+      out.configs[config.id] = { label: config.label, spans, rps: [], p99: [], bad: 0 };
+      log(`${appId} ${config.id}: warmed up, ${fmt(spans, 2)} spans/request`);
+    }
+    for (let run = 0; run < RUNS; run++) {
+      for (const config of rotate(HTTP_CONFIGS, run)) {
+        const r = await wrk(servers[config.id].url, DURATION, app.lua);
+        const entry = out.configs[config.id];
+        entry.rps[run] = r.rps;
+        entry.p99[run] = r.p99;
+        entry.bad += r.bad;
+        if (r.errors) entry.errors = r.errors;
+      }
+      log(`${appId} run ${run + 1}/${RUNS}: ${HTTP_CONFIGS.map((c) => `${c.id}=${fmt(out.configs[c.id].rps[run])}`).join(' ')}`);
+    }
+  } finally {
+    for (const s of Object.values(servers)) await stop(s.child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function spanSection() {
+  const configs = [
+    { id: 'noop', label: 'no-op API (no SDK)', args: [], env: {} },
+    { id: 'raw', label: 'raw OTel SDK (AlwaysOn, 1 BSP, OTLP)', ...RAW },
+    { id: 'ours', label: 'ours (sampler, propagator, scope bridge, redaction)', args: OURS, env: oursEnv(1.0) },
+  ];
+  for (const variant of ['root', 'child']) {
+    const out = (results.span[variant] = {});
+    for (const c of configs) out[c.id] = { label: c.label, ns: [] };
+    for (let run = 0; run < RUNS; run++) {
+      for (const c of rotate(configs, run)) {
+        const text = await runPinned(SERVER_CPU, process.execPath, [...c.args, 'bench/workloads/per-span.mjs'], childEnv({ ...c.env, BENCH_SPAN_PARENT: variant }));
+        out[c.id].ns[run] = JSON.parse(/\{.*\}/.exec(text)[0]).nsPerSpan;
+      }
+      log(`per-span ${variant} run ${run + 1}/${RUNS}`);
+    }
+  }
+}
+
+async function exportSection() {
+  const configs = [
+    { id: 'raw', label: 'stock BatchSpanProcessor, default settings (queue 2048, batch 512, 5 s)', ...RAW, mode: 'raw' },
+    { id: 'ours', label: 'ours (ExportPipeline, queue 8192, batch 1024, 1 s)', args: OURS, env: oursEnv(1.0), mode: 'ours' },
+  ];
+  for (const c of configs) results.export[c.id] = { label: c.label, created: [], received: [], dropped: [] };
+  for (let run = 0; run < RUNS; run++) {
+    for (const c of rotate(configs, run)) {
+      const before = await settledSpanCount(1000, 10_000);
+      const text = await runPinned(SERVER_CPU, process.execPath, [...c.args, 'bench/workloads/span-rate.mjs'], childEnv({ ...c.env, BENCH_MODE: c.mode, BENCH_DURATION: String(DURATION), BENCH_SPAN_RATE: '5000' }));
+      const { created } = JSON.parse(/\{.*\}/.exec(text)[0]);
+      const received = (await settledSpanCount(2000, 10_000)) - before;
+      const e = results.export[c.id];
+      e.created[run] = created;
+      e.received[run] = received;
+      e.dropped[run] = created - received;
+    }
+    log(`export run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} dropped ${results.export[c.id].dropped[run]}`).join(', ')}`);
+  }
+}
+
+async function downSection() {
+  const app = APPS.express;
+  const configs = [
+    { id: 'ours', label: 'ours, rate 1.0, Sentry + OTLP exporters', args: OURS, env: oursEnv(1.0, 'sentry,otlp') },
+    { id: 'raw', label: 'raw OTel SDK (1 BSP)', ...RAW },
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  try {
+    for (const c of configs) {
+      const server = await startServer(app, c, dir);
+      await wrk(server.url, WARMUP, app.lua);
+      const up = await wrk(server.url, DURATION, app.lua);
+      const rssBefore = rssOf(server.child.pid);
+      await receiver('/down');
+      let rssMax = rssBefore;
+      const sampler = setInterval(() => {
+        try {
+          rssMax = Math.max(rssMax, rssOf(server.child.pid));
+        } catch {}
+      }, 1000);
+      const down = await wrk(server.url, DOWN_SECONDS, app.lua);
+      clearInterval(sampler);
+      const rssEnd = rssOf(server.child.pid);
+      await receiver('/up');
+      const after = await wrk(server.url, DURATION, app.lua);
+      results.down[c.id] = { label: c.label, up, down, after, rssBefore, rssMax, rssEnd };
+      log(`down ${c.id}: p99 ${fmt(up.p99, 2)} -> ${fmt(down.p99, 2)} ms, RSS +${fmt((rssMax - rssBefore) / 2 ** 20, 1)} MB`);
+      await stop(server.child);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- report
+function ratioCell(a, b, digits = 2) {
+  return cell(ratios(a, b), digits);
+}
+
+function report() {
+  const m = results.meta;
+  const lines = [];
+  const push = (...l) => lines.push(...l);
+  push('# Benchmarks', '', '<!-- Written by `npm run bench` (bench/run.mjs); edit the reading in bench/reading.md, not here. -->', '');
+  push(`- Date: ${m.date}`, `- Machine: ${m.cpu}, ${m.cores} cores, ${fmt(m.memGiB, 0)} GiB, shared and noisy (absolute figures are noise; read the ratios)`, `- Node: ${m.node}`);
+  push(`- Command: \`${m.command}\``);
+  push(`- Method: server pinned to CPU ${SERVER_CPU}, load generator (wrk, ${CONNECTIONS} connections, 1 thread) and span receiver pinned to CPU ${LOAD_CPU}; ${WARMUP} s warm-up per configuration, then ${RUNS} interleaved runs of ${DURATION} s per configuration (the order rotates each run). Each figure is the median (min-max) over the runs; each ratio is computed run by run, then summarised the same way.`);
+  if (m.reduced) push(`- **Reduced settings**: ${m.reduced}`);
+  push('- Exporters point at a local receiver (bench/lib/receiver.mjs, OTLP/HTTP + fake Sentry) that counts spans. In the HTTP rows ours exports over one OTLP http/protobuf exporter (Sentry DSN set for errors), like the raw SDK anchor.', '');
+
+  if (Object.keys(results.startup).length) {
+    const s = results.startup;
+    push('## 1. Start-up', '', `Time from spawn to the first line of user code, and RSS there (median of ${STARTUP_LAUNCHES} launches per run).`, '');
+    push('| configuration | time to first line (ms) | RSS (MB) | time vs Sentry default init |', '| --- | --- | --- | --- |');
+    for (const [id, e] of Object.entries(s)) {
+      push(`| ${e.label} | ${cell(e.ms)} | ${cell(e.rss.map((x) => x / 2 ** 20))} | ${s.sentry ? ratioCell(e.ms, s.sentry.ms) : ''} |`);
+      void id;
+    }
+    push('');
+  }
+
+  for (const [appId, h] of Object.entries(results.http)) {
+    const c = h.configs;
+    push(`## 2. HTTP overhead: ${h.label}`, '');
+    push('| configuration | spans/request | requests/s | p99 (ms) | throughput vs bare | vs raw SDK | non-2xx |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const [id, e] of Object.entries(c)) {
+      push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${ratioCell(e.rps, c.bare.rps)} | ${id === 'bare' ? '' : ratioCell(e.rps, c.raw.rps)} | ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
+    }
+    if (c.ours10 && c.sentry && c.zero) {
+      push('', `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`);
+    }
+    void appId;
+    push('');
+  }
+
+  if (Object.keys(results.span).length) {
+    push('## 3. Per-span cost', '', '`startActiveSpan` + 3 attributes + `end`, in chunks of 1,000 with an event-loop turn between chunks (the export side runs on the same thread). Root spans: each one takes a sampling decision; child spans: inside one active parent.', '');
+    push('| spans | configuration | ns/span | vs raw SDK |', '| --- | --- | --- | --- |');
+    for (const [variant, cfgs] of Object.entries(results.span)) {
+      for (const [id, e] of Object.entries(cfgs)) push(`| ${variant} | ${e.label} | ${cell(e.ns)} | ${id === 'noop' ? '' : ratioCell(e.ns, cfgs.raw.ns)} |`);
+    }
+    push('');
+  }
+
+  if (Object.keys(results.export).length) {
+    push('## 4. Export under load', '', `Root spans at a sustained 5,000 spans/s for ${DURATION} s, then a flush; dropped = created - received by the OTLP receiver.`, '');
+    push('| pipeline | created | received | dropped | dropped % |', '| --- | --- | --- | --- | --- |');
+    for (const e of Object.values(results.export)) {
+      push(`| ${e.label} | ${cell(e.created)} | ${cell(e.received)} | ${cell(e.dropped)} | ${cell(e.dropped.map((d, i) => (100 * d) / e.created[i]), 1)} |`);
+    }
+    push('');
+  }
+
+  if (Object.keys(results.down).length) {
+    push('## 5. Backends down under load', '', `Minimal express route under wrk: ${DURATION} s with backends up, then every backend (OTLP receiver and fake Sentry) refuses connections for ${DOWN_SECONDS} s, then up again for ${DURATION} s. One run.`, '');
+    push('| configuration | req/s up -> down -> up | p99 up -> down -> up (ms) | RSS before down (MB) | RSS growth, max during down (MB) | RSS growth at end of down (MB) |', '| --- | --- | --- | --- | --- | --- |');
+    for (const e of Object.values(results.down)) {
+      const mb = (x) => fmt(x / 2 ** 20, 1);
+      push(`| ${e.label} | ${fmt(e.up.rps)} -> ${fmt(e.down.rps)} -> ${fmt(e.after.rps)} | ${fmt(e.up.p99, 2)} -> ${fmt(e.down.p99, 2)} -> ${fmt(e.after.p99, 2)} | ${mb(e.rssBefore)} | ${mb(e.rssMax - e.rssBefore)} | ${mb(e.rssEnd - e.rssBefore)} |`);
+    }
+    push('');
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+results.meta = {
+  date: new Date().toISOString(),
+  cpu: cpus()[0]?.model ?? 'unknown CPU',
+  cores: cpus().length,
+  memGiB: totalmem() / 2 ** 30,
+  node: process.version,
+  command: process.env.BENCH_COMMAND ?? 'npm run bench',
+  reduced: process.env.BENCH_REDUCED_NOTE,
+};
+try {
+  if (SECTIONS.has('startup')) await startupSection();
+  if (SECTIONS.has('http')) {
+    await httpSection('express');
+    await httpSection('ingest');
+  }
+  if (SECTIONS.has('span')) await spanSection();
+  if (SECTIONS.has('export')) await exportSection();
+  if (SECTIONS.has('down')) await downSection();
+  writeFileSync(join(ROOT, 'bench/last-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  let reading = '';
+  try {
+    reading = (await import('node:fs')).readFileSync(join(ROOT, 'bench/reading.md'), 'utf8');
+  } catch {}
+  writeFileSync(OUT, `${report()}\n${reading ? `\n${reading}` : ''}`);
+  log(`wrote ${OUT}`);
+} finally {
+  await stopAll();
+}
+process.exit(0);
