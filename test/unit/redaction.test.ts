@@ -53,7 +53,9 @@ describe('redaction rules', () => {
       'http.route': '/tickets/:id',
     });
     const withPii = on.scrubAttributes(attributes);
-    expect(withPii['http.request.header.cookie']).toEqual([COOKIE]);
+    // With PII allowed cookies pass, but a session id is a credential and never does.
+    expect(withPii['http.request.header.cookie']).toEqual([`session=${FILTERED}`]);
+    expect(on.scrubAttributes({ 'http.request.header.cookie': ['theme=dark'] })).toEqual({ 'http.request.header.cookie': ['theme=dark'] });
     expect(withPii['user.email']).toBe(EMAIL);
     expect(withPii['http.request.header.authorization']).toEqual([FILTERED]);
     const clean = { 'http.route': '/a', n: 1 };
