@@ -34,6 +34,12 @@ export interface EscalationOutcome {
   delivered: boolean;
 }
 
+/**
+ * Escalations being delivered right now: the retry loop may see an escalation the request path is still
+ * delivering (it is pending until the webhook answers), and must not send it twice.
+ */
+const inFlight = new Set<number>();
+
 /** Delivers one queued escalation; returns whether the helpdesk accepted it. Used by the retry loop too. */
 export async function deliverQueued(
   db: Db,
@@ -41,10 +47,11 @@ export async function deliverQueued(
   escalation: { id: number; ticketId: string; companyId: string; reason: string },
   eventSpan: Span,
 ): Promise<boolean> {
-  if (settings.webhookUrl === undefined) return false;
+  if (settings.webhookUrl === undefined || inFlight.has(escalation.id)) return false;
   const ticket = getTicket(db, escalation.companyId, escalation.ticketId);
   if (ticket === undefined) return false;
   const payload = escalationPayload(escalation.id, escalation.reason, ticket, listInteractions(db, ticket.id));
+  inFlight.add(escalation.id);
   try {
     await deliverEscalation(settings.webhookUrl, payload, settings.timeoutMs);
     recordDeliveryAttempt(db, escalation.id, true);
@@ -60,6 +67,8 @@ export async function deliverQueued(
       { escalation_id: escalation.id, error: message },
     );
     return false;
+  } finally {
+    inFlight.delete(escalation.id);
   }
 }
 
