@@ -75,7 +75,6 @@ export function initSentry(config: TelemetryConfig, options: SentrySetupOptions)
       release: config.release,
       debug: config.sentry.debug,
       dataCollection: dataCollection(config),
-      ignoreErrors: config.sentry.ignoreErrors,
       ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
       ...(options.beforeBreadcrumb ? { beforeBreadcrumb: options.beforeBreadcrumb } : {}),
       // Only what the own-pipeline mode needs: start-up loads no tracing integration of Sentry's.
