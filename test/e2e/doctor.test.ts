@@ -63,11 +63,11 @@ describe('otel-sentry-bridge doctor', () => {
       SENTRY_ENVIRONMENT: 'staging',
       SENTRY_TRACES_SAMPLE_RATE: '0.2',
     });
-    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.report?.ok).toBe(true);
     expect(run.report?.counts.fail).toBe(0);
     for (const id of ['node', 'esm-hook', 'config', 'sentry.dsn', 'sampling', 'exporters', 'reach.sentry.envelope', 'reach.sentry.otlp', 'reach.collector']) {
-      expect(byId(run.report, id).status, id).toBe('ok');
+      expect({ id, status: byId(run.report, id).status }).toEqual({ id, status: 'ok' });
     }
     const message = byId(run.report, 'send.sentry.message');
     expect(message.status).toBe('ok');
@@ -106,7 +106,7 @@ describe('otel-sentry-bridge doctor', () => {
     );
     expect(run.code).toBe(1);
     for (const id of ['reach.sentry.envelope', 'reach.sentry.otlp', 'reach.collector', 'send.sentry.message', 'send.span.sentry', 'send.span.otlp']) {
-      expect(byId(run.report, id).status, id).toBe('fail');
+      expect({ id, status: byId(run.report, id).status }).toEqual({ id, status: 'fail' });
     }
     expect(byId(run.report, 'reach.collector').summary).toContain('connection refused');
     expect(run.stdout).not.toContain('0123456789abcdef0123456789abcdef');
