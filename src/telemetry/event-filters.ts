@@ -4,6 +4,7 @@
  */
 import { stringMatchesSomePattern } from '@sentry/core';
 import type { Breadcrumb, BreadcrumbHint, ErrorEvent, EventHint } from '@sentry/core';
+import { pathIsIgnored } from './pattern-match.js';
 import { createRedactor, type Redactor } from './redaction.js';
 import type { EventLike, TelemetryConfig } from './types.js';
 
@@ -25,8 +26,12 @@ function requestPath(event: ErrorEvent): string | undefined {
   return pathOf(event.request?.url) ?? pathOf(metadata?.normalizedRequest?.url);
 }
 
+/**
+ * The same rule as the HTTP server hook and the sampler (a string names one path exactly): a substring match
+ * would drop the errors of `/api/healthy-stats` while its spans are kept.
+ */
 export function isHealthCheckPath(config: Pick<TelemetryConfig, 'sampling'>, path: string | undefined): boolean {
-  return path !== undefined && stringMatchesSomePattern(path, config.sampling.ignoreSpans);
+  return path !== undefined && pathIsIgnored(path, config.sampling.ignoreSpans);
 }
 
 /** The texts `ignoreErrors` is matched against, as Sentry's own event filter builds them. */
