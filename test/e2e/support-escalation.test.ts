@@ -12,9 +12,11 @@ useKitCleanup();
 const ANGRY = 'This is unacceptable, my package is late and I need it urgently!';
 
 describe('support service: escalation webhook', () => {
-  it('delivers an escalated ticket to the helpdesk with a 2xx', async () => {
+  it('delivers an escalated ticket to the helpdesk with a 2xx, once, even while the retry loop runs', async () => {
     const webhook = closeAfterTest(await startFakeWebhook());
-    const { app, otlp, sentry } = await startSupport('both', { ESCALATION_WEBHOOK_URL: webhook.url });
+    // A slow helpdesk and a fast retry loop: the loop sees the escalation pending while it is being delivered.
+    await webhook.setBehaviour('slow');
+    const { app, otlp, sentry } = await startSupport('both', { ESCALATION_WEBHOOK_URL: webhook.url, ESCALATION_RETRY_INTERVAL_MS: '50' });
     const answer = await ingestOk(app, KEY_001, { channel: 'telegram', text: ANGRY, external_user_id: 'tg-1' });
     expect(answer).toMatchObject({ status: 'escalated', escalated: true });
 
@@ -43,6 +45,10 @@ describe('support service: escalation webhook', () => {
     expect(workflow.attributes).toMatchObject({ 'support.escalated': true, 'support.escalation_delivered': true });
     expect(workflow.events.map((e) => e.name)).not.toContain('escalation_failed');
     expect(sentry.events.some((e) => e.message === 'escalation_failed')).toBe(false);
+
+    // Retry passes that started after the delivery finished found nothing left to send.
+    await otlp.waitForSpans((s) => s.name === 'escalation_retry' && s.startTimeUnixNano > tool.endTimeUnixNano, 15_000, 3);
+    expect(webhook.deliveries).toHaveLength(1);
   });
 
   it.each([

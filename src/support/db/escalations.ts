@@ -61,3 +61,11 @@ export function escalationsForTicket(db: Db, ticketId: string): Escalation[] {
       .all(ticketId) as Escalation[],
   );
 }
+
+/** Whether the escalation still waits for delivery (a retry pass's list can be stale by the time it gets there). */
+export function isPending(db: Db, id: number): boolean {
+  const row = dbSpan('SELECT', 'escalations', () =>
+    db.prepare('SELECT status FROM escalations WHERE id = ?').get(id) as { status: EscalationStatus } | undefined,
+  );
+  return row?.status === 'pending';
+}

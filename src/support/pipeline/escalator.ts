@@ -6,7 +6,7 @@
 import type { Span } from '@opentelemetry/api';
 import { addBreadcrumb } from '../../telemetry/index.js';
 import type { Db } from '../db/database.js';
-import { enqueueEscalation, recordDeliveryAttempt } from '../db/escalations.js';
+import { enqueueEscalation, isPending, recordDeliveryAttempt } from '../db/escalations.js';
 import { getTicket, listInteractions } from '../db/tickets.js';
 import { deliverEscalation, escalationPayload } from '../escalation/webhook.js';
 import { emitBusinessEvent } from './business-events.js';
@@ -47,7 +47,7 @@ export async function deliverQueued(
   escalation: { id: number; ticketId: string; companyId: string; reason: string },
   eventSpan: Span,
 ): Promise<boolean> {
-  if (settings.webhookUrl === undefined || inFlight.has(escalation.id)) return false;
+  if (settings.webhookUrl === undefined || inFlight.has(escalation.id) || !isPending(db, escalation.id)) return false;
   const ticket = getTicket(db, escalation.companyId, escalation.ticketId);
   if (ticket === undefined) return false;
   const payload = escalationPayload(escalation.id, escalation.reason, ticket, listInteractions(db, ticket.id));
