@@ -60,6 +60,13 @@ describe('support service: HTTP API edges', () => {
     expect(sentry.events.filter((e) => e.level === 'error' || e.level === 'fatal')).toEqual([]);
   });
 
+  it('never seeds development companies in production', async () => {
+    const { app } = await startSupport('otlp', { NODE_ENV: 'production' });
+    expect(app.stdout()).not.toContain('dev-key-empresa-001');
+    expect((await ingest(app, KEY_001, JSON.stringify(VALID))).status).toBe(401);
+    expect((await request(`${app.url}/api/health`)).status).toBe(200);
+  });
+
   it('never traces the health check', async () => {
     const { app, otlp } = await startSupport('otlp');
     const health = await request(`${app.url}/api/health`);
