@@ -3,6 +3,8 @@
  * span. No tracesSampleRate and no OpenTelemetry setup of Sentry's own (either would start a second trace id
  * and a second sentry-trace header).
  */
+import http from 'node:http';
+import https from 'node:https';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import * as Sentry from '@sentry/node';
@@ -31,9 +33,27 @@ const offlineTransport = (): ReturnType<typeof Sentry.makeNodeTransport> => ({
   flush: async () => true,
 });
 
+type TransportOptions = Parameters<typeof Sentry.makeNodeTransport>[0];
+type HttpModule = NonNullable<TransportOptions['httpModule']>;
+
+/**
+ * Sentry's node transport sets no request timeout: an upload to a Sentry that accepts the connection and never
+ * answers holds a socket, and so a process whose work is done, forever. An idle timeout bounds each upload.
+ */
+function boundedHttpModule(module: typeof http | typeof https, idleTimeoutMs: number): HttpModule {
+  return {
+    request: (options, callback) => {
+      const req = module.request(options, callback);
+      req.setTimeout(idleTimeoutMs, () => req.destroy(new Error(`no answer from Sentry within ${idleTimeoutMs} ms`)));
+      return req;
+    },
+  };
+}
+
 /** Sentry's uploads run with tracing suppressed, so they never become spans of the user's trace. */
-function untracedTransport(options: Parameters<typeof Sentry.makeNodeTransport>[0]): ReturnType<typeof Sentry.makeNodeTransport> {
-  const transport = Sentry.makeNodeTransport(options);
+function untracedTransport(options: TransportOptions, idleTimeoutMs: number): ReturnType<typeof Sentry.makeNodeTransport> {
+  const module = new URL(options.url).protocol === 'https:' ? https : http;
+  const transport = Sentry.makeNodeTransport({ ...options, httpModule: boundedHttpModule(module, idleTimeoutMs) });
   return {
     ...transport,
     send: (envelope) => context.with(suppressTracing(context.active()), () => transport.send(envelope)),
@@ -70,7 +90,7 @@ export function initSentry(config: TelemetryConfig, options: SentrySetupOptions)
   try {
     return Sentry.init({
       dsn: config.sentry.dsn?.raw ?? OFFLINE_DSN,
-      transport: config.sentry.dsn ? untracedTransport : offlineTransport,
+      transport: config.sentry.dsn ? (options) => untracedTransport(options, config.shutdownTimeoutMs) : offlineTransport,
       environment: config.environment,
       release: config.release,
       debug: config.sentry.debug,

@@ -206,7 +206,8 @@ async function build(config: TelemetryConfig): Promise<Telemetry> {
     if (fatalInProgress) return;
     fatalInProgress = true;
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    void exitAfter(false, 1);
+    // Drain as on SIGTERM: requests in flight finish and end their spans, no new one starts, then all is flushed.
+    void exitAfter(true, 1);
   };
 
   initSentry(config, {
@@ -239,6 +240,12 @@ async function build(config: TelemetryConfig): Promise<Telemetry> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // A script that ends on its own leaves its last spans queued behind an unref'd batch timer: export them once
+  // the event loop is empty. The exports' sockets keep the process alive only until they answer or time out.
+  const onBeforeExit = (): void => {
+    if (pipelines.some((pipeline) => pipeline.stats().pending > 0)) void flush(config.shutdownTimeoutMs);
+  };
+  process.on('beforeExit', onBeforeExit);
   trackServers();
 
   for (const warning of config.warnings) process.stderr.write(`otel-sentry-bridge: warning: ${warning}\n`);
@@ -254,6 +261,7 @@ async function build(config: TelemetryConfig): Promise<Telemetry> {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
       process.off('unhandledRejection', onRejection);
+      process.off('beforeExit', onBeforeExit);
       stopFetchBreadcrumbs();
       untrackServers();
       propagation.disable();
