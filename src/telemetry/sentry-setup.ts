@@ -42,8 +42,8 @@ type HttpModule = NonNullable<TransportOptions['httpModule']>;
  */
 function boundedHttpModule(module: typeof http | typeof https, idleTimeoutMs: number): HttpModule {
   return {
-    request: (options, callback) => {
-      const req = module.request(options, callback);
+    request: (requestOptions, callback) => {
+      const req = module.request(requestOptions, callback);
       req.setTimeout(idleTimeoutMs, () => req.destroy(new Error(`no answer from Sentry within ${idleTimeoutMs} ms`)));
       return req;
     },
