@@ -6,10 +6,9 @@
  * This is the only module that imports `@opentelemetry/semantic-conventions/incubating`: that entry point may
  * rename things between releases, so one file absorbs the churn.
  */
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import type { ReadableSpan, Span as SdkSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import {
   ATTR_GEN_AI_AGENT_DESCRIPTION,
   ATTR_GEN_AI_AGENT_NAME,
@@ -37,6 +36,7 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW,
   GEN_AI_OPERATION_NAME_VALUE_RETRIEVAL,
 } from '@opentelemetry/semantic-conventions/incubating';
+import { runInSpan } from './monitoring.js';
 import { getRuntimeConfig } from './runtime.js';
 
 const TRACER_NAME = 'otel-sentry-bridge/genai';
@@ -53,45 +53,9 @@ export function captureGenAiContent(): boolean {
   return getRuntimeConfig()?.captureGenAiContent ?? false;
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-function fail(span: Span, error: unknown): void {
-  const err = error instanceof Error ? error : new Error(String(error));
-  span.recordException(err);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-  span.setAttribute(ATTR_ERROR_TYPE, err.name || 'Error');
-}
-
 /** Runs fn inside an active span that ends when fn returns or settles, sync or async alike. */
 function inSpan<T>(name: string, kind: SpanKind, attributes: Attributes, fn: (span: Span) => T): T {
-  const tracer = trace.getTracer(TRACER_NAME);
-  return tracer.startActiveSpan(name, { kind, attributes }, (span) => {
-    let result: T;
-    try {
-      result = fn(span);
-    } catch (error) {
-      fail(span, error);
-      span.end();
-      throw error;
-    }
-    if (isPromiseLike(result)) {
-      return Promise.resolve(result).then(
-        (value) => {
-          span.end();
-          return value;
-        },
-        (error: unknown) => {
-          fail(span, error);
-          span.end();
-          throw error;
-        },
-      ) as T;
-    }
-    span.end();
-    return result;
-  });
+  return runInSpan(name, { kind, attributes }, fn, TRACER_NAME);
 }
 
 export interface WorkflowSpanOptions {

@@ -5,6 +5,7 @@
  * failures, while span helpers pass the caller's results and errors through untouched.
  */
 import { SpanStatusCode, trace, type Attributes, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import * as Sentry from '@sentry/core';
 import { scrubBreadcrumb } from './event-filters.js';
 import { createRedactor, type Redactor } from './redaction.js';
@@ -187,15 +188,16 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function failSpan(span: Span, error: unknown): void {
   if (markRecorded(error, span)) span.recordException(error instanceof Error ? error : String(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  span.setAttribute(ATTR_ERROR_TYPE, error instanceof Error ? error.name || 'Error' : typeof error);
 }
 
 /**
  * Runs `fn` in a new active span and ends it when `fn` returns or settles: a sync `fn` stays sync, a promise
  * is passed on with the same value, and a throw or rejection marks the span ERROR and propagates unchanged.
  */
-export function runInSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T {
+export function runInSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T, tracerName = TRACER_NAME): T {
   // Looked up per call: a tracer obtained before the SDK registered (or re-registered) would stay a no-op.
-  return trace.getTracer(TRACER_NAME).startActiveSpan(name, options, (span) => {
+  return trace.getTracer(tracerName).startActiveSpan(name, options, (span) => {
     let result: T;
     try {
       result = fn(span);
