@@ -35,6 +35,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 
 /** Nested data deeper than this is cut: scrubbing must stay bounded whatever a caller passes. */
 const MAX_DEPTH = 10;
+/** How many distinct attribute or field names a redactor remembers the verdict for. */
+const MAX_REMEMBERED_KEYS = 4096;
 
 export interface Redactor {
   readonly sendDefaultPii: boolean;
@@ -65,10 +67,21 @@ export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redacto
   const knownSecrets = [config.sentry.dsn?.publicKey].filter((s): s is string => typeof s === 'string' && s.length >= 8);
   const knownSecret = knownSecrets.length > 0 ? new RegExp(knownSecrets.map(escapeRegExp).join('|'), 'g') : undefined;
 
-  const isSensitiveKey = (key: string): boolean => {
+  const classifyKey = (key: string): boolean => {
     const name = lastSegment(key);
     if (SECRET_KEY.test(name) || SECRET_KEY_PART.test(name)) return true;
     return !sendDefaultPii && PII_KEY.test(name);
+  };
+  // Spans repeat a small set of attribute names, and every exported span asks about each of them: remember the
+  // verdicts (bounded, so keys made from data cannot grow the map without limit).
+  const keyVerdicts = new Map<string, boolean>();
+  const isSensitiveKey = (key: string): boolean => {
+    let verdict = keyVerdicts.get(key);
+    if (verdict === undefined) {
+      verdict = classifyKey(key);
+      if (keyVerdicts.size < MAX_REMEMBERED_KEYS) keyVerdicts.set(key, verdict);
+    }
+    return verdict;
   };
 
   const scrubString = (value: string): string => {
@@ -123,7 +136,7 @@ export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redacto
     let out: Attributes | undefined;
     for (const [key, value] of Object.entries(attributes)) {
       if (value === undefined) continue;
-      if (!sendDefaultPii && lastSegment(key) === 'email' && key.startsWith('user.')) {
+      if (!sendDefaultPii && key.startsWith('user.') && lastSegment(key) === 'email') {
         out ??= { ...attributes };
         delete out[key];
         continue;

@@ -140,8 +140,22 @@ export function writeScopeAttributes(span: Span, [attributes, tags]: [Attributes
   for (const [key, value] of Object.entries(tags)) if (value !== undefined) write(key, value, true);
 }
 
-function isEmpty(view: ScopeView): boolean {
-  return Object.keys(view.user).length === 0 && Object.keys(view.tags).length === 0 && Object.keys(view.contexts).length === 0;
+function hasOwnKeys(record: object | undefined): boolean {
+  if (record === undefined) return false;
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
+}
+
+/**
+ * Whether any scope holds a user, tag or context. Most spans start with all of them empty: this check reads
+ * the scopes without building the merged view, so those spans skip the merge and its allocations.
+ */
+function scopesHoldData(): boolean {
+  for (const scope of [getGlobalScope(), getIsolationScope(), getCurrentScope()]) {
+    const data = scope.getScopeData();
+    if (hasOwnKeys(data.user) || hasOwnKeys(data.tags) || hasOwnKeys(data.contexts)) return true;
+  }
+  return false;
 }
 
 /**
@@ -167,8 +181,7 @@ export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry
       const parent = trace.getSpan(parentContext);
       const parentRoot = parent !== undefined && !parent.spanContext().isRemote ? localRoots.get(parent) : undefined;
       localRoots.set(span, parentRoot ?? span);
-      const view = readScopes();
-      if (!isEmpty(view)) writeScopeAttributes(span, scopeAttributes(view, sendDefaultPii));
+      if (scopesHoldData()) writeScopeAttributes(span, scopeAttributes(readScopes(), sendDefaultPii));
     },
     onEnding(span: Span): void {
       // An instrumentation may set an attribute after the bridge wrote a tag under the same key: the tag
