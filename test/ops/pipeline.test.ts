@@ -14,10 +14,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
-import { startFakeSentry, startOtlpGrpcReceiver, type FakeSentry, type OtlpGrpcReceiver, type ReceivedSpan } from '../kit/index.js';
+import type { FakeSentry, OtlpGrpcReceiver, ReceivedSpan } from '../kit/index.js';
 import { collectorDir } from './binaries.js';
-import { freePort, startCollector, type CollectorProcess } from './collector-process.js';
-import { promtoolSeries, scrape, sumOf, type Sample } from './prometheus-text.js';
+import { promtoolSeries, sumOf, type Sample } from './prometheus-text.js';
+import { startOpsStack, type OpsStack } from './stack.js';
 
 const otelcol = inject('otelcolBin');
 const promtool = inject('promtoolBin');
@@ -218,10 +218,9 @@ function quietPhase(driver: Driver, withSecrets: boolean): void {
   }
 }
 
+let stack: OpsStack;
 let sentry: FakeSentry;
 let jaeger: OtlpGrpcReceiver;
-const collectors: CollectorProcess[] = [];
-const metricsUrls: string[] = [];
 let driver: Driver;
 
 function spansOf(received: readonly ReceivedSpan[], traceId: string): Set<string> {
@@ -233,16 +232,12 @@ function complete(received: readonly ReceivedSpan[], sent: SentTrace): boolean {
   return sent.spanIds.every((id) => got.has(id));
 }
 
-async function scrapeAll(): Promise<Sample[]> {
-  return (await Promise.all(metricsUrls.map((url) => scrape(url)))).flat();
-}
-
 /** Scrapes until the gateways' counters account for everything sent so far (metrics are flushed every second). */
 async function settledMetrics(wanted: { serverCalls: number; responses: number; escalationFailures: number }): Promise<Sample[]> {
   const deadline = Date.now() + 45_000;
   let last: Sample[] = [];
   for (;;) {
-    last = await scrapeAll();
+    last = await stack.scrapeAll();
     const calls = sumOf(last, CALLS, { span_kind: 'SPAN_KIND_SERVER' });
     const answered = responses(last);
     const failures = escalationFailures(last);
@@ -271,7 +266,7 @@ async function waitForKept(traces: readonly SentTrace[]): Promise<void> {
   const kept = traces.filter((t) => t.kind !== 'baseline' && t.kind !== 'health');
   await sentry.waitForSpans(() => kept.every((t) => complete(sentry.spans, t)), 60_000).catch((error: Error) => {
     const missing = kept.filter((t) => !complete(sentry.spans, t)).map((t) => `${t.kind} ${t.traceId}`);
-    throw new Error(`${error.message}\nincomplete at Sentry: ${missing.join(', ')}\n${collectors.map((c) => `--- ${c.name}\n${c.logs().slice(-3000)}`).join('\n')}`);
+    throw new Error(`${error.message}\nincomplete at Sentry: ${missing.join(', ')}\n${stack.logs()}`);
   });
   await jaeger.waitForSpans(() => kept.every((t) => complete(jaeger.spans, t)), 30_000);
 }
@@ -280,63 +275,14 @@ const phaseScrapes: Sample[][] = [];
 
 describe('agent -> two gateways -> Sentry + Jaeger stand-in, on the real Collector', () => {
   beforeAll(async () => {
-    sentry = await startFakeSentry();
-    jaeger = await startOtlpGrpcReceiver();
-    process.stderr.write(`[ops] Jaeger: an OTLP/gRPC receiver (test/kit) stands in for Jaeger v2 at ${jaeger.url}\n`);
-    const gatewayPorts: number[] = [];
-    for (const name of ['gateway-1', 'gateway-2']) {
-      const [grpc, http, health, prom, self] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-      gatewayPorts.push(grpc);
-      metricsUrls.push(`http://127.0.0.1:${prom}/metrics`);
-      collectors.push(
-        await startCollector({
-          bin: otelcol,
-          name,
-          config: 'gateway.yaml',
-          healthPort: health,
-          env: {
-            GATEWAY_NAME: name,
-            GATEWAY_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
-            GATEWAY_OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
-            GATEWAY_HEALTH_ENDPOINT: `127.0.0.1:${health}`,
-            GATEWAY_PROMETHEUS_ENDPOINT: `127.0.0.1:${prom}`,
-            COLLECTOR_TELEMETRY_HOST: '127.0.0.1',
-            COLLECTOR_TELEMETRY_PORT: String(self),
-            SENTRY_OTLP_TRACES_URL: sentry.otlpTracesUrl,
-            SENTRY_OTLP_AUTH: sentry.otlpTracesHeaders['X-Sentry-Auth']!,
-            JAEGER_OTLP_ENDPOINT: `127.0.0.1:${jaeger.port}`,
-            TAIL_SAMPLING_DECISION_WAIT: '2s',
-            TAIL_SAMPLING_BASELINE_PERCENT: '10',
-            SPANMETRICS_FLUSH_INTERVAL: '1s',
-          },
-        }),
-      );
-    }
-    const [grpc, http, health, self] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    collectors.push(
-      await startCollector({
-        bin: otelcol,
-        name: 'agent',
-        config: 'agent.yaml',
-        healthPort: health,
-        env: {
-          GATEWAY_ENDPOINTS: `[${gatewayPorts.map((p) => `127.0.0.1:${p}`).join(', ')}]`,
-          AGENT_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
-          AGENT_OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
-          AGENT_HEALTH_ENDPOINT: `127.0.0.1:${health}`,
-          COLLECTOR_TELEMETRY_HOST: '127.0.0.1',
-          COLLECTOR_TELEMETRY_PORT: String(self),
-        },
-      }),
-    );
-    driver = new Driver(http);
+    stack = await startOpsStack(otelcol);
+    ({ sentry, jaeger } = stack);
+    driver = new Driver(stack.agentHttpPort);
   });
 
   afterAll(async () => {
     await driver?.shutdown().catch(() => undefined);
-    for (const collector of collectors.reverse()) await collector.stop();
-    await sentry?.close();
-    await jaeger?.close();
+    await stack?.stop();
   });
 
   it('phase A: keeps every error, slow, escalated and low-confidence trace whole, samples the baseline, drops health checks', async () => {
