@@ -59,7 +59,7 @@ function countJsonSpans(text) {
   return n;
 }
 
-/** Sentry envelope: a transaction item is one span plus its child spans. */
+/** Sentry envelope: a transaction item is one span plus its child spans; a span item holds item_count spans. */
 function countEnvelopeSpans(buf) {
   let pos = buf.indexOf(10);
   if (pos < 0) return 0;
@@ -79,6 +79,9 @@ function countEnvelopeSpans(buf) {
     if (header.type === 'transaction') {
       const item = JSON.parse(buf.subarray(pos, end).toString('utf8'));
       n += 1 + (item.spans?.length ?? 0);
+    } else if (header.type === 'span') {
+      // Sentry v11 streams spans: one item holds `item_count` spans.
+      n += typeof header.item_count === 'number' ? header.item_count : (JSON.parse(buf.subarray(pos, end).toString('utf8')).items?.length ?? 1);
     }
     pos = end + 1;
   }
@@ -94,6 +97,7 @@ function handle(req, res) {
       let body = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       const url = req.url ?? '';
+      if (process.env.RECEIVER_DEBUG) process.stderr.write(`${req.method} ${url} ${req.headers['content-type']} ${body.length}\n${process.env.RECEIVER_DEBUG === "full" ? body : body.subarray(0, 300)}\n`);
       if (url.includes('/envelope')) {
         const n = countEnvelopeSpans(body);
         counts.sentryEnvelopeSpans += n;
@@ -105,8 +109,10 @@ function handle(req, res) {
         else counts.otlpSpans += n;
         counts.spans += n;
       }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
+      // An empty ExportTraceServiceResponse: '{}' would make the protobuf exporter log a decode error per export.
+      const json = (req.headers['content-type'] ?? '').includes('json') || url.includes('/envelope');
+      res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+      res.end(json ? '{}' : '');
     } catch (error) {
       counts.errors++;
       res.writeHead(400);

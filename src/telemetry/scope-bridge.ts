@@ -33,7 +33,17 @@ const SENTRY_OWNED_CONTEXTS = new Set(['trace', 'otel', 'flags', 'response', 'st
  */
 const IO_BREADCRUMB_CATEGORIES = new Set(['http', 'fetch', 'xhr']);
 
-const localRoots = new WeakMap<object, Span>();
+/**
+ * Each recorded span carries its local root under this symbol. A property, not a WeakMap: the map was the
+ * largest cost of a span start (a WeakMap entry per span, and ephemeron work for the garbage collector), while
+ * every span gets the same property at the same point, so the SDK's span objects keep one shape.
+ */
+const LOCAL_ROOT = Symbol('otel-sentry-bridge.localRoot');
+type WithLocalRoot = { [LOCAL_ROOT]?: Span };
+
+function localRootOf(span: object): Span | undefined {
+  return (span as WithLocalRoot)[LOCAL_ROOT];
+}
 /** Attributes the bridge wrote under their own key, per span: anything else under that key is foreign. */
 const ownAttributes = new WeakMap<object, Map<string, AttributeValue>>();
 /** Tag keys among `ownAttributes`, whose clash rule differs (see `onEnding`). */
@@ -41,7 +51,7 @@ const TAG_KEYS = new WeakMap<object, Set<string>>();
 
 /** The recording local root of `span` (itself when it is one), or undefined for spans the SDK never recorded. */
 export function getLocalRoot(span: ApiSpan | undefined): Span | undefined {
-  return span === undefined ? undefined : localRoots.get(span);
+  return span === undefined ? undefined : localRootOf(span);
 }
 
 export interface ScopeView {
@@ -169,7 +179,7 @@ export function bridgeScopesToActiveSpan(sendDefaultPii: boolean): void {
   const attributes = scopeAttributes(readScopes(), sendDefaultPii);
   writeScopeAttributes(root, attributes);
   if (root !== active) {
-    const activeSdkSpan = localRoots.has(active) ? (active as unknown as Span) : undefined;
+    const activeSdkSpan = localRootOf(active) !== undefined ? (active as unknown as Span) : undefined;
     if (activeSdkSpan !== undefined) writeScopeAttributes(activeSdkSpan, attributes);
   }
 }
@@ -179,8 +189,8 @@ export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry
   return {
     onStart(span: Span, parentContext: Context): void {
       const parent = trace.getSpan(parentContext);
-      const parentRoot = parent !== undefined && !parent.spanContext().isRemote ? localRoots.get(parent) : undefined;
-      localRoots.set(span, parentRoot ?? span);
+      const parentRoot = parent !== undefined && !parent.spanContext().isRemote ? localRootOf(parent) : undefined;
+      (span as WithLocalRoot)[LOCAL_ROOT] = parentRoot ?? span;
       if (scopesHoldData()) writeScopeAttributes(span, scopeAttributes(readScopes(), sendDefaultPii));
     },
     onEnding(span: Span): void {
