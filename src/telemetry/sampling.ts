@@ -213,7 +213,7 @@ export function createSampler(config: TelemetryConfig): Sampler {
         sampleRand,
         localSampleRate: resolution.localRate,
         incomingDsc: dsc,
-        headDsc: dsc ? undefined : headDsc(config, traceId, resolution.sampled, sampleRand, resolution.localRate),
+        headDsc: dsc ? undefined : () => headDsc(config, traceId, resolution.sampled, sampleRand, resolution.localRate),
         method: spanKind === SpanKind.SERVER ? method : undefined,
         random: parentValid ? (incoming?.random ?? false) : true,
       });

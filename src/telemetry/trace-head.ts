@@ -2,7 +2,7 @@
  * What one sampling decision leaves behind for the rest of the local trace: sample_rand, the rate, the DSC and
  * the W3C random flag. OpenTelemetry's tracer writes only the SAMPLED bit of a span context, and every span of
  * a local trace inherits its decision point's TraceState object by identity, so the state hangs off that object
- * in a WeakMap: nothing internal ever reaches a `tracestate` header or an OTLP `trace_state` field.
+ * (a symbol property): nothing internal ever reaches a `tracestate` header or an OTLP `trace_state` field.
  */
 import { createContextKey, type Context, type SpanContext, type TraceState } from '@opentelemetry/api';
 
@@ -16,8 +16,11 @@ export interface TraceHead {
   localSampleRate?: number;
   /** The DSC received from upstream; undefined when this service is the head of the trace's DSC. */
   incomingDsc?: Dsc;
-  /** The head's DSC fields known at decision time (environment, release, keys, trace id, sampling). */
-  headDsc?: Dsc;
+  /**
+   * The head's DSC fields known at decision time (environment, release, keys, trace id, sampling), built on
+   * first use: most traces never leave the process nor meet an error, and the DSC costs a root span's start.
+   */
+  headDsc?: () => Dsc;
   /** The HTTP method of the local root, so that the transaction can become `METHOD route` once routed. */
   method?: string;
   /** W3C trace-context level 2: the trace id's right part is random. */
@@ -26,15 +29,21 @@ export interface TraceHead {
   frozen?: Dsc;
 }
 
-const heads = new WeakMap<TraceState, TraceHead>();
+/**
+ * The head rides on its TraceState object under this symbol. A property rather than a WeakMap: a map entry per
+ * sampled trace was a large share of a root span's start (and of the collector's ephemeron work). TraceState
+ * serialises only its own entries, so the property never reaches a header or an export.
+ */
+const HEAD = Symbol('otel-sentry-bridge.traceHead');
+type WithHead = { [HEAD]?: TraceHead };
 
 export function attachTraceHead(traceState: TraceState, head: TraceHead): void {
-  heads.set(traceState, head);
+  (traceState as WithHead)[HEAD] = head;
 }
 
 export function getTraceHead(spanContext: SpanContext | undefined): TraceHead | undefined {
   const traceState = spanContext?.traceState;
-  return traceState ? heads.get(traceState) : undefined;
+  return traceState ? (traceState as WithHead)[HEAD] : undefined;
 }
 
 /** What extract() learnt from the headers beyond the remote span context, for the sampler to decide with. */
