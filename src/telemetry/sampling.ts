@@ -204,8 +204,12 @@ export function createSampler(config: TelemetryConfig): Sampler {
       }
       if (isValidRandomValue(rv)) otFields.push(`rv:${rv.toString(16).padStart(14, '0')}`);
       otFields.push(...otherOtFields(parent?.traceState));
-      const base: ApiTraceState = parentValid && parent.traceState ? parent.traceState : new TraceState();
-      const traceState = base.set('ot', otFields.join(';'));
+      const ot = otFields.join(';');
+      // A new trace has no other entry: building its TraceState from the one member leaves parsing to the first
+      // reader (an export, once per trace) instead of parsing an empty state and copying it through set().
+      // Both paths drop an empty or invalid `ot` value alike.
+      const traceState: ApiTraceState =
+        parentValid && parent.traceState ? parent.traceState.set('ot', ot) : new TraceState(`ot=${ot}`);
 
       const method = stringAttribute(attributes, 'http.request.method', 'http.method');
       attachTraceHead(traceState, {
