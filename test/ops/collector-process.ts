@@ -54,10 +54,14 @@ export async function startCollector(options: {
   config: string;
   env: Record<string, string>;
   healthPort: number;
+  /** URL that answers 200 once the process is ready (default: the health_check extension's root). */
+  readyUrl?: string;
+  /** Arguments instead of `--config=<file>` (e.g. for Jaeger v2). */
+  args?: string[];
   readyTimeoutMs?: number;
 }): Promise<CollectorProcess> {
   const file = path.isAbsolute(options.config) ? options.config : path.join(collectorDir, options.config);
-  const child: ChildProcess = spawn(options.bin, [`--config=${file}`], {
+  const child: ChildProcess = spawn(options.bin, options.args ?? [`--config=${file}`], {
     env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,7 +75,7 @@ export async function startCollector(options: {
       resolve();
     }),
   );
-  const healthUrl = `http://127.0.0.1:${options.healthPort}/`;
+  const healthUrl = options.readyUrl ?? `http://127.0.0.1:${options.healthPort}/`;
   const stop = async (): Promise<void> => {
     if (exited !== undefined) return;
     child.kill('SIGTERM');

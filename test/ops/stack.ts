@@ -2,12 +2,15 @@
 // (gateway.yaml) and an agent (agent.yaml) load-balancing over them, all on the real Collector binary.
 import { startFakeSentry, startOtlpGrpcReceiver, type FakeSentry, type OtlpGrpcReceiver } from '../kit/index.js';
 import { freePort, startCollector, type CollectorProcess } from './collector-process.js';
+import { startJaeger, type JaegerProcess } from './jaeger.js';
 import { scrape, type Sample } from './prometheus-text.js';
 
 export interface OpsStack {
   sentry: FakeSentry;
-  /** Stands in for Jaeger v2 (same OTLP/gRPC ingest as Jaeger's 4317). */
+  /** Stands in for Jaeger v2 (same OTLP/gRPC ingest as Jaeger's 4317) unless `realJaeger` runs. */
   jaeger: OtlpGrpcReceiver;
+  /** The real Jaeger v2, when started with `jaegerBin`: the gateways then export to it instead. */
+  realJaeger?: JaegerProcess;
   collectors: CollectorProcess[];
   metricsUrls: string[];
   agentHttpPort: number;
@@ -17,14 +20,21 @@ export interface OpsStack {
   stop(): Promise<void>;
 }
 
-export async function startOpsStack(otelcol: string, gatewayEnv: Record<string, string> = {}): Promise<OpsStack> {
+export async function startOpsStack(otelcol: string, options: { jaegerBin?: string } = {}): Promise<OpsStack> {
   const sentry = await startFakeSentry();
   const jaeger = await startOtlpGrpcReceiver();
-  process.stderr.write(`[ops] Jaeger: an OTLP/gRPC receiver (test/kit) stands in for Jaeger v2 at ${jaeger.url}\n`);
+  const realJaeger = options.jaegerBin ? await startJaeger(options.jaegerBin) : undefined;
+  const jaegerEndpoint = realJaeger ? realJaeger.otlpGrpcEndpoint : `127.0.0.1:${jaeger.port}`;
+  process.stderr.write(
+    realJaeger
+      ? `[ops] Jaeger: the real Jaeger v2 (${options.jaegerBin}) at ${jaegerEndpoint}\n`
+      : `[ops] Jaeger: an OTLP/gRPC receiver (test/kit) stands in for Jaeger v2 at ${jaeger.url}\n`,
+  );
   const collectors: CollectorProcess[] = [];
   const metricsUrls: string[] = [];
   const stop = async (): Promise<void> => {
     for (const collector of [...collectors].reverse()) await collector.stop();
+    await realJaeger?.stop();
     await sentry.close();
     await jaeger.close();
   };
@@ -50,11 +60,10 @@ export async function startOpsStack(otelcol: string, gatewayEnv: Record<string, 
             COLLECTOR_TELEMETRY_PORT: String(self),
             SENTRY_OTLP_TRACES_URL: sentry.otlpTracesUrl,
             SENTRY_OTLP_AUTH: sentry.otlpTracesHeaders['X-Sentry-Auth']!,
-            JAEGER_OTLP_ENDPOINT: `127.0.0.1:${jaeger.port}`,
+            JAEGER_OTLP_ENDPOINT: jaegerEndpoint,
             TAIL_SAMPLING_DECISION_WAIT: '2s',
             TAIL_SAMPLING_BASELINE_PERCENT: '10',
             SPANMETRICS_FLUSH_INTERVAL: '1s',
-            ...gatewayEnv,
           },
         }),
       );
@@ -79,12 +88,13 @@ export async function startOpsStack(otelcol: string, gatewayEnv: Record<string, 
     return {
       sentry,
       jaeger,
+      ...(realJaeger ? { realJaeger } : {}),
       collectors,
       metricsUrls,
       agentHttpPort: http,
       agentGrpcPort: grpc,
       scrapeAll: async () => (await Promise.all(metricsUrls.map((url) => scrape(url)))).flat(),
-      logs: () => collectors.map((c) => `--- ${c.name}\n${c.logs().slice(-4000)}`).join('\n'),
+      logs: () => [...collectors, ...(realJaeger ? [realJaeger] : [])].map((c) => `--- ${c.name}\n${c.logs().slice(-4000)}`).join('\n'),
       stop,
     };
   } catch (error) {
