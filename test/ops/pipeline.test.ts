@@ -194,7 +194,7 @@ function quietPhase(driver: Driver, withSecrets: boolean): void {
   for (let i = 0; i < 150; i += 1) driver.ingest({ kind: 'baseline', confidence: 0.9, escalated: false, tenant: i % 2 ? 'empresa_001' : 'empresa_002' });
   // Enough errors and low-confidence answers that both gateways' series exist before the incident: a counter's
   // first sample shows no increase to Prometheus, as in production before a series has history.
-  for (let i = 0; i < 5; i += 1) driver.ingest({ kind: 'error', status: 500 });
+  for (let i = 0; i < 8; i += 1) driver.ingest({ kind: 'error', status: 500 });
   for (let i = 0; i < 2; i += 1) driver.ingest({ kind: 'slow', durationMs: 3000, confidence: 0.9, escalated: false });
   for (let i = 0; i < 2; i += 1) driver.ingest({ kind: 'escalated', confidence: 0.7, escalated: true });
   for (let i = 0; i < 10; i += 1) driver.ingest({ kind: 'low_confidence', confidence: 0.3, escalated: false });
