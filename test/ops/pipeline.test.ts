@@ -448,4 +448,18 @@ describe('agent -> two gateways -> Sentry + Jaeger stand-in, on the real Collect
     // The incident's error traces reached Sentry whole, as did the failed escalation.
     await waitForKept(driver.sent);
   });
+  it('a Sentry outage (503, then 429 with Retry-After) is retried by the gateways: kept traces arrive after it, Jaeger is unaffected', async () => {
+    await sentry.setFault({ mode: '503' });
+    const during: SentTrace[] = [];
+    for (let i = 0; i < 6; i += 1) during.push(driver.ingest({ kind: 'error', status: 500 }));
+    await driver.flush();
+    await jaeger.waitForSpans(() => during.every((t) => complete(jaeger.spans, t)), 30_000);
+    await sentry.waitForRequests((r) => r.endpoint === 'otlp' && r.fault === '503', 30_000);
+    await sentry.setFault({ mode: '429', retryAfterSeconds: 1 });
+    await sentry.waitForRequests((r) => r.endpoint === 'otlp' && r.fault === '429', 30_000);
+    expect(during.some((t) => complete(sentry.spans, t))).toBe(false);
+    await sentry.setFault({ mode: 'ok' });
+    await sentry.waitForSpans(() => during.every((t) => complete(sentry.spans, t)), 60_000);
+    for (const sent of during) expect(spansOf(sentry.spans, sent.traceId)).toEqual(new Set(sent.spanIds));
+  });
 });
