@@ -25,6 +25,8 @@ promtool_bin() { echo "$CACHE/promtool-$PROMETHEUS_VERSION/promtool"; }
 jaeger_bin() { echo "$CACHE/jaeger-$JAEGER_VERSION/jaeger"; }
 
 need_go() {
+  # The official tarball's place, for environments whose PATH lacks it.
+  if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then export PATH="$PATH:/usr/local/go/bin"; fi
   if ! command -v go >/dev/null 2>&1; then
     echo "build-collector: the Go toolchain ('go') is not on PATH. The ops tests build the OpenTelemetry" >&2
     echo "Collector, promtool and Jaeger from the Go module proxy and cannot run without it." >&2
