@@ -35,6 +35,10 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 
 /** Nested data deeper than this is cut: scrubbing must stay bounded whatever a caller passes. */
 const MAX_DEPTH = 10;
+/** Objects and arrays visited per scrubbed value, whatever its shape. */
+const MAX_NODES = 10_000;
+/** Characters of text kept per scrubbed value; the rest of a string is cut. */
+const MAX_CHARS = 1_000_000;
 /** How many distinct attribute or field names a redactor remembers the verdict for. */
 const MAX_REMEMBERED_KEYS = 4096;
 
@@ -98,19 +102,40 @@ export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redacto
     return out;
   };
 
-  const scrubValue = (value: unknown, key?: string, depth = 0): unknown => {
-    if (value === null || value === undefined) return value;
-    if (key !== undefined && isSensitiveKey(key) && (typeof value === 'string' || Array.isArray(value) || typeof value === 'object')) {
-      return FILTERED;
-    }
-    if (typeof value === 'string') return scrubString(value);
-    if (typeof value !== 'object') return value;
-    if (depth >= MAX_DEPTH) return '[MaxDepth]';
-    if (Array.isArray(value)) return value.map((item) => scrubValue(item, undefined, depth + 1));
-    if (value instanceof Date) return value;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, k, depth + 1);
-    return out;
+  /**
+   * A depth limit alone does not bound the walk: an object whose children point back at it (or share one big
+   * child) is visited breadth^depth times. Ancestors cut cycles, and node and character budgets bound any shape.
+   */
+  const scrubValue = (value: unknown, key?: string): unknown => {
+    const ancestors = new Set<object>();
+    let budget = MAX_NODES;
+    let chars = MAX_CHARS;
+    const walk = (node: unknown, nodeKey: string | undefined, depth: number): unknown => {
+      if (node === null || node === undefined) return node;
+      if (nodeKey !== undefined && isSensitiveKey(nodeKey) && (typeof node === 'string' || typeof node === 'object')) {
+        return FILTERED;
+      }
+      if (typeof node === 'string') {
+        // Shared references to one big string would otherwise be scanned, and serialised, once per reference.
+        const text = node.length > chars ? `${node.slice(0, Math.max(0, chars))}[Truncated]` : node;
+        chars -= text.length;
+        return scrubString(text);
+      }
+      if (typeof node !== 'object' || node instanceof Date) return node;
+      if (depth >= MAX_DEPTH) return '[MaxDepth]';
+      if (ancestors.has(node)) return '[Circular]';
+      if (--budget < 0) return '[Truncated]';
+      ancestors.add(node);
+      try {
+        if (Array.isArray(node)) return node.map((item) => walk(item, undefined, depth + 1));
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(node)) out[k] = walk(v, k, depth + 1);
+        return out;
+      } finally {
+        ancestors.delete(node);
+      }
+    };
+    return walk(value, key, 0);
   };
 
   const scrubAttributeValue = (key: string, value: AttributeValue): AttributeValue => {
@@ -150,5 +175,5 @@ export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redacto
     return out ?? attributes;
   };
 
-  return { sendDefaultPii, scrubString, scrubValue: (value, key) => scrubValue(value, key), scrubAttributeValue, scrubAttributes, isSensitiveKey };
+  return { sendDefaultPii, scrubString, scrubValue, scrubAttributeValue, scrubAttributes, isSensitiveKey };
 }
