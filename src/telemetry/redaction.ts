@@ -31,7 +31,9 @@ const COOKIE_TEXT = /\b((?:set-)?cookie)\b(["']?\s*[:=]?\s*["']?)([^\s"',;=]+=[^
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
 /** Provider keys with a recognisable prefix (OpenAI, Stripe, GitHub, Slack). */
 const PREFIXED_KEY = /\b(?:sk|pk|rk)-(?:proj-|live-|test-)?[A-Za-z0-9_-]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}/g;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Bounded parts (RFC 5321 lengths): with unbounded runs, a long word in a text that holds an '@' somewhere made
+// this regex quadratic (a 200 KB error message took over a minute).
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,63}/g;
 
 /** Nested data deeper than this is cut: scrubbing must stay bounded whatever a caller passes. */
 const MAX_DEPTH = 10;

@@ -101,6 +101,8 @@ function race<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   });
 }
 
+const DEFAULT_ATTRIBUTE_VALUE_LENGTH = 4096;
+
 /** The OpenTelemetry side: instrumentations, sampler, propagator and the processors, started. */
 async function startSdk(config: TelemetryConfig, pipelines: ExportPipeline[]): Promise<NodeSDK> {
   const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
@@ -122,6 +124,11 @@ async function startSdk(config: TelemetryConfig, pipelines: ExportPipeline[]): P
     // The bridge and the GenAI naming write attributes, so they run before any pipeline reads the span.
     spanProcessors: [createScopeBridgeProcessor(config), genAiProviderNameProcessor(), ...pipelines],
     instrumentations,
+    // OTel's default value length is unlimited: one 100 KB attribute per request would be exported whole to
+    // every backend. The scope bridge cuts at the same 4096; OTEL_[SPAN_]ATTRIBUTE_VALUE_LENGTH_LIMIT still wins.
+    ...(process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT || process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT
+      ? {}
+      : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH } }),
     // sdk-node would otherwise add OTLP metric and log exporters of its own.
     metricReaders: [],
     logRecordProcessors: [],
