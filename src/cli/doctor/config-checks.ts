@@ -157,7 +157,8 @@ export function otlpHeadersCheck(env: NodeJS.ProcessEnv, config: TelemetryConfig
   }
   const url = new URL(config.otlp.tracesUrl);
   const dsn = config.sentry.dsn;
-  if ((dsn && url.hostname === dsn.host) || url.pathname.includes('/integration/otlp')) {
+  const sentryHost = dsn ? `${dsn.host}${dsn.port ? `:${dsn.port}` : ''}` : undefined;
+  if (url.host === sentryHost || url.pathname.includes('/integration/otlp')) {
     return check('otlp.headers', 'warn', `${shown} would be sent to Sentry (${url.host}), which does not need them`, {
       fix: 'Point OTEL_EXPORTER_OTLP_ENDPOINT at your collector; the sentry exporter gets its auth from SENTRY_DSN.',
     });

@@ -78,7 +78,7 @@ export async function testSpanChecks(config: TelemetryConfig, timeoutMs: number)
       await Promise.race([named.exporter.shutdown().catch(() => {}), new Promise((r) => setTimeout(r, 200).unref())]);
       if (outcome === 'timeout') {
         return check(id, 'fail', `test span not exported by "${named.name}": no answer within ${timeoutMs} ms`, {
-          fix: 'The backend hangs: see the reachability checks.',
+          fix: 'The backend hangs, or refuses and the exporter kept retrying: see the reachability checks.',
         });
       }
       if (outcome.code !== ExportResultCode.SUCCESS) {
