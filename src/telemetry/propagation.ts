@@ -17,6 +17,8 @@ import { isTracingSuppressed, TraceState } from '@opentelemetry/core';
 import { extractTraceparentData, parseBaggageHeader } from '@sentry/core';
 import { configuredOrgId, freezeDsc, isSentryBaggageKey, serializeBaggage } from './dsc.js';
 import { getOutgoingPermission, peerMaySendBaggage, peerOf } from './propagation-targets.js';
+import { readScopes } from './scope-bridge.js';
+import { TENANT_BAGGAGE_KEY, tenantOf } from './tenant.js';
 import { getTraceHead, setIncomingTrace, type Dsc } from './trace-head.js';
 import { formatTraceParent, parseTraceParent } from './traceparent.js';
 import type { TelemetryConfig } from './types.js';
@@ -192,8 +194,15 @@ export function createPropagator(config: TelemetryConfig): TextMapPropagator {
           seen.add(key);
           others.push([key, value]);
         }
-        for (const [key, entry] of propagation.getBaggage(context)?.getAllEntries() ?? []) {
+        const baggage = propagation.getBaggage(context);
+        for (const [key, entry] of baggage?.getAllEntries() ?? []) {
           if (!seen.has(key)) others.push([key, entry.value]);
+        }
+        // The company of the current request goes downstream as `tenant.id`, unless the caller or the incoming
+        // baggage already named one. The per-request hooks remove it again for hosts outside baggageTargets.
+        if (!seen.has(TENANT_BAGGAGE_KEY) && baggage?.getEntry(TENANT_BAGGAGE_KEY) === undefined) {
+          const tenant = tenantOf(readScopes());
+          if (tenant !== undefined) others.push([TENANT_BAGGAGE_KEY, tenant]);
         }
       }
       const header = serializeBaggage(dsc, others);

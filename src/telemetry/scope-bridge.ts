@@ -6,12 +6,13 @@
  * names the user, so the monitoring API pushes later changes onto the active span's local root as well; the
  * processor keeps the span -> local root map that makes this possible without touching the OTel context.
  */
-import { SpanStatusCode, trace, type AttributeValue, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
+import { SpanStatusCode, propagation, trace, type AttributeValue, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from '@opentelemetry/semantic-conventions';
 import { getCurrentScope, getGlobalScope, getIsolationScope } from '@sentry/core';
 import type { Breadcrumb, BreadcrumbHint, Client, Integration } from '@sentry/core';
 import type { Redactor } from './redaction.js';
+import { TENANT_BAGGAGE_KEY, tenantOf } from './tenant.js';
 import type { SentryLevel, TelemetryConfig } from './types.js';
 
 // The user.* names are still incubating in semantic-conventions 1.45, whose entry point genai.ts alone imports.
@@ -93,8 +94,8 @@ export function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): [Attr
   const role = user.role ?? user.roles;
   if (typeof role === 'string') attributes[ATTR_USER_ROLES] = [role];
   else if (Array.isArray(role)) attributes[ATTR_USER_ROLES] = role.map(String);
-  const company = user.company_id ?? view.tags.company_id ?? view.tags.tenant_id;
-  if (company !== undefined && company !== null) attributes[ATTR_TENANT_ID] = String(company);
+  const company = tenantOf(view);
+  if (company !== undefined) attributes[ATTR_TENANT_ID] = company;
   for (const [name, data] of Object.entries(view.contexts)) {
     if (SENTRY_OWNED_CONTEXTS.has(name) || data === null || typeof data !== 'object') continue;
     for (const [key, value] of Object.entries(data)) {
@@ -192,6 +193,13 @@ export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry
       const parentRoot = parent !== undefined && !parent.spanContext().isRemote ? localRootOf(parent) : undefined;
       (span as WithLocalRoot)[LOCAL_ROOT] = parentRoot ?? span;
       if (scopesHoldData()) writeScopeAttributes(span, scopeAttributes(readScopes(), sendDefaultPii));
+      // A tenant id in the parent's baggage came from an allowed peer (extract() drops any other) or from this
+      // process: the request's spans name the tenant before, or without, local authentication. The scope's
+      // company wins, and the value is written as the bridge's own, so a company named later replaces it.
+      const tenant = propagation.getBaggage(parentContext)?.getEntry(TENANT_BAGGAGE_KEY);
+      if (tenant !== undefined && span.attributes[ATTR_TENANT_ID] === undefined) {
+        writeScopeAttributes(span, [{ [ATTR_TENANT_ID]: tenant.value }, {}]);
+      }
     },
     onEnding(span: Span): void {
       // An instrumentation may set an attribute after the bridge wrote a tag under the same key: the tag
