@@ -28,12 +28,20 @@ const SECRET_PAIR =
   /\b(sentry_key|sentry_secret|session(?:_?id)?|sid|jsessionid|phpsessid|api[-_]?key|apikey|access_token|refresh_token|id_token|auth[-_]?token|token|password|passwd|secret|client_secret|signature|sig)=([^&#\s,;"']+)/gi;
 /** A cookie quoted in free text (`cookie: a=b; c=d`): the whole value up to the end of the header. */
 const COOKIE_TEXT = /\b((?:set-)?cookie)\b(["']?\s*[:=]?\s*["']?)([^\s"',;=]+=[^\s"',;]*(?:;\s*[^\s"',;=]+=[^\s"',;]*)*)/gi;
+/**
+ * A secret header quoted in free text (`X-API-Key: abc123`, `x-api-key dev-key-001`, as start-up logs print keys,
+ * which the console integration turns into breadcrumbs). The value must hold a digit, so prose such as
+ * "the X-API-Key header" survives. Bounded gaps keep it linear on long runs of spaces.
+ */
+const SECRET_HEADER_TEXT = /\b((?:x-)?(?:api[-_]?key|auth[-_]?token|access[-_]?token))(["']?\s{0,4}[:=]?\s{0,4}["']?)(?=[^\s"',;&?#=[\]<>]*\d)([^\s"',;&?#=[\]<>]{6,})/gi;
+const SECRET_HEADER_HINT = /api[-_]?key|auth[-_]?token|access[-_]?token/i;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
 /** Provider keys with a recognisable prefix (OpenAI, Stripe, GitHub, Slack). */
 const PREFIXED_KEY = /\b(?:sk|pk|rk)-(?:proj-|live-|test-)?[A-Za-z0-9_-]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}/g;
 // Bounded parts (RFC 5321 lengths): with unbounded runs, a long word in a text that holds an '@' somewhere made
 // this regex quadratic (a 200 KB error message took over a minute).
-const EMAIL = /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,63}/g;
+// `%40` too: an email in a query string (`url.query`, `url.full`) arrives percent-encoded.
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,63}/g;
 
 /** Nested data deeper than this is cut: scrubbing must stay bounded whatever a caller passes. */
 const MAX_DEPTH = 10;
@@ -96,10 +104,11 @@ export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redacto
     if (out.includes('://')) out = out.replace(URL_CREDENTIALS, `$1${FILTERED}@`);
     if (out.includes('=')) out = out.replace(SECRET_PAIR, `$1=${FILTERED}`);
     if (out.includes(' ')) out = out.replace(BEARER, (_m, bearer: string | undefined, basic: string | undefined) => `${bearer ?? basic ?? ''} ${FILTERED}`);
+    if (SECRET_HEADER_HINT.test(out)) out = out.replace(SECRET_HEADER_TEXT, `$1$2${FILTERED}`);
     if (out.includes('eyJ')) out = out.replace(JWT, FILTERED);
     if (out.includes('-') || out.includes('_')) out = out.replace(PREFIXED_KEY, FILTERED);
     if (knownSecret !== undefined) out = out.replace(knownSecret, FILTERED);
-    if (!sendDefaultPii && out.includes('@')) out = out.replace(EMAIL, FILTERED);
+    if (!sendDefaultPii && (out.includes('@') || out.includes('%40'))) out = out.replace(EMAIL, FILTERED);
     if (!sendDefaultPii && /cookie/i.test(out)) out = out.replace(COOKIE_TEXT, `$1$2${FILTERED}`);
     return out;
   };
