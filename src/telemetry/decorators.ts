@@ -3,7 +3,7 @@
  * (`@monitorPerformance({ op })`) and wrappers for plain functions (`monitorPerformance({ op })(fn)`).
  * The wrapped function keeps its `this`, arguments, return value and sync/async nature.
  */
-import { captureException, runInSpan, ATTR_SENTRY_OP } from './monitoring.js';
+import { captureException, isThenable, runInSpan, ATTR_SENTRY_OP } from './monitoring.js';
 import type { SentryLevel } from './types.js';
 
 /** Applies as a method decorator or wraps a function; either way the result has the original's type. */
@@ -17,9 +17,6 @@ export interface FunctionDecorator {
 
 type Callable = (this: unknown, ...args: unknown[]) => unknown;
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
 
 /** `Class.method` for methods (static or not), the function's own name for plain functions. */
 function callName(self: unknown, name: string, isMethod: boolean): string {

@@ -9,6 +9,7 @@ import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import * as Sentry from '@sentry/core';
 import { scrubBreadcrumb } from './event-filters.js';
 import { createRedactor, type Redactor } from './redaction.js';
+import { race } from './lifecycle.js';
 import { getRuntimeConfig } from './runtime.js';
 import {
   addBreadcrumbEvent,
@@ -181,7 +182,7 @@ export function addBreadcrumb(breadcrumb: BreadcrumbInput): void {
   });
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
@@ -272,28 +273,12 @@ interface Flushable {
   getDelegate?: () => unknown;
 }
 
-function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    timer.unref();
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(false);
-      },
-    );
-  });
-}
 
 /** Sends buffered spans and events; resolves false when either side did not finish within `timeoutMs`. */
 export async function flush(timeoutMs = 2000): Promise<boolean> {
   const global = trace.getTracerProvider() as Flushable;
   const provider = (global.getDelegate?.() ?? global) as Flushable;
-  const spans = typeof provider.forceFlush === 'function' ? withTimeout(provider.forceFlush(), timeoutMs) : Promise.resolve(true);
+  const spans = typeof provider.forceFlush === 'function' ? race(provider.forceFlush().then(() => true), timeoutMs, false) : Promise.resolve(true);
   const events = Sentry.getClient() === undefined ? Promise.resolve(true) : Sentry.flush(timeoutMs).catch(() => false);
   const [spansDone, eventsDone] = await Promise.all([spans, events]);
   return spansDone && eventsDone;

@@ -36,7 +36,7 @@ function scrubLinks(links: Link[], redactor: Redactor): Link[] {
 }
 
 /** A read-only view of `span` with scrubbed data; the span itself is shared with other exporters. */
-export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
+function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
   const attributes: Attributes = redactor.scrubAttributes(span.attributes);
   const events = scrubEvents(span.events, redactor);
   const links = scrubLinks(span.links, redactor);
@@ -66,14 +66,30 @@ export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan
   };
 }
 
-export function createRedactingExporter(exporter: SpanExporter, config: Pick<TelemetryConfig, 'sentry'>): SpanExporter {
+/** Scrubs a span once, however many exporters receive it: the view is remembered for the span's lifetime. */
+export type SpanRedactor = (span: ReadableSpan) => ReadableSpan;
+
+export function createSpanRedactor(config: Pick<TelemetryConfig, 'sentry'>): SpanRedactor {
   const redactor = createRedactor(config);
+  const views = new WeakMap<ReadableSpan, ReadableSpan>();
+  return (span) => {
+    let view = views.get(span);
+    if (view === undefined) {
+      view = redactSpan(span, redactor);
+      views.set(span, view);
+    }
+    return view;
+  };
+}
+
+export function createRedactingExporter(
+  exporter: SpanExporter,
+  redactOrConfig: SpanRedactor | Pick<TelemetryConfig, 'sentry'>,
+): SpanExporter {
+  const redact = typeof redactOrConfig === 'function' ? redactOrConfig : createSpanRedactor(redactOrConfig);
   const wrapped: SpanExporter = {
     export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-      exporter.export(
-        spans.map((span) => redactSpan(span, redactor)),
-        resultCallback,
-      );
+      exporter.export(spans.map(redact), resultCallback);
     },
     shutdown: () => exporter.shutdown(),
   };

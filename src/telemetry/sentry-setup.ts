@@ -90,7 +90,9 @@ export function initSentry(config: TelemetryConfig, options: SentrySetupOptions)
   try {
     return Sentry.init({
       dsn: config.sentry.dsn?.raw ?? OFFLINE_DSN,
-      transport: config.sentry.dsn ? (options) => untracedTransport(options, config.shutdownTimeoutMs) : offlineTransport,
+      transport: config.sentry.dsn
+        ? (transportOptions) => untracedTransport(transportOptions, config.shutdownTimeoutMs)
+        : offlineTransport,
       environment: config.environment,
       release: config.release,
       debug: config.sentry.debug,

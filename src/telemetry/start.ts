@@ -5,34 +5,30 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DiagConsoleLogger, DiagLogLevel, diag, propagation } from '@opentelemetry/api';
+import { DiagConsoleLogger, DiagLogLevel, context, diag, propagation, trace } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import * as Sentry from '@sentry/node';
-import { maskDsn } from './config.js';
+import { loadConfig, maskDsn } from './config.js';
 import { createBeforeBreadcrumb, createBeforeSend } from './event-filters.js';
 import { ExportPipeline, type PipelineStats } from './export-pipeline.js';
 import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
 import { genAiProviderNameProcessor } from './genai.js';
 import { createInstrumentations } from './instrumentations.js';
+import { Lifecycle, type ShutdownReport } from './lifecycle.js';
 import { propagationInstrumentationHooks } from './propagation-hooks.js';
 import { createPropagator } from './propagation.js';
-import { createRedactingExporter } from './redacting-exporter.js';
+import { createRedactingExporter, createSpanRedactor } from './redacting-exporter.js';
 import { setRuntimeConfig } from './runtime.js';
 import { createSampler } from './sampling.js';
 import { createScopeBridgeProcessor, scopeBridgeIntegration } from './scope-bridge.js';
 import { initSentry } from './sentry-setup.js';
 import { sentryTraceLinkIntegration } from './sentry-trace-link.js';
-import { drainServers, trackServers, untrackServers } from './server-drain.js';
 import type { TelemetryConfig } from './types.js';
 
-export interface ShutdownReport {
-  /** True when every span and Sentry event was delivered within the budget. */
-  flushed: boolean;
-  sentryFlushed: boolean;
-  exporters: Record<string, PipelineStats>;
-}
+export type { ShutdownReport } from './lifecycle.js';
 
 export interface Telemetry {
   readonly config: TelemetryConfig;
@@ -84,27 +80,10 @@ function telemetryUrlMatcher(config: TelemetryConfig): (url: string) => boolean 
   return (url) => prefixes.some((prefix) => url.startsWith(prefix));
 }
 
-function race<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  return new Promise<T>((resolve) => {
-    const timer = setTimeout(() => resolve(fallback), Math.max(0, ms));
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(fallback);
-      },
-    );
-  });
-}
-
 const DEFAULT_ATTRIBUTE_VALUE_LENGTH = 4096;
 
-/** The OpenTelemetry side: instrumentations, sampler, propagator and the processors, started. */
-async function startSdk(config: TelemetryConfig, pipelines: ExportPipeline[]): Promise<NodeSDK> {
+/** The OpenTelemetry side: instrumentations, sampler, propagator and the processors, started; returns its stop. */
+async function startSdk(config: TelemetryConfig, pipelines: ExportPipeline[]): Promise<() => Promise<void>> {
   const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
   const instrumentations = await createInstrumentations(
     config.instrumentations,
@@ -141,7 +120,15 @@ async function startSdk(config: TelemetryConfig, pipelines: ExportPipeline[]): P
   await import('node:http');
   await import('node:https');
 
-  return sdk;
+  return async () => {
+    await sdk.shutdown();
+    // NodeSDK leaves the instrumentations patched and the API globals registered: a later start() would find
+    // them taken ("duplicate registration") and trace nothing.
+    for (const instrumentation of instrumentations as Instrumentation[]) instrumentation.disable();
+    trace.disable();
+    context.disable();
+    propagation.disable();
+  };
 }
 
 async function build(config: TelemetryConfig): Promise<Telemetry> {
@@ -151,109 +138,24 @@ async function build(config: TelemetryConfig): Promise<Telemetry> {
 
   // Every backend gets the same scrubbed spans: redaction wraps each exporter, under its bounded pipeline.
   const exporters = config.tracingDisabled ? [] : await createExporters(config);
+  const redact = createSpanRedactor(config);
   const pipelines = exporters.map(
-    (named) => new ExportPipeline(named.name, createRedactingExporter(named.exporter, config), config.batch),
+    (named) => new ExportPipeline(named.name, createRedactingExporter(named.exporter, redact), config.batch),
   );
-  const sdk = config.tracingDisabled ? undefined : await startSdk(config, pipelines);
-  let fatalInProgress = false;
+  const stopSdk = config.tracingDisabled ? undefined : await startSdk(config, pipelines);
+  const lifecycle = new Lifecycle(config, pipelines, () =>
+    Promise.allSettled([stopSdk?.(), Sentry.close(1)]),
+  );
   const isTelemetryUrl = telemetryUrlMatcher(config);
-  const stats = (): Record<string, PipelineStats> =>
-    Object.fromEntries(pipelines.map((pipeline) => [pipeline.name, pipeline.stats()]));
-
-  const flush = async (timeoutMs = config.shutdownTimeoutMs): Promise<boolean> => {
-    const deadline = Date.now() + timeoutMs;
-    const [spansDone, sentryDone] = await Promise.all([
-      race(
-        Promise.all(pipelines.map((pipeline) => pipeline.forceFlush())).then(() => true),
-        timeoutMs,
-        false,
-      ),
-      Sentry.flush(Math.max(1, deadline - Date.now())).catch(() => false),
-    ]);
-    return spansDone && sentryDone && pipelines.every((pipeline) => pipeline.stats().pending === 0);
-  };
-
-  let shuttingDown: Promise<ShutdownReport> | undefined;
-  /** Drains servers (when asked) with half the budget, flushes with the rest, and never waits past it. */
-  const finish = (drain: boolean): Promise<ShutdownReport> => {
-    shuttingDown ??= (async () => {
-      const deadline = Date.now() + config.shutdownTimeoutMs;
-      if (drain) await drainServers(config.shutdownTimeoutMs / 2);
-      const budget = Math.max(1, deadline - Date.now());
-      const spansDone = await race(
-        Promise.all(pipelines.map((pipeline) => pipeline.forceFlush())).then(() => true),
-        budget,
-        false,
-      );
-      const sentryFlushed = await Sentry.flush(Math.max(1, deadline - Date.now())).catch(() => false);
-      for (const pipeline of pipelines) pipeline.abandon();
-      const report: ShutdownReport = { flushed: spansDone && sentryFlushed, sentryFlushed, exporters: stats() };
-      // Stopping the SDKs may wait on a hanging backend: give it only what is left of the budget.
-      await race(Promise.allSettled([sdk?.shutdown(), Sentry.close(1)]), deadline - Date.now(), undefined);
-      return report;
-    })();
-    return shuttingDown;
-  };
-
-  const exitAfter = async (drain: boolean, failureCode: number): Promise<void> => {
-    const report = await finish(drain);
-    if (!report.flushed) {
-      const left = Object.entries(report.exporters)
-        .map(([name, s]) => `${name}: ${s.received} received, ${s.exported} exported, ${s.dropped} dropped`)
-        .join('; ');
-      process.stderr.write(
-        `otel-sentry-bridge: shutdown budget of ${config.shutdownTimeoutMs} ms ran out` +
-          ` (${left || 'no span exporter'}; Sentry events ${report.sentryFlushed ? 'sent' : 'not all sent'})\n`,
-      );
-    }
-    process.exit(report.flushed ? failureCode : 1);
-  };
-
-  const onFatal = (error: unknown): void => {
-    if (fatalInProgress) return;
-    fatalInProgress = true;
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    // Drain as on SIGTERM: requests in flight finish and end their spans, no new one starts, then all is flushed.
-    void exitAfter(true, 1);
-  };
-
   initSentry(config, {
     isTelemetryUrl,
-    onFatalError: onFatal,
+    onFatalError: lifecycle.onFatal,
     integrations: [scopeBridgeIntegration(config), sentryTraceLinkIntegration()],
     beforeSend: createBeforeSend(config),
     beforeBreadcrumb: createBeforeBreadcrumb(config),
   });
   const stopFetchBreadcrumbs = installFetchBreadcrumbs(isTelemetryUrl);
-
-  // Node ends the process on an unhandled rejection; Sentry's listener (mode none) captured it, and the
-  // layer restores Node's outcome unless the app listens for rejections itself.
-  const knownRejectionListeners = new Set(process.listeners('unhandledRejection'));
-  const onRejection = (reason: unknown): void => {
-    const appListens = process.listeners('unhandledRejection').some(
-      (listener) => listener !== onRejection && !knownRejectionListeners.has(listener),
-    );
-    if (!appListens) onFatal(reason);
-  };
-  process.on('unhandledRejection', onRejection);
-
-  const onSignal = (signal: NodeJS.Signals): void => {
-    // The app's own listener decides when to exit: flush within the budget and leave the rest to it.
-    if (process.listenerCount(signal) > 1) {
-      void flush(config.shutdownTimeoutMs);
-      return;
-    }
-    void exitAfter(true, 0);
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  // A script that ends on its own leaves its last spans queued behind an unref'd batch timer: export them once
-  // the event loop is empty. The exports' sockets keep the process alive only until they answer or time out.
-  const onBeforeExit = (): void => {
-    if (pipelines.some((pipeline) => pipeline.stats().pending > 0)) void flush(config.shutdownTimeoutMs);
-  };
-  process.on('beforeExit', onBeforeExit);
-  trackServers();
+  lifecycle.install();
 
   for (const warning of config.warnings) process.stderr.write(`otel-sentry-bridge: warning: ${warning}\n`);
   process.stderr.write(`${startupLine(config)}\n`);
@@ -261,17 +163,12 @@ async function build(config: TelemetryConfig): Promise<Telemetry> {
 
   return {
     config,
-    flush,
-    stats,
+    flush: (timeoutMs) => lifecycle.flush(timeoutMs),
+    stats: () => lifecycle.stats(),
     shutdown: async () => {
-      const report = await finish(false);
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      process.off('unhandledRejection', onRejection);
-      process.off('beforeExit', onBeforeExit);
+      const report = await lifecycle.finish(false);
+      lifecycle.uninstall();
       stopFetchBreadcrumbs();
-      untrackServers();
-      propagation.disable();
       setRuntimeConfig(undefined);
       delete (globalThis as GlobalSlot)[GLOBAL_KEY];
       return report;
@@ -285,7 +182,11 @@ async function build(config: TelemetryConfig): Promise<Telemetry> {
  */
 export function startTelemetry(config: TelemetryConfig): Promise<Telemetry> {
   const slot = globalThis as GlobalSlot;
-  slot[GLOBAL_KEY] ??= build(config);
+  slot[GLOBAL_KEY] ??= build(config).catch((error: unknown) => {
+    // A failed start leaves no half-started instance behind for the next start() to return.
+    delete slot[GLOBAL_KEY];
+    throw error;
+  });
   return slot[GLOBAL_KEY];
 }
 
@@ -296,7 +197,6 @@ export function getTelemetry(): Promise<Telemetry> | undefined {
 
 /** Starts telemetry from the environment and the config module (what the --import entry does). */
 export async function start(): Promise<Telemetry> {
-  const { loadConfig } = await import('./config.js');
   return getTelemetry() ?? startTelemetry(await loadConfig());
 }
 

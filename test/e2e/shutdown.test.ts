@@ -4,6 +4,7 @@ import {
   closeAfterTest,
   keepAliveAgent,
   request,
+  runToExit,
   startApp,
   startFakeSentry,
   startOtlpReceiver,
@@ -127,5 +128,40 @@ describe('SIGTERM under load', () => {
     expect((await request(`${app.url}/still-serving`)).status).toBe(200);
     const exit = await app.kill('SIGKILL');
     expect(exit.signal).toBe('SIGKILL');
+  });
+});
+
+describe('signals and restarts', () => {
+  it('exits on SIGTERM when the only other listener is signal-exit (a dependency, not the app)', async () => {
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const app = await startApp('test/fixtures/signal-exit-app.mjs', {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    });
+    await request(`${app.url}/one`);
+    const exit = await app.kill('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(app.stdout()).toContain('signal-exit callback ran');
+    expect(collector.spans.filter((s) => s.kindName === 'server')).toHaveLength(1);
+  });
+
+  it('exits on a second SIGTERM even when the app listens and does not exit', async () => {
+    const app = await startApp('test/fixtures/own-sigterm-app.mjs', { env: { TELEMETRY_EXPORTERS: 'none' } });
+    process.kill(app.pid, 'SIGTERM');
+    await app.waitForLine(/app got SIGTERM/);
+    process.kill(app.pid, 'SIGTERM');
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('traces again after shutdown() and a second start()', async () => {
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const result = await runToExit('test/fixtures/restart-app.mjs', {
+      importRegister: false,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('first-run: flushed=true');
+    expect(result.stdout).toContain('second-run: flushed=true');
+    expect(collector.spans.map((s) => s.name).sort()).toEqual(['first-run', 'second-run']);
+    expect(result.stderr).not.toMatch(/duplicate registration/i);
   });
 });
