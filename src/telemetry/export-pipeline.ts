@@ -173,7 +173,7 @@ export class ExportPipeline implements SpanProcessor {
     this.inFlight = 0;
     this.closed = true;
     this.abandoned = true;
-    if (left > 0) this.reporter.report(0, `shutdown budget ran out with ${left} span(s) unsent`);
+    if (left > 0) this.reporter.report(left, 'shutdown budget ran out before they were sent');
     return left;
   }
 }

@@ -25,8 +25,18 @@ const OPTIONAL: Array<{ module: string; load: () => Promise<Instrumentation> }> 
     },
   },
   { module: 'openai', load: async () => new (await import('@opentelemetry/instrumentation-openai')).OpenAIInstrumentation() },
-  { module: 'pino', load: async () => new (await import('@opentelemetry/instrumentation-pino')).PinoInstrumentation() },
-  { module: 'winston', load: async () => new (await import('@opentelemetry/instrumentation-winston')).WinstonInstrumentation() },
+  // Log correlation only (trace ids in log lines): log sending would parse every line into a LoggerProvider
+  // that has no processor, since the layer exports no logs.
+  {
+    module: 'pino',
+    load: async () =>
+      new (await import('@opentelemetry/instrumentation-pino')).PinoInstrumentation({ disableLogSending: true }),
+  },
+  {
+    module: 'winston',
+    load: async () =>
+      new (await import('@opentelemetry/instrumentation-winston')).WinstonInstrumentation({ disableLogSending: true }),
+  },
   { module: 'pg', load: async () => new (await import('@opentelemetry/instrumentation-pg')).PgInstrumentation() },
   { module: 'mysql2', load: async () => new (await import('@opentelemetry/instrumentation-mysql2')).MySQL2Instrumentation() },
   { module: 'mongodb', load: async () => new (await import('@opentelemetry/instrumentation-mongodb')).MongoDBInstrumentation() },
@@ -59,6 +69,8 @@ export async function createInstrumentations(
     return getNodeAutoInstrumentations({
       '@opentelemetry/instrumentation-http': hooks.http ?? {},
       '@opentelemetry/instrumentation-undici': hooks.undici ?? {},
+      '@opentelemetry/instrumentation-pino': { disableLogSending: true },
+      '@opentelemetry/instrumentation-winston': { disableLogSending: true },
     });
   }
   const [{ HttpInstrumentation }, { UndiciInstrumentation }] = await Promise.all([

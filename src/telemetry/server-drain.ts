@@ -9,7 +9,10 @@ import type { Server } from 'node:http';
 const servers = new Set<Server>();
 const onRequest = (message: unknown): void => {
   const server = (message as { server?: Server }).server;
-  if (server) servers.add(server);
+  if (!server || servers.has(server)) return;
+  servers.add(server);
+  // Apps that open a server per job or per test would otherwise grow this set for ever.
+  server.once('close', () => servers.delete(server));
 };
 let tracking = false;
 
