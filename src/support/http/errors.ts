@@ -4,6 +4,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { captureException } from '../../telemetry/index.js';
+import { INVALID_ENCODING, TOO_DEEP } from './body-checks.js';
 
 interface HttpError {
   status?: number;
@@ -25,6 +26,11 @@ export function errorHandler(error: unknown, req: Request, res: Response, next: 
   const status = httpError.status ?? httpError.statusCode;
   if (httpError.type === 'entity.too.large' || status === 413) {
     res.status(413).json({ error: 'payload_too_large', message: `Request body exceeds ${httpError.limit ?? 'the'} bytes.` });
+    return;
+  }
+  if (httpError.type === INVALID_ENCODING || httpError.type === TOO_DEEP) {
+    const message = error instanceof Error ? error.message : 'Request body was refused.';
+    res.status(400).json({ error: httpError.type === INVALID_ENCODING ? 'invalid_encoding' : 'nesting_too_deep', message });
     return;
   }
   if (httpError.type === 'entity.parse.failed') {

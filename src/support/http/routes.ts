@@ -7,6 +7,7 @@ import { getTicket, listInteractions } from '../db/tickets.js';
 import type { PipelineDeps } from '../pipeline/support-pipeline.js';
 import { runSupportPipeline } from '../pipeline/support-pipeline.js';
 import { authenticate, ownerOf } from './auth.js';
+import { verifyJsonBody } from './body-checks.js';
 import { IngestMessageSchema, fieldErrors } from './schemas.js';
 
 export interface RouteOptions {
@@ -19,7 +20,7 @@ export function apiRouter(deps: PipelineDeps, options: RouteOptions): Router {
   const router = Router();
   router.use(authenticate(deps.db));
 
-  router.post('/ingest-message', json({ limit: options.maxBodyBytes }), async (req: Request, res: Response) => {
+  router.post('/ingest-message', json({ limit: options.maxBodyBytes, verify: verifyJsonBody }), async (req: Request, res: Response) => {
     const owner = ownerOf(res);
     const parsed = IngestMessageSchema.safeParse(req.body);
     if (!parsed.success) {
