@@ -32,7 +32,9 @@ function filterBaggage(value: string, permission: OutgoingPermission): string | 
 
 function enforceOnClientRequest(request: ClientRequest, config: TelemetryConfig): void {
   if (request.headersSent) return;
-  const url = `${request.protocol}//${request.host}${request.path}`;
+  // ClientRequest.host has no port; the Host header has it as sent, like the URL fetch and Sentry match against.
+  const hostHeader = request.getHeader('host');
+  const url = `${request.protocol}//${typeof hostHeader === 'string' ? hostHeader : request.host}${request.path}`;
   const permission = permissionFor(url, config.propagation);
   if (!permission.trace) {
     for (const name of [TRACEPARENT, TRACESTATE, SENTRY_TRACE]) request.removeHeader(name);

@@ -170,43 +170,52 @@ export function createPropagator(config: TelemetryConfig): TextMapPropagator {
     });
   }
 
+  function injectUnsafe(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    if (isTracingSuppressed(context)) return;
+    const permission = getOutgoingPermission(trace.getSpan(context)) ?? { trace: true, baggage: true };
+    const callerBaggage = parseBaggage(joined(takeCallerBaggage(carrier) ?? permission.callerBaggage, ','));
+    const spanContext = trace.getSpanContext(context);
+    let dsc: Dsc | undefined;
+    if (permission.trace && spanContext && trace.isSpanContextValid(spanContext)) {
+      const head = getTraceHead(spanContext);
+      const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+      for (const name of [TRACEPARENT, TRACESTATE, SENTRY_TRACE]) removeOtherCasings(carrier, name);
+      setter.set(carrier, TRACEPARENT, formatTraceParent(spanContext.traceId, spanContext.spanId, sampled, head?.random ?? false));
+      const state = validTraceState(spanContext.traceState);
+      if (state) setter.set(carrier, TRACESTATE, state);
+      setter.set(carrier, SENTRY_TRACE, `${spanContext.traceId}-${spanContext.spanId}-${sampled ? 1 : 0}`);
+      if (head) dsc = freezeDsc(head, context);
+    }
+    const others: Array<[string, string]> = [];
+    if (permission.baggage) {
+      const seen = new Set<string>();
+      for (const [key, value] of callerBaggage.others) {
+        seen.add(key);
+        others.push([key, value]);
+      }
+      const baggage = propagation.getBaggage(context);
+      for (const [key, entry] of baggage?.getAllEntries() ?? []) {
+        if (!seen.has(key)) others.push([key, entry.value]);
+      }
+      // The company of the current request goes downstream as `tenant.id`, unless the caller or the incoming
+      // baggage already named one. The per-request hooks remove it again for hosts outside baggageTargets.
+      if (!seen.has(TENANT_BAGGAGE_KEY) && baggage?.getEntry(TENANT_BAGGAGE_KEY) === undefined) {
+        const tenant = tenantOf(readScopes());
+        if (tenant !== undefined) others.push([TENANT_BAGGAGE_KEY, tenant]);
+      }
+    }
+    const header = serializeBaggage(dsc, others);
+    if (header) setter.set(carrier, BAGGAGE, header);
+  }
+
   return {
     inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-      if (isTracingSuppressed(context)) return;
-      const permission = getOutgoingPermission(trace.getSpan(context)) ?? { trace: true, baggage: true };
-      const callerBaggage = parseBaggage(joined(takeCallerBaggage(carrier) ?? permission.callerBaggage, ','));
-      const spanContext = trace.getSpanContext(context);
-      let dsc: Dsc | undefined;
-      if (permission.trace && spanContext && trace.isSpanContextValid(spanContext)) {
-        const head = getTraceHead(spanContext);
-        const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
-        for (const name of [TRACEPARENT, TRACESTATE, SENTRY_TRACE]) removeOtherCasings(carrier, name);
-        setter.set(carrier, TRACEPARENT, formatTraceParent(spanContext.traceId, spanContext.spanId, sampled, head?.random ?? false));
-        const state = validTraceState(spanContext.traceState);
-        if (state) setter.set(carrier, TRACESTATE, state);
-        setter.set(carrier, SENTRY_TRACE, `${spanContext.traceId}-${spanContext.spanId}-${sampled ? 1 : 0}`);
-        if (head) dsc = freezeDsc(head, context);
+      try {
+        injectUnsafe(context, carrier, setter);
+      } catch {
+        // Inject runs inside the app's own http.request/fetch call: a failure here sends the request without
+        // trace headers rather than failing it.
       }
-      const others: Array<[string, string]> = [];
-      if (permission.baggage) {
-        const seen = new Set<string>();
-        for (const [key, value] of callerBaggage.others) {
-          seen.add(key);
-          others.push([key, value]);
-        }
-        const baggage = propagation.getBaggage(context);
-        for (const [key, entry] of baggage?.getAllEntries() ?? []) {
-          if (!seen.has(key)) others.push([key, entry.value]);
-        }
-        // The company of the current request goes downstream as `tenant.id`, unless the caller or the incoming
-        // baggage already named one. The per-request hooks remove it again for hosts outside baggageTargets.
-        if (!seen.has(TENANT_BAGGAGE_KEY) && baggage?.getEntry(TENANT_BAGGAGE_KEY) === undefined) {
-          const tenant = tenantOf(readScopes());
-          if (tenant !== undefined) others.push([TENANT_BAGGAGE_KEY, tenant]);
-        }
-      }
-      const header = serializeBaggage(dsc, others);
-      if (header) setter.set(carrier, BAGGAGE, header);
     },
     extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
       try {

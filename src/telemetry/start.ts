@@ -25,6 +25,7 @@ import { setRuntimeConfig } from './runtime.js';
 import { createSampler } from './sampling.js';
 import { createScopeBridgeProcessor, scopeBridgeIntegration } from './scope-bridge.js';
 import { initSentry } from './sentry-setup.js';
+import { safeProcessor } from './safe-processor.js';
 import { sentryTraceLinkIntegration } from './sentry-trace-link.js';
 import type { TelemetryConfig } from './types.js';
 
@@ -101,7 +102,11 @@ async function startSdk(config: TelemetryConfig, pipelines: ExportPipeline[]): P
     sampler: createSampler(config),
     textMapPropagator: createPropagator(config),
     // The bridge and the GenAI naming write attributes, so they run before any pipeline reads the span.
-    spanProcessors: [createScopeBridgeProcessor(config), genAiProviderNameProcessor(), ...pipelines],
+    spanProcessors: [
+      safeProcessor(createScopeBridgeProcessor(config)),
+      safeProcessor(genAiProviderNameProcessor()),
+      ...pipelines,
+    ],
     instrumentations,
     // OTel's default value length is unlimited: one 100 KB attribute per request would be exported whole to
     // every backend. The scope bridge cuts at the same 4096; OTEL_[SPAN_]ATTRIBUTE_VALUE_LENGTH_LIMIT still wins.
