@@ -13,10 +13,12 @@ import { getTelemetry, startTelemetry } from '../src/telemetry/start.js';
 if (!getTelemetry()) {
   // Compiled TypeScript apps: stack traces (and so Sentry's frames) point at the .ts sources.
   process.setSourceMapsEnabled(true);
-  // Without the hook, ESM imports of instrumented modules (express, named node:http imports) go untraced.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   try {
-    await startTelemetry(await loadConfig());
+    const config = await loadConfig();
+    // Without the hook, ESM imports of instrumented modules (express, named node:http imports) go untraced.
+    // With the span side off (OTEL_SDK_DISABLED) nothing is instrumented, so no module pays for the hook.
+    if (!config.tracingDisabled) register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+    await startTelemetry(config);
   } catch (error: unknown) {
     if (error instanceof ConfigError) {
       process.stderr.write(`otel-sentry-bridge: invalid configuration:\n${error.message}\n`);
