@@ -41,7 +41,7 @@ function describe(attributes: Attributes): string {
   return parts.length > 0 ? ` {${parts.join(', ')}}` : '';
 }
 
-export function renderTrace(spans: ReadableSpan[]): string {
+function renderTrace(spans: ReadableSpan[]): string {
   const byParent = new Map<string | undefined, ReadableSpan[]>();
   const ids = new Set(spans.map((s) => s.spanContext().spanId));
   for (const span of spans) {

@@ -19,7 +19,7 @@ export function configuredOrgId(config: TelemetryConfig): string | undefined {
 }
 
 /** The client part of a head DSC, in Sentry's order; empty values are left out when serialised. */
-export function clientDsc(config: TelemetryConfig, traceId: string): Dsc {
+function clientDsc(config: TelemetryConfig, traceId: string): Dsc {
   const dsc: Dsc = { environment: config.environment || 'production' };
   if (config.release) dsc.release = config.release;
   if (config.sentry.dsn?.publicKey) dsc.public_key = config.sentry.dsn.publicKey;

@@ -30,7 +30,7 @@ function requestPath(event: ErrorEvent): string | undefined {
  * The same rule as the HTTP server hook and the sampler (a string names one path exactly): a substring match
  * would drop the errors of `/api/healthy-stats` while its spans are kept.
  */
-export function isHealthCheckPath(config: Pick<TelemetryConfig, 'sampling'>, path: string | undefined): boolean {
+function isHealthCheckPath(config: Pick<TelemetryConfig, 'sampling'>, path: string | undefined): boolean {
   return path !== undefined && pathIsIgnored(path, config.sampling.ignoreSpans);
 }
 
@@ -45,7 +45,7 @@ function eventMessages(event: ErrorEvent): string[] {
   return messages;
 }
 
-export function scrubEvent(event: ErrorEvent, redactor: Redactor): ErrorEvent {
+function scrubEvent(event: ErrorEvent, redactor: Redactor): ErrorEvent {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
     out[key] = UNSCRUBBED_FIELDS.has(key) ? value : redactor.scrubValue(value, key);

@@ -19,7 +19,7 @@ export interface PipelineStats {
 }
 
 /** Writes one warning per exporter at most once per interval, with the spans dropped since the last one. */
-export class FailureReporter {
+class FailureReporter {
   private lastWarnAt = Number.NEGATIVE_INFINITY;
   private droppedSinceWarn = 0;
 

@@ -43,7 +43,7 @@ class SentryOtlpExporter extends OTLPExporterBase<ReadableSpan[]> {
   }
 }
 
-export function createSentryExporter(dsn: string, timeoutMillis: number): NamedExporter {
+function createSentryExporter(dsn: string, timeoutMillis: number): NamedExporter {
   const endpoint = getOtlpTracesEndpoint(dsn);
   if (!endpoint) throw new Error('the Sentry DSN cannot be turned into an OTLP endpoint');
   return {
@@ -53,7 +53,7 @@ export function createSentryExporter(dsn: string, timeoutMillis: number): NamedE
   };
 }
 
-export async function createOtlpExporter(otlp: OtlpConfig): Promise<NamedExporter> {
+async function createOtlpExporter(otlp: OtlpConfig): Promise<NamedExporter> {
   if (!otlp.tracesUrl) throw new Error('no OTLP endpoint configured');
   const compression = otlp.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
   const common = { url: otlp.tracesUrl, timeoutMillis: otlp.timeoutMillis, compression };

@@ -45,7 +45,7 @@ const OPTIONAL: Array<{ module: string; load: () => Promise<Instrumentation> }> 
 ];
 
 /** Whether `name` resolves from `fromDir` the way Node would look it up (node_modules of each ancestor). */
-export function isModuleInstalled(name: string, fromDir: string): boolean {
+function isModuleInstalled(name: string, fromDir: string): boolean {
   let dir = fromDir;
   for (;;) {
     if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return true;

@@ -47,7 +47,7 @@ function enforceOnClientRequest(request: ClientRequest, config: TelemetryConfig)
   else request.removeHeader(BAGGAGE);
 }
 
-export function httpInstrumentationConfig(
+function httpInstrumentationConfig(
   config: TelemetryConfig,
 ): Pick<HttpInstrumentationConfig, 'ignoreIncomingRequestHook' | 'requestHook'> {
   return {
@@ -89,7 +89,7 @@ function takeUndiciBaggage(request: UndiciRequest): string | undefined {
   return values.length ? values.join(',') : undefined;
 }
 
-export function undiciInstrumentationConfig(config: TelemetryConfig): Pick<UndiciInstrumentationConfig, 'requestHook'> {
+function undiciInstrumentationConfig(config: TelemetryConfig): Pick<UndiciInstrumentationConfig, 'requestHook'> {
   return {
     requestHook: (span: Span, request: UndiciRequest): void => {
       const permission = permissionFor(`${request.origin}${request.path}`, config.propagation);

@@ -109,7 +109,7 @@ function decide(config: TelemetryConfig, context: Omit<SamplingContext, 'inherit
 }
 
 /** Sentry's `getSampleRandFromTraceparentAndDsc`, with this trace's randomness `u` where Sentry calls Math.random. */
-export function incomingSampleRand(dsc: Dsc, parentSampled: boolean | undefined, u: number): number {
+function incomingSampleRand(dsc: Dsc, parentSampled: boolean | undefined, u: number): number {
   const fromBaggage = parseSampleRate(dsc.sample_rand);
   // parseSampleRate accepts 1, which is outside sample_rand's [0, 1): Sentry keeps it, and so do we.
   if (fromBaggage !== undefined) return fromBaggage;

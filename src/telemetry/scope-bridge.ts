@@ -51,7 +51,7 @@ const ownAttributes = new WeakMap<object, Map<string, AttributeValue>>();
 const TAG_KEYS = new WeakMap<object, Set<string>>();
 
 /** The recording local root of `span` (itself when it is one), or undefined for spans the SDK never recorded. */
-export function getLocalRoot(span: ApiSpan | undefined): Span | undefined {
+function getLocalRoot(span: ApiSpan | undefined): Span | undefined {
   return span === undefined ? undefined : localRootOf(span);
 }
 
@@ -85,7 +85,7 @@ function toAttributeValue(value: unknown): AttributeValue | undefined {
 }
 
 /** Scope data as span attributes: [user and context attributes, tag attributes]. */
-export function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): [Attributes, Attributes] {
+function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): [Attributes, Attributes] {
   const attributes: Attributes = {};
   const { user } = view;
   const id = toAttributeValue(user.id);
@@ -120,7 +120,7 @@ function sameValue(a: AttributeValue | undefined, b: AttributeValue | undefined)
  * Writes scope attributes onto a recording span without overwriting what an instrumentation set: a clashing
  * tag goes to `sentry.tag.<key>`, a clashing user or context attribute is left to the instrumentation.
  */
-export function writeScopeAttributes(span: Span, [attributes, tags]: [Attributes, Attributes]): void {
+function writeScopeAttributes(span: Span, [attributes, tags]: [Attributes, Attributes]): void {
   if (!span.isRecording()) return;
   let own = ownAttributes.get(span);
   const write = (key: string, value: AttributeValue, isTag: boolean): void => {
@@ -218,7 +218,7 @@ export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry
   };
 }
 
-export function breadcrumbAttributes(breadcrumb: Breadcrumb): Attributes {
+function breadcrumbAttributes(breadcrumb: Breadcrumb): Attributes {
   const attributes: Attributes = {};
   if (breadcrumb.category !== undefined) attributes.category = breadcrumb.category;
   if (breadcrumb.level !== undefined) attributes.level = breadcrumb.level;

@@ -22,7 +22,7 @@ function parentSpanIdOf(activeContext: Context): string | undefined {
   return typeof spanId === 'string' ? spanId : undefined;
 }
 
-export function captureTrace(activeContext: Context): CapturedTrace | undefined {
+function captureTrace(activeContext: Context): CapturedTrace | undefined {
   const spanContext = trace.getSpanContext(activeContext);
   if (!spanContext || !trace.isSpanContextValid(spanContext)) return undefined;
   const head = getTraceHead(spanContext);
