@@ -293,6 +293,7 @@ function report() {
   push(`- Command: \`${m.command}\``);
   push(`- Method: server pinned to CPU ${SERVER_CPU}, load generator (wrk, ${CONNECTIONS} connections, 1 thread) and span receiver pinned to CPU ${LOAD_CPU}; ${WARMUP} s warm-up per configuration, then ${RUNS} interleaved runs of ${DURATION} s per configuration (the order rotates each run). Each figure is the median (min-max) over the runs; each ratio is computed run by run, then summarised the same way.`);
   if (m.reduced) push(`- **Reduced settings**: ${m.reduced}`);
+  if (m.spansNote) push(`- Spans per request: ${m.spansNote}.`);
   push('- Exporters point at a local receiver (bench/lib/receiver.mjs, OTLP/HTTP + fake Sentry) that counts spans. In the HTTP rows ours exports over one OTLP http/protobuf exporter (Sentry DSN set for errors), like the raw SDK anchor.', '');
 
   if (Object.keys(results.startup).length) {
@@ -309,7 +310,7 @@ function report() {
   for (const [appId, h] of Object.entries(results.http)) {
     const c = h.configs;
     push(`## 2. HTTP overhead: ${h.label}`, '');
-    push('| configuration | spans/request | requests/s | p99 (ms) | throughput vs bare | vs raw SDK | non-2xx |', '| --- | --- | --- | --- | --- | --- | --- |');
+    push('| configuration | spans/request | requests/s | p99 (ms) | throughput vs bare | vs raw SDK | non-2xx (socket errors) |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const [id, e] of Object.entries(c)) {
       push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${ratioCell(e.rps, c.bare.rps)} | ${id === 'bare' ? '' : ratioCell(e.rps, c.raw.rps)} | ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
     }
