@@ -256,7 +256,9 @@ async function downSection() {
       await wrk(server.url, WARMUP, app.lua);
       const up = await wrk(server.url, DURATION, app.lua);
       const rssBefore = rssOf(server.child.pid);
-      await receiver('/down');
+      // BENCH_DOWN_CONTROL=1: the same phases with the backends left up, to tell heap growth under load apart.
+      const control = Boolean(process.env.BENCH_DOWN_CONTROL);
+      if (!control) await receiver('/down');
       let rssMax = rssBefore;
       const sampler = setInterval(() => {
         try {
@@ -266,7 +268,7 @@ async function downSection() {
       const down = await wrk(server.url, DOWN_SECONDS, app.lua);
       clearInterval(sampler);
       const rssEnd = rssOf(server.child.pid);
-      await receiver('/up');
+      if (!control) await receiver('/up');
       const after = await wrk(server.url, DURATION, app.lua);
       results.down[c.id] = { label: c.label, up, down, after, rssBefore, rssMax, rssEnd };
       log(`down ${c.id}: p99 ${fmt(up.p99, 2)} -> ${fmt(down.p99, 2)} ms, RSS +${fmt((rssMax - rssBefore) / 2 ** 20, 1)} MB`);
