@@ -3,6 +3,8 @@
 // Knobs for development (the committed figures say which values they used):
 //   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_DOWN_SECONDS (60),
 //   BENCH_SECTIONS (startup,http,span,export,down), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md).
+//   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
+//   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
