@@ -289,13 +289,13 @@ function ratioCell(a, b, digits = 2) {
 function report() {
   const m = results.meta;
   // The settings of the run being reported (a report-only rewrite must not show the current environment's).
-  const { DURATION, RUNS, WARMUP, DOWN_SECONDS, CONNECTIONS, SERVER_CPU, LOAD_CPU } = m.settings;
+  const run = m.settings;
   const lines = [];
   const push = (...l) => lines.push(...l);
   push('# Benchmarks', '', '<!-- Written by `npm run bench` (bench/run.mjs); edit the reading in bench/reading.md, not here. -->', '');
   push(`- Date: ${m.date}`, `- Machine: ${m.cpu}, ${m.cores} cores, ${fmt(m.memGiB, 0)} GiB, shared and noisy (absolute figures are noise; read the ratios)`, `- Node: ${m.node}`);
   push(`- Command: \`${m.command}\``);
-  push(`- Method: server pinned to CPU ${SERVER_CPU}, load generator (wrk, ${CONNECTIONS} connections, 1 thread) and span receiver pinned to CPU ${LOAD_CPU}; ${WARMUP} s warm-up per configuration, then ${RUNS} interleaved runs of ${DURATION} s per configuration (the order rotates each run). Each figure is the median (min-max) over the runs; each ratio is computed run by run, then summarised the same way.`);
+  push(`- Method: server pinned to CPU ${run.SERVER_CPU}, load generator (wrk, ${run.CONNECTIONS} connections, 1 thread) and span receiver pinned to CPU ${run.LOAD_CPU}; ${run.WARMUP} s warm-up per configuration, then ${run.RUNS} interleaved runs of ${run.DURATION} s per configuration (the order rotates each run). Each figure is the median (min-max) over the runs; each ratio is computed run by run, then summarised the same way.`);
   if (m.reduced) push(`- **Reduced settings**: ${m.reduced}`);
   if (m.spansNote) push(`- Spans per request: ${m.spansNote}.`);
   push('- Exporters point at a local receiver (bench/lib/receiver.mjs, OTLP/HTTP + fake Sentry) that counts spans. In the HTTP rows ours exports over one OTLP http/protobuf exporter (Sentry DSN set for errors), like the raw SDK anchor.', '');
@@ -335,7 +335,7 @@ function report() {
   }
 
   if (Object.keys(results.export).length) {
-    push('## 4. Export under load', '', `Root spans at a sustained 5,000 spans/s for ${DURATION} s, then a flush; dropped = created - received by the OTLP receiver.`, '');
+    push('## 4. Export under load', '', `Root spans at a sustained 5,000 spans/s for ${run.DURATION} s, then a flush; dropped = created - received by the OTLP receiver.`, '');
     push('| pipeline | created | received | dropped | dropped % |', '| --- | --- | --- | --- | --- |');
     for (const e of Object.values(results.export)) {
       push(`| ${e.label} | ${cell(e.created)} | ${cell(e.received)} | ${cell(e.dropped)} | ${cell(e.dropped.map((d, i) => (100 * d) / e.created[i]), 1)} |`);
@@ -344,7 +344,7 @@ function report() {
   }
 
   if (Object.keys(results.down).length) {
-    push('## 5. Backends down under load', '', `Minimal express route under wrk: ${DURATION} s with backends up, then every backend (OTLP receiver and fake Sentry) refuses connections for ${DOWN_SECONDS} s, then up again for ${DURATION} s. One run.`, '');
+    push('## 5. Backends down under load', '', `Minimal express route under wrk: ${run.DURATION} s with backends up, then every backend (OTLP receiver and fake Sentry) refuses connections for ${run.DOWN_SECONDS} s, then up again for ${run.DURATION} s. One run.`, '');
     push('| configuration | req/s up -> down -> up | p99 up -> down -> up (ms) | RSS before down (MB) | RSS growth, max during down (MB) | RSS growth at end of down (MB) |', '| --- | --- | --- | --- | --- | --- |');
     for (const e of Object.values(results.down)) {
       const mb = (x) => fmt(x / 2 ** 20, 1);
