@@ -17,8 +17,11 @@ if (!getTelemetry()) {
     const config = await loadConfig();
     // Without the hook, ESM imports of instrumented modules (express, named node:http imports) go untraced.
     // With the span side off (OTEL_SDK_DISABLED) nothing is instrumented, so no module pays for the hook.
-    if (!config.tracingDisabled) register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-    await startTelemetry(config);
+    await startTelemetry(config, {
+      registerLoaderHook: config.tracingDisabled
+        ? undefined
+        : () => register('@opentelemetry/instrumentation/hook.mjs', import.meta.url),
+    });
   } catch (error: unknown) {
     if (error instanceof ConfigError) {
       process.stderr.write(`otel-sentry-bridge: invalid configuration:\n${error.message}\n`);

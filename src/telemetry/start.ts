@@ -1,31 +1,22 @@
 /**
- * start() and shutdown(): builds the NodeSDK (spans) and Sentry (errors, breadcrumbs, scopes) from one
- * validated configuration, in the order DESIGN.md's verified facts require: the SDK and its instrumentations
- * first, Sentry.init after sdk.start().
+ * start() and shutdown(): builds tracing (otel-setup.ts) and Sentry (sentry-setup.ts) from one validated
+ * configuration, in the order DESIGN.md's verified facts require: OpenTelemetry and its instrumentations first,
+ * Sentry.init after; then hands the process hooks to the lifecycle.
  */
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DiagConsoleLogger, DiagLogLevel, context, diag, propagation, trace } from '@opentelemetry/api';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
 import { loadConfig, maskDsn } from './config.js';
 import { createBeforeBreadcrumb, createBeforeSend } from './event-filters.js';
 import { ExportPipeline, type PipelineStats } from './export-pipeline.js';
 import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
-import { genAiProviderNameProcessor } from './genai.js';
-import { createInstrumentations } from './instrumentations.js';
 import { Lifecycle, type ShutdownReport } from './lifecycle.js';
-import { propagationInstrumentationHooks } from './propagation-hooks.js';
-import { createPropagator } from './propagation.js';
+import { loadInstrumentations, startTracing } from './otel-setup.js';
 import { createRedactingExporter, createSpanRedactor } from './redacting-exporter.js';
 import { setRuntimeConfig } from './runtime.js';
-import { createSampler } from './sampling.js';
-import { createScopeBridgeProcessor, scopeBridgeIntegration } from './scope-bridge.js';
+import { scopeBridgeIntegration } from './scope-bridge.js';
 import { initSentry } from './sentry-setup.js';
-import { safeProcessor } from './safe-processor.js';
 import { sentryTraceLinkIntegration } from './sentry-trace-link.js';
 import type { TelemetryConfig } from './types.js';
 
@@ -81,62 +72,12 @@ function telemetryUrlMatcher(config: TelemetryConfig): (url: string) => boolean 
   return (url) => prefixes.some((prefix) => url.startsWith(prefix));
 }
 
-const DEFAULT_ATTRIBUTE_VALUE_LENGTH = 4096;
-
-/** The OpenTelemetry side: instrumentations, sampler, propagator and the processors, started; returns its stop. */
-async function startSdk(config: TelemetryConfig, pipelines: ExportPipeline[]): Promise<() => Promise<void>> {
-  const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
-  const instrumentations = await createInstrumentations(
-    config.instrumentations,
-    appDir,
-    propagationInstrumentationHooks(config),
-  );
-
-  const sdk = new NodeSDK({
-    resource: resourceFromAttributes({
-      ...config.resourceAttributes,
-      'service.name': config.serviceName,
-      'service.version': config.release,
-      'deployment.environment.name': config.environment,
-    }),
-    sampler: createSampler(config),
-    textMapPropagator: createPropagator(config),
-    // The bridge and the GenAI naming write attributes, so they run before any pipeline reads the span.
-    spanProcessors: [
-      safeProcessor(createScopeBridgeProcessor(config)),
-      safeProcessor(genAiProviderNameProcessor()),
-      ...pipelines,
-    ],
-    instrumentations,
-    // OTel's default value length is unlimited: one 100 KB attribute per request would be exported whole to
-    // every backend. The scope bridge cuts at the same 4096; OTEL_[SPAN_]ATTRIBUTE_VALUE_LENGTH_LIMIT still wins.
-    ...(process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT || process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT
-      ? {}
-      : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH } }),
-    // sdk-node would otherwise add OTLP metric and log exporters of its own.
-    metricReaders: [],
-    logRecordProcessors: [],
-  });
-  sdk.start();
-  // instrumentation-http patches node:http once, for whichever loader asks first. When a CommonJS dependency
-  // (express) requires it first, the ESM namespace stays unpatched and named imports (`import { request } from
-  // 'node:http'`) go untraced. Importing both through the ESM hook first patches the namespace and, through
-  // its default export, the CommonJS exports too.
-  await import('node:http');
-  await import('node:https');
-
-  return async () => {
-    await sdk.shutdown();
-    // NodeSDK leaves the instrumentations patched and the API globals registered: a later start() would find
-    // them taken ("duplicate registration") and trace nothing.
-    for (const instrumentation of instrumentations as Instrumentation[]) instrumentation.disable();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-  };
+export interface StartOptions {
+  /** Registers the ESM loader hook; called once the layer's own modules are loaded (register.ts passes it). */
+  registerLoaderHook?: () => void;
 }
 
-async function build(config: TelemetryConfig): Promise<Telemetry> {
+async function build(config: TelemetryConfig, options: StartOptions): Promise<Telemetry> {
   diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   // One switch drives our GenAI helpers and the official OpenAI instrumentation alike.
   process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = String(config.captureGenAiContent);
@@ -147,9 +88,12 @@ async function build(config: TelemetryConfig): Promise<Telemetry> {
   const pipelines = exporters.map(
     (named) => new ExportPipeline(named.name, createRedactingExporter(named.exporter, redact), config.batch),
   );
-  const stopSdk = config.tracingDisabled ? undefined : await startSdk(config, pipelines);
+  const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
+  // Everything the layer imports is loaded by now: the hook only wraps the app's modules.
+  options.registerLoaderHook?.();
+  const stopTracing = config.tracingDisabled ? undefined : await startTracing(config, pipelines, instrumentations);
   const lifecycle = new Lifecycle(config, pipelines, () =>
-    Promise.allSettled([stopSdk?.(), Sentry.close(1)]),
+    Promise.allSettled([stopTracing?.(), Sentry.close(1)]),
   );
   const isTelemetryUrl = telemetryUrlMatcher(config);
   initSentry(config, {
@@ -185,9 +129,9 @@ async function build(config: TelemetryConfig): Promise<Telemetry> {
  * Starts telemetry once per process: a second call (two `--import`s, or register plus a manual start) gets
  * the running instance instead of instrumenting twice.
  */
-export function startTelemetry(config: TelemetryConfig): Promise<Telemetry> {
+export function startTelemetry(config: TelemetryConfig, options: StartOptions = {}): Promise<Telemetry> {
   const slot = globalThis as GlobalSlot;
-  slot[GLOBAL_KEY] ??= build(config).catch((error: unknown) => {
+  slot[GLOBAL_KEY] ??= build(config, options).catch((error: unknown) => {
     // A failed start leaves no half-started instance behind for the next start() to return.
     delete slot[GLOBAL_KEY];
     throw error;

@@ -1,0 +1,82 @@
+/**
+ * The OpenTelemetry side: a tracer provider with our sampler, propagator and processors, and the curated
+ * instrumentations. Built from the provider and registerInstrumentations rather than NodeSDK: NodeSDK loads
+ * the metrics and logs SDKs and their exporters at start-up, which the layer never uses.
+ */
+import { dirname } from 'node:path';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
+import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { genAiProviderNameProcessor } from './genai.js';
+import { createInstrumentations } from './instrumentations.js';
+import { propagationInstrumentationHooks } from './propagation-hooks.js';
+import { createPropagator } from './propagation.js';
+import { safeProcessor } from './safe-processor.js';
+import { createSampler } from './sampling.js';
+import { createScopeBridgeProcessor } from './scope-bridge.js';
+import type { TelemetryConfig } from './types.js';
+
+const DEFAULT_ATTRIBUTE_VALUE_LENGTH = 4096;
+
+/**
+ * Imports and builds the instrumentations. Call it before the ESM loader hook is registered: every module
+ * imported after that is parsed again by import-in-the-middle to build its wrapper, which made start-up slower
+ * than Sentry's own init.
+ */
+export function loadInstrumentations(config: TelemetryConfig): Promise<Instrumentation[]> {
+  const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
+  return createInstrumentations(config.instrumentations, appDir, propagationInstrumentationHooks(config));
+}
+
+/** Starts tracing; resolves with the function that stops it and releases every global it registered. */
+export async function startTracing(
+  config: TelemetryConfig,
+  pipelines: SpanProcessor[],
+  instrumentations: Instrumentation[],
+): Promise<() => Promise<void>> {
+  const resource = defaultResource()
+    .merge(detectResources({ detectors: [envDetector, processDetector, hostDetector] }))
+    .merge(
+      resourceFromAttributes({
+        ...config.resourceAttributes,
+        'service.name': config.serviceName,
+        'service.version': config.release,
+        'deployment.environment.name': config.environment,
+      }),
+    );
+  const provider = new NodeTracerProvider({
+    resource,
+    sampler: createSampler(config),
+    // The bridge and the GenAI naming write attributes, so they run before any pipeline reads the span.
+    spanProcessors: [
+      safeProcessor(createScopeBridgeProcessor(config)),
+      safeProcessor(genAiProviderNameProcessor()),
+      ...pipelines,
+    ],
+    // OTel's default value length is unlimited: one 100 KB attribute per request would be exported whole to
+    // every backend. The scope bridge cuts at the same 4096; OTEL_[SPAN_]ATTRIBUTE_VALUE_LENGTH_LIMIT still wins.
+    ...(process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT || process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT
+      ? {}
+      : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH } }),
+  });
+  provider.register({ propagator: createPropagator(config) });
+  const unregisterInstrumentations = registerInstrumentations({ tracerProvider: provider, instrumentations });
+
+  // instrumentation-http patches node:http once, for whichever loader asks first. When a CommonJS dependency
+  // (express) requires it first, the ESM namespace stays unpatched and named imports (`import { request } from
+  // 'node:http'`) go untraced. Importing both through the ESM hook first patches the namespace and, through
+  // its default export, the CommonJS exports too.
+  await import('node:http');
+  await import('node:https');
+
+  return async () => {
+    await provider.shutdown();
+    // Unpatched modules and free API globals: a later start() registers afresh instead of finding them taken.
+    unregisterInstrumentations();
+    trace.disable();
+    context.disable();
+    propagation.disable();
+  };
+}
