@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   closeAfterTest,
-  keepAliveAgent,
+  loadUntilGone,
   request,
   runToExit,
   startApp,
@@ -17,35 +17,6 @@ useKitCleanup();
 
 const BUDGET_MS = 3000;
 const pathOf = (span: ReceivedSpan): string => String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '');
-
-/** Keep-alive clients on /ok/<n> until the server goes away; counts the requests answered 200. */
-function loadUntilGone(url: string, clients: number): { stop: () => void; done: Promise<{ ok: number; okPaths: Set<string> }> } {
-  const agent = keepAliveAgent(clients);
-  let stopped = false;
-  let n = 0;
-  let ok = 0;
-  const okPaths = new Set<string>();
-  const done = Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (!stopped) {
-        const path = `/ok/${n++}`;
-        try {
-          const res = await request(`${url}${path}`, { agent, timeoutMs: 5000 });
-          if (res.status === 200) {
-            ok++;
-            okPaths.add(path);
-          }
-        } catch {
-          stopped = true;
-        }
-      }
-    }),
-  ).then(() => {
-    agent.destroy();
-    return { ok, okPaths };
-  });
-  return { stop: () => (stopped = true), done };
-}
 
 describe('a crash under load', () => {
   for (const kind of ['exception', 'rejection'] as const) {

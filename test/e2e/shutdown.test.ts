@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   closeAfterTest,
-  keepAliveAgent,
+  loadUntilGone,
   request,
   runToExit,
   startApp,
@@ -14,29 +14,6 @@ import {
 useKitCleanup();
 
 const BUDGET_MS = 3000;
-
-/** 20 keep-alive clients sending requests back to back until the server goes away. */
-async function loadUntilGone(url: string, clients: number): Promise<{ ok: number; failed: number }> {
-  const agent = keepAliveAgent(clients);
-  let ok = 0;
-  let failed = 0;
-  let stop = false;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (!stop) {
-        try {
-          const res = await request(`${url}/load`, { agent, timeoutMs: 5000 });
-          if (res.status === 200) ok++;
-        } catch {
-          failed++;
-          stop = true;
-        }
-      }
-    }),
-  );
-  agent.destroy();
-  return { ok, failed };
-}
 
 interface ExporterCounts {
   received: number;
@@ -64,7 +41,7 @@ describe('SIGTERM under load', () => {
         TELEMETRY_SHUTDOWN_TIMEOUT_MS: String(BUDGET_MS),
       },
     });
-    const load = loadUntilGone(app.url, 20);
+    const load = loadUntilGone(app.url, 20).done;
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const exit = await app.kill('SIGTERM');
     const { ok } = await load;
@@ -91,7 +68,7 @@ describe('SIGTERM under load', () => {
         OTEL_BSP_SCHEDULE_DELAY: '100',
       },
     });
-    const load = loadUntilGone(app.url, 20);
+    const load = loadUntilGone(app.url, 20).done;
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const signalledAt = Date.now();
     const exit = await app.kill('SIGTERM');

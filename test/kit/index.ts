@@ -13,4 +13,5 @@ export * from './span-queries.js';
 export * from './app-process.js';
 export * from './app-env.js';
 export * from './http-client.js';
+export * from './load.js';
 export * from './cleanup.js';
