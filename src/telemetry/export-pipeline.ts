@@ -55,6 +55,7 @@ export class ExportPipeline implements SpanProcessor {
   private inFlight = 0;
   private inFlightExport: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private closed = false;
   /** Set once shutdown gave up on the backend: late answers no longer change the counts. */
   private abandoned = false;
@@ -82,8 +83,21 @@ export class ExportPipeline implements SpanProcessor {
       return;
     }
     this.queue.push(span);
-    if (this.queue.length >= this.batch.maxExportBatchSize) this.exportNext();
+    if (this.queue.length >= this.batch.maxExportBatchSize) this.exportSoon();
     else this.schedule();
+  }
+
+  /**
+   * A full batch leaves on the next turn of the event loop, not inside the `span.end()` that filled it: the
+   * serialisation of a whole batch would otherwise land on whichever request happened to end the 1,024th span.
+   */
+  private exportSoon(): void {
+    if (this.immediate) return;
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined;
+      this.exportNext();
+    });
+    this.immediate.unref();
   }
 
   private schedule(): void {

@@ -9,29 +9,32 @@ import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-
 import { createRedactor, type Redactor } from './redaction.js';
 import type { TelemetryConfig } from './types.js';
 
+// Plain loops: these run for every exported span, and most spans have no events or links at all.
 function scrubEvents(events: TimedEvent[], redactor: Redactor): TimedEvent[] {
   let out: TimedEvent[] | undefined;
-  events.forEach((event, index) => {
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index] as TimedEvent;
     const attributes = event.attributes === undefined ? undefined : redactor.scrubAttributes(event.attributes);
     const name = redactor.scrubString(event.name);
     if (attributes !== event.attributes || name !== event.name) {
       out ??= [...events];
       out[index] = { ...event, name, ...(attributes !== undefined ? { attributes } : {}) };
     }
-  });
+  }
   return out ?? events;
 }
 
 function scrubLinks(links: Link[], redactor: Redactor): Link[] {
   let out: Link[] | undefined;
-  links.forEach((link, index) => {
-    if (link.attributes === undefined) return;
+  for (let index = 0; index < links.length; index++) {
+    const link = links[index] as Link;
+    if (link.attributes === undefined) continue;
     const attributes = redactor.scrubAttributes(link.attributes);
     if (attributes !== link.attributes) {
       out ??= [...links];
       out[index] = { ...link, attributes };
     }
-  });
+  }
   return out ?? links;
 }
 
@@ -71,12 +74,16 @@ export type SpanRedactor = (span: ReadableSpan) => ReadableSpan;
 
 export function createSpanRedactor(config: Pick<TelemetryConfig, 'sentry'>): SpanRedactor {
   const redactor = createRedactor(config);
-  const views = new WeakMap<ReadableSpan, ReadableSpan>();
+  // The view rides on the span under a symbol of this redactor. A property, not a WeakMap: an entry per exported
+  // span was most of the redaction's cost (and ephemeron work for the collector), and every span gets the
+  // property at the same point, so span objects keep one shape.
+  const VIEW = Symbol('otel-sentry-bridge.redactedView');
   return (span) => {
-    let view = views.get(span);
+    const carrier = span as ReadableSpan & { [VIEW]?: ReadableSpan };
+    let view = carrier[VIEW];
     if (view === undefined) {
       view = redactSpan(span, redactor);
-      views.set(span, view);
+      carrier[VIEW] = view;
     }
     return view;
   };

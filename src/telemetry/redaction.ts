@@ -170,8 +170,10 @@ export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redacto
 
   const scrubAttributes = (attributes: Attributes): Attributes => {
     let out: Attributes | undefined;
-    for (const [key, value] of Object.entries(attributes)) {
-      if (value === undefined) continue;
+    // for...in, not Object.entries: this runs for every exported span, and the entry arrays were its garbage.
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value === undefined || !Object.hasOwn(attributes, key)) continue;
       if (!sendDefaultPii && key.startsWith('user.') && lastSegment(key) === 'email') {
         out ??= { ...attributes };
         delete out[key];

@@ -4,7 +4,6 @@
  * sample_rand), recorded so that every exporter and every downstream service sees the same decision.
  */
 import { SpanKind, TraceFlags, trace, type Attributes, type Context, type Link, type SpanContext, type TraceState as ApiTraceState } from '@opentelemetry/api';
-import { TraceState } from '@opentelemetry/core';
 import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { headDsc } from './dsc.js';
 import { pathIsIgnored } from './pattern-match.js';
@@ -16,6 +15,7 @@ import {
   thresholdForRate,
 } from './sample-rand.js';
 import { scrubHeaders } from './scrub-headers.js';
+import { SharedTraceState } from './shared-trace-state.js';
 import { attachTraceHead, getIncomingTrace, getTraceHead, type Dsc, type IncomingTrace } from './trace-head.js';
 import type { SamplingContext, TelemetryConfig } from './types.js';
 
@@ -51,6 +51,16 @@ function serializeTh(threshold: bigint): string {
   return threshold.toString(16).padStart(14, '0').replace(/0+$/, '');
 }
 
+/** The `th:` field for a rate, remembered for the last rate seen: a service applies one rate almost always. */
+let lastThreshold: { rate: number; threshold: bigint; field: string } | undefined;
+function thresholdField(rate: number): { threshold: bigint; field: string } {
+  if (lastThreshold?.rate !== rate) {
+    const threshold = thresholdForRate(rate);
+    lastThreshold = { rate, threshold, field: `th:${serializeTh(threshold)}` };
+  }
+  return lastThreshold;
+}
+
 function stringAttribute(attributes: Attributes, ...keys: string[]): string | undefined {
   for (const key of keys) {
     const value = attributes[key];
@@ -73,13 +83,22 @@ interface Resolution {
   localRate?: number;
 }
 
-/** Sentry's `sampleSpan` + `resolveSampleRate`, with the same fall-backs for a throwing or invalid sampler. */
-function decide(config: TelemetryConfig, context: Omit<SamplingContext, 'inheritOrSampleWith'>, sampleRand: number): Resolution {
+/**
+ * Sentry's `sampleSpan` + `resolveSampleRate`, with the same fall-backs for a throwing or invalid sampler. The
+ * sampling context is built only for a `tracesSampler`: a fixed rate never reads it.
+ */
+function decide(
+  config: TelemetryConfig,
+  parentSampled: boolean | undefined,
+  sampleRand: number,
+  samplingContext: () => Omit<SamplingContext, 'inheritOrSampleWith'>,
+): Resolution {
   const { tracesSampler, tracesSampleRate } = config.sampling;
   if (tracesSampler === undefined && tracesSampleRate === undefined) return { sampled: false };
   let resolved: [unknown, boolean] | undefined;
   if (tracesSampler) {
     try {
+      const context = samplingContext();
       resolved = [
         tracesSampler({
           ...context,
@@ -96,7 +115,7 @@ function decide(config: TelemetryConfig, context: Omit<SamplingContext, 'inherit
     }
   }
   if (!resolved) {
-    if (context.parentSampled !== undefined) resolved = [context.parentSampled, false];
+    if (parentSampled !== undefined) resolved = [parentSampled, false];
     else if (tracesSampleRate !== undefined) resolved = [tracesSampleRate, true];
     else return { sampled: false };
   }
@@ -124,7 +143,6 @@ function samplingContextFor(
   attributes: Attributes,
   incoming: IncomingTrace | undefined,
   parentSampled: boolean | undefined,
-  withRequest: boolean,
 ): Omit<SamplingContext, 'inheritOrSampleWith'> {
   const method = stringAttribute(attributes, 'http.request.method', 'http.method');
   const path = requestPath(attributes);
@@ -136,7 +154,7 @@ function samplingContextFor(
     parentSampled,
     parentSampleRate: parseSampleRate(incoming?.dsc.sample_rate),
   };
-  if (withRequest && isServer) {
+  if (isServer) {
     const query = stringAttribute(attributes, 'url.query')?.replace(/^\?/, '');
     const url = stringAttribute(attributes, 'url.full', 'http.url');
     context.normalizedRequest = {
@@ -182,16 +200,10 @@ export function createSampler(config: TelemetryConfig): Sampler {
 
       const path = requestPath(attributes);
       const ignored = spanKind === SpanKind.SERVER && path !== undefined && pathIsIgnored(path, config.sampling.ignoreSpans);
-      const samplingContext = samplingContextFor(
-        spanName,
-        spanKind,
-        attributes,
-        incoming,
-        parentSampled,
-        config.sampling.tracesSampler !== undefined,
-      );
+      const samplingContext = (): Omit<SamplingContext, 'inheritOrSampleWith'> =>
+        samplingContextFor(spanName, spanKind, attributes, incoming, parentSampled);
       // Health checks are never sampled and never reach tracesSampler: no spans, whatever the rate.
-      const resolution: Resolution = ignored ? { sampled: false } : decide(config, samplingContext, sampleRand);
+      const resolution: Resolution = ignored ? { sampled: false } : decide(config, parentSampled, sampleRand, samplingContext);
 
       // OpenTelemetry's view of the same randomness: when sample_rand did not come from R (a browser drew it, or
       // Sentry derived it from an upstream rate), rv is re-derived from it so OTel services decide alike.
@@ -199,17 +211,22 @@ export function createSampler(config: TelemetryConfig): Sampler {
       const effectiveRate = resolution.localRate ?? parseSampleRate(dsc?.sample_rate);
       const otFields: string[] = [];
       if (resolution.sampled && effectiveRate !== undefined && effectiveRate > 0) {
-        const threshold = thresholdForRate(effectiveRate);
-        if (threshold <= rv) otFields.push(`th:${serializeTh(threshold)}`);
+        const th = thresholdField(effectiveRate);
+        if (th.threshold <= rv) otFields.push(th.field);
       }
-      if (isValidRandomValue(rv)) otFields.push(`rv:${rv.toString(16).padStart(14, '0')}`);
-      otFields.push(...otherOtFields(parent?.traceState));
+      // From the trace id (the common case), rv is its last 14 hex digits: no BigInt formatting needed.
+      if (rv === randomValue && upstreamRv === undefined) otFields.push(`rv:${traceId.slice(-14).toLowerCase()}`);
+      else if (isValidRandomValue(rv)) otFields.push(`rv:${rv.toString(16).padStart(14, '0')}`);
+      if (parentValid) otFields.push(...otherOtFields(parent.traceState));
       const ot = otFields.join(';');
-      // A new trace has no other entry: building its TraceState from the one member leaves parsing to the first
-      // reader (an export, once per trace) instead of parsing an empty state and copying it through set().
-      // Both paths drop an empty or invalid `ot` value alike.
+      // A new trace has no other entry, and its `ot` holds only th and rv, valid by construction: its wire form
+      // is known without parsing. An upstream state goes through core's set(), which drops an invalid value.
       const traceState: ApiTraceState =
-        parentValid && parent.traceState ? parent.traceState.set('ot', ot) : new TraceState(`ot=${ot}`);
+        parentValid && parent.traceState
+          ? SharedTraceState.from(parent.traceState.set('ot', ot))
+          : ot === ''
+            ? new SharedTraceState('', '')
+            : new SharedTraceState(`ot=${ot}`, `ot=${ot}`);
 
       const method = stringAttribute(attributes, 'http.request.method', 'http.method');
       attachTraceHead(traceState, {

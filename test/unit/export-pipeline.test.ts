@@ -1,0 +1,69 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { ExportPipeline } from '../../src/telemetry/export-pipeline.js';
+
+/** Records what it was asked to export, and answers each batch on the next turn, as a network exporter does. */
+class RecordingExporter implements SpanExporter {
+  readonly batches: string[][] = [];
+  constructor(private readonly code: ExportResultCode = ExportResultCode.SUCCESS) {}
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.batches.push(spans.map((span) => span.name));
+    setImmediate(() => done({ code: this.code }));
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const batch = { maxQueueSize: 4, maxExportBatchSize: 2, scheduledDelayMillis: 60_000, exportTimeoutMillis: 1000 };
+
+function setup(exporter: SpanExporter, warnings: string[] = []) {
+  const pipeline = new ExportPipeline('test', exporter, batch);
+  // The reporter writes to stderr by default; the test reads what it would have said.
+  (pipeline as unknown as { reporter: { write: (line: string) => void } }).reporter.write = (line) => warnings.push(line);
+  const tracer = new BasicTracerProvider({ spanProcessors: [pipeline] }).getTracer('test');
+  const end = (name: string): void => tracer.startSpan(name).end();
+  return { pipeline, end };
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('ExportPipeline', () => {
+  it('sends a full batch on the next turn of the event loop, never inside the span.end() that filled it', async () => {
+    const exporter = new RecordingExporter();
+    const { pipeline, end } = setup(exporter);
+    end('a');
+    end('b');
+    expect(exporter.batches).toEqual([]);
+    await nextTurn();
+    expect(exporter.batches).toEqual([['a', 'b']]);
+    await pipeline.forceFlush();
+    expect(pipeline.stats()).toEqual({ received: 2, exported: 2, dropped: 0, pending: 0 });
+  });
+
+  it('counts every span: what a full queue refuses is dropped and reported, the rest is exported', async () => {
+    const warnings: string[] = [];
+    const exporter = new RecordingExporter();
+    const { pipeline, end } = setup(exporter, warnings);
+    for (const name of ['1', '2', '3', '4', '5', '6']) end(name);
+    expect(pipeline.stats()).toEqual({ received: 6, exported: 0, dropped: 2, pending: 4 });
+    await pipeline.forceFlush();
+    expect(exporter.batches).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
+    expect(pipeline.stats()).toEqual({ received: 6, exported: 4, dropped: 2, pending: 0 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('queue full (4 spans)');
+  });
+
+  it('counts a failed export as dropped', async () => {
+    const warnings: string[] = [];
+    const { pipeline, end } = setup(new RecordingExporter(ExportResultCode.FAILED), warnings);
+    end('a');
+    await pipeline.forceFlush();
+    expect(pipeline.stats()).toEqual({ received: 1, exported: 0, dropped: 1, pending: 0 });
+    expect(warnings[0]).toContain('1 span(s) dropped');
+  });
+});
