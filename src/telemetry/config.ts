@@ -110,6 +110,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
   const common = {
     debug: reader.boolean('SENTRY_DEBUG') ?? false,
     sendDefaultPii: reader.boolean('SENTRY_SEND_DEFAULT_PII') ?? false,
+    trackSessions: reader.boolean('SENTRY_TRACK_SESSIONS') ?? false,
     logLevel: reader.choice('OTEL_LOG_LEVEL', LOG_LEVELS) ?? 'warn',
     instrumentations: reader.choice('TELEMETRY_INSTRUMENTATIONS', INSTRUMENTATION_SETS) ?? 'default',
     shutdownTimeoutMs: reader.integer('TELEMETRY_SHUTDOWN_TIMEOUT_MS') ?? 5000,
@@ -135,6 +136,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     sentry: {
       debug: common.debug,
       sendDefaultPii: common.sendDefaultPii,
+      trackSessions: common.trackSessions,
       ignoreErrors: user.ignoreErrors ?? [],
     },
     sampling: {

@@ -65,7 +65,7 @@ const capturedErrors = new WeakMap<object, string>();
 /** Spans an error's `exception` event was already added to, so wrappers nested in one span record it once. */
 const recordedOn = new WeakMap<object, WeakSet<Span>>();
 
-const OFFLINE_CONFIG: Pick<TelemetryConfig, 'sentry'> = { sentry: { sendDefaultPii: false, debug: false, ignoreErrors: [] } };
+const OFFLINE_CONFIG: Pick<TelemetryConfig, 'sentry'> = { sentry: { sendDefaultPii: false, trackSessions: false, debug: false, ignoreErrors: [] } };
 let cachedRedactor: { config: Pick<TelemetryConfig, 'sentry'>; redactor: Redactor } | undefined;
 
 function activeConfig(): Pick<TelemetryConfig, 'sentry'> {

@@ -114,9 +114,12 @@ export function initSentry(config: TelemetryConfig, options: SentrySetupOptions)
         Sentry.systemErrorIntegration(),
         Sentry.consoleIntegration(),
         // Forks an isolation scope per incoming request; spans and propagation stay with OpenTelemetry.
+        // Request sessions (release health) cost a scope write, a listener and an aggregate update per
+        // request: measured at 0.70x -> 0.87x of the raw SDK's throughput on a minimal route, so opt-in.
         Sentry.httpIntegration({
           spans: false,
           tracePropagation: false,
+          sessions: config.sentry.trackSessions,
           ignoreOutgoingRequests: (url) => options.isTelemetryUrl(url),
         }),
         Sentry.onUncaughtExceptionIntegration({ onFatalError: options.onFatalError }),

@@ -164,7 +164,7 @@ describe('defaults', () => {
       environment: 'production',
       release: 'demo-app@1.2.3',
       resourceAttributes: {},
-      sentry: { debug: false, sendDefaultPii: false, ignoreErrors: [] },
+      sentry: { debug: false, sendDefaultPii: false, trackSessions: false, ignoreErrors: [] },
       sampling: {
         tracesSampleRate: 1,
         ignoreSpans: ['/api/health', '/health', '/healthz', '/livez', '/readyz'],
@@ -225,9 +225,10 @@ describe('defaults', () => {
     ['true', true], ['TRUE', true], ['1', true], ['yes', true], ['Yes', true],
     ['false', false], ['0', false], ['no', false], ['NO', false],
   ])('boolean %s -> %s', async (raw, expected) => {
-    const config = await load(app, { SENTRY_DEBUG: raw, SENTRY_SEND_DEFAULT_PII: raw, TELEMETRY_CAPTURE_GENAI_CONTENT: raw });
+    const config = await load(app, { SENTRY_DEBUG: raw, SENTRY_SEND_DEFAULT_PII: raw, SENTRY_TRACK_SESSIONS: raw, TELEMETRY_CAPTURE_GENAI_CONTENT: raw });
     expect(config.sentry.debug).toBe(expected);
     expect(config.sentry.sendDefaultPii).toBe(expected);
+    expect(config.sentry.trackSessions).toBe(expected);
     expect(config.captureGenAiContent).toBe(expected);
   });
 

@@ -45,6 +45,7 @@ export function makeConfig(overrides: {
       ...('dsn' in overrides ? (overrides.dsn ? { dsn: overrides.dsn } : {}) : { dsn: dsn('17') }),
       debug: false,
       sendDefaultPii: false,
+      trackSessions: false,
       ignoreErrors: [],
     },
     sampling: {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { FILTERED, createRedactor } from '../../src/telemetry/redaction.js';
 
-const redactor = createRedactor({ sentry: { debug: false, sendDefaultPii: false, ignoreErrors: [] } });
+const redactor = createRedactor({ sentry: { debug: false, sendDefaultPii: false, trackSessions: false, ignoreErrors: [] } });
 
 describe('secret header values in free text', () => {
   it.each([
@@ -30,7 +30,7 @@ describe('emails in query strings', () => {
   it('removes a percent-encoded email when PII is off, keeps it when on', () => {
     const query = 'password=x&email=jane.doe%40pii.example&page=2';
     expect(redactor.scrubString(query)).toBe(`password=${FILTERED}&email=${FILTERED}&page=2`);
-    const pii = createRedactor({ sentry: { debug: false, sendDefaultPii: true, ignoreErrors: [] } });
+    const pii = createRedactor({ sentry: { debug: false, sendDefaultPii: true, trackSessions: false, ignoreErrors: [] } });
     expect(pii.scrubString('email=jane.doe%40pii.example')).toBe('email=jane.doe%40pii.example');
   });
 });
