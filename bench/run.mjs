@@ -79,6 +79,7 @@ const HTTP_CONFIGS = [
   { id: 'raw', label: 'raw OTel SDK, same instrumentations, AlwaysOn, 1 BSP', ...RAW },
   { id: 'ours10', label: 'ours, rate 1.0', args: OURS, env: oursEnv(1.0) },
   { id: 'ours01', label: 'ours, rate 0.1', args: OURS, env: oursEnv(0.1) },
+  { id: 'raw01', label: 'raw OTel SDK, same instrumentations, trace-id ratio 0.1, 1 BSP', ...RAW, env: { ...RAW.env, BENCH_RAW_RATIO: '0.1' } },
   { id: 'sentry', label: 'Sentry v11 native, tracesSampleRate 1.0', ...SENTRY },
   { id: 'zero', label: 'OTel zero-code (auto-instrumentations-node/register)', ...ZERO_CODE },
 ];
@@ -321,6 +322,7 @@ function report() {
     if (c.ours10 && c.sentry && c.zero) {
       push('', `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`);
     }
+    if (c.ours01 && c.raw01) push('', `Ours at 0.1 vs the raw SDK at ratio 0.1: ${ratioCell(c.ours01.rps, c.raw01.rps)}.`);
     void appId;
     push('');
   }

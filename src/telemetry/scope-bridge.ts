@@ -10,7 +10,7 @@ import { SpanStatusCode, propagation, trace, type AttributeValue, type Attribute
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from '@opentelemetry/semantic-conventions';
 import { getCurrentScope, getGlobalScope, getIsolationScope } from '@sentry/core';
-import type { Breadcrumb, BreadcrumbHint, Client, Integration } from '@sentry/core';
+import type { Breadcrumb, BreadcrumbHint, Client, Integration, Scope } from '@sentry/core';
 import type { Redactor } from './redaction.js';
 import { TENANT_BAGGAGE_KEY, tenantOf } from './tenant.js';
 import type { SentryLevel, TelemetryConfig } from './types.js';
@@ -157,16 +157,40 @@ function hasOwnKeys(record: object | undefined): boolean {
   return false;
 }
 
+function holdsData(scope: Scope): boolean {
+  const data = scope.getScopeData();
+  return hasOwnKeys(data.user) || hasOwnKeys(data.tags) || hasOwnKeys(data.contexts);
+}
+
 /**
- * Whether any scope holds a user, tag or context. Most spans start with all of them empty: this check reads
- * the scopes without building the merged view, so those spans skip the merge and its allocations.
+ * Whether a scope holds a user, tag or context, remembered on the scope itself (a symbol property) until its
+ * next change: `getScopeData()` builds a fourteen-field object per call, and this runs for every span start.
+ * Sentry notifies scope listeners on every `set*`, and a clone is a new object without the property.
+ */
+const HOLDS_DATA = Symbol('otel-sentry-bridge.scopeHoldsData');
+type WithHoldsData = Scope & { [HOLDS_DATA]?: { value: boolean | undefined } };
+
+function scopeHoldsData(scope: Scope): boolean {
+  const carrier = scope as WithHoldsData;
+  let memo = carrier[HOLDS_DATA];
+  if (memo === undefined) {
+    const fresh: { value: boolean | undefined } = { value: undefined };
+    scope.addScopeListener(() => {
+      fresh.value = undefined;
+    });
+    carrier[HOLDS_DATA] = fresh;
+    memo = fresh;
+  }
+  memo.value ??= holdsData(scope);
+  return memo.value;
+}
+
+/**
+ * Whether any scope holds a user, tag or context. Most spans start with all of them empty: this check skips
+ * the merged view, and its allocations, for those spans.
  */
 function scopesHoldData(): boolean {
-  for (const scope of [getGlobalScope(), getIsolationScope(), getCurrentScope()]) {
-    const data = scope.getScopeData();
-    if (hasOwnKeys(data.user) || hasOwnKeys(data.tags) || hasOwnKeys(data.contexts)) return true;
-  }
-  return false;
+  return scopeHoldsData(getCurrentScope()) || scopeHoldsData(getIsolationScope()) || scopeHoldsData(getGlobalScope());
 }
 
 /**

@@ -156,6 +156,24 @@ describe.each([
     );
   });
 
+  it('each span reads the scopes as they are when it starts, whatever earlier spans read', () => {
+    withIsolation('job', () => {
+      startSpan({ op: 'step', name: 'before' }, () => undefined);
+      setTag('stage', 'one');
+      startSpan({ op: 'step', name: 'tagged' }, () => undefined);
+      setTag('stage', 'two');
+      startSpan({ op: 'step', name: 'retagged' }, () => undefined);
+    });
+    withIsolation('next job', () => {
+      startSpan({ op: 'step', name: 'other job' }, () => undefined);
+    });
+    const spans = h.spans();
+    expect(spanNamed(spans, 'before').attributes.stage).toBeUndefined();
+    expect(spanNamed(spans, 'tagged').attributes.stage).toBe('one');
+    expect(spanNamed(spans, 'retagged').attributes.stage).toBe('two');
+    expect(spanNamed(spans, 'other job').attributes.stage).toBeUndefined();
+  });
+
   it('a tag never overwrites an instrumentation attribute: it moves to sentry.tag.<key>', () => {
     withIsolation('job', () => {
       trace.getTracer('instr').startActiveSpan('db', { attributes: { 'db.system.name': 'mongodb' } }, (span) => {
