@@ -45,10 +45,21 @@ type WithLocalRoot = { [LOCAL_ROOT]?: Span };
 function localRootOf(span: object): Span | undefined {
   return (span as WithLocalRoot)[LOCAL_ROOT];
 }
-/** Attributes the bridge wrote under their own key, per span: anything else under that key is foreign. */
-const ownAttributes = new WeakMap<object, Map<string, AttributeValue>>();
-/** Tag keys among `ownAttributes`, whose clash rule differs (see `onEnding`). */
-const TAG_KEYS = new WeakMap<object, Set<string>>();
+/**
+ * What the bridge wrote on a span under the attribute's own key (anything else under that key is foreign), and
+ * which of those keys are tags, whose clash rule differs (see `onEnding`). A symbol property, for the reason
+ * LOCAL_ROOT is one.
+ */
+const WRITTEN = Symbol('otel-sentry-bridge.writtenAttributes');
+interface Written {
+  values: Map<string, AttributeValue>;
+  tagKeys?: Set<string>;
+}
+type WithWritten = { [WRITTEN]?: Written };
+
+function writtenOn(span: object): Written | undefined {
+  return (span as WithWritten)[WRITTEN];
+}
 
 /** The recording local root of `span` (itself when it is one), or undefined for spans the SDK never recorded. */
 function getLocalRoot(span: ApiSpan | undefined): Span | undefined {
@@ -120,35 +131,35 @@ function sameValue(a: AttributeValue | undefined, b: AttributeValue | undefined)
  * Writes scope attributes onto a recording span without overwriting what an instrumentation set: a clashing
  * tag goes to `sentry.tag.<key>`, a clashing user or context attribute is left to the instrumentation.
  */
+function writeScopeAttribute(span: Span, key: string, value: AttributeValue, isTag: boolean): void {
+  const current = span.attributes[key];
+  let written = writtenOn(span);
+  const mine = written?.values.get(key);
+  const foreign = current !== undefined && (mine === undefined || !sameValue(mine, current));
+  if (foreign) {
+    if (isTag) span.setAttribute(`${TAG_CLASH_PREFIX}${key}`, value);
+    return;
+  }
+  if (sameValue(current, value)) return;
+  span.setAttribute(key, value);
+  if (written === undefined) {
+    written = { values: new Map() };
+    (span as WithWritten)[WRITTEN] = written;
+  }
+  written.values.set(key, value);
+  if (isTag) (written.tagKeys ??= new Set()).add(key);
+}
+
 function writeScopeAttributes(span: Span, [attributes, tags]: [Attributes, Attributes]): void {
   if (!span.isRecording()) return;
-  let own = ownAttributes.get(span);
-  const write = (key: string, value: AttributeValue, isTag: boolean): void => {
-    const current = span.attributes[key];
-    const mine = own?.get(key);
-    const foreign = current !== undefined && (mine === undefined || !sameValue(mine, current));
-    if (foreign) {
-      if (isTag) span.setAttribute(`${TAG_CLASH_PREFIX}${key}`, value);
-      return;
-    }
-    if (sameValue(current, value)) return;
-    span.setAttribute(key, value);
-    if (own === undefined) {
-      own = new Map();
-      ownAttributes.set(span, own);
-    }
-    own.set(key, value);
-    if (isTag) {
-      let tagKeys = TAG_KEYS.get(span);
-      if (tagKeys === undefined) {
-        tagKeys = new Set();
-        TAG_KEYS.set(span, tagKeys);
-      }
-      tagKeys.add(key);
-    }
-  };
-  for (const [key, value] of Object.entries(attributes)) if (value !== undefined) write(key, value, false);
-  for (const [key, value] of Object.entries(tags)) if (value !== undefined) write(key, value, true);
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value !== undefined) writeScopeAttribute(span, key, value, false);
+  }
+  for (const key in tags) {
+    const value = tags[key];
+    if (value !== undefined) writeScopeAttribute(span, key, value, true);
+  }
 }
 
 function hasOwnKeys(record: object | undefined): boolean {
@@ -163,34 +174,72 @@ function holdsData(scope: Scope): boolean {
 }
 
 /**
- * Whether a scope holds a user, tag or context, remembered on the scope itself (a symbol property) until its
- * next change: `getScopeData()` builds a fourteen-field object per call, and this runs for every span start.
- * Sentry notifies scope listeners on every `set*`, and a clone is a new object without the property.
+ * What the bridge remembers about one Sentry scope, on the scope itself (a symbol property) until its next
+ * change: Sentry notifies scope listeners on every `set*`, and a clone is a new object without the property.
+ * Span starts are frequent and scope changes rare: `getScopeData()` builds a fourteen-field object per call, and
+ * merging three scopes into attributes for every span of a request was the bridge's largest cost.
  */
-const HOLDS_DATA = Symbol('otel-sentry-bridge.scopeHoldsData');
-type WithHoldsData = Scope & { [HOLDS_DATA]?: { value: boolean | undefined } };
+interface ScopeMemo {
+  generation: number;
+  holdsData: boolean | undefined;
+  /** On the current scope: the merged attributes of the three scopes, valid while no generation moved. */
+  merged?: MergedAttributes;
+}
+interface MergedAttributes {
+  isolation: Scope;
+  global: Scope;
+  generations: [number, number, number];
+  sendDefaultPii: boolean;
+  attributes: [Attributes, Attributes];
+}
+const MEMO = Symbol('otel-sentry-bridge.scopeMemo');
+type WithMemo = Scope & { [MEMO]?: ScopeMemo };
 
-function scopeHoldsData(scope: Scope): boolean {
-  const carrier = scope as WithHoldsData;
-  let memo = carrier[HOLDS_DATA];
+function memoOf(scope: Scope): ScopeMemo {
+  const carrier = scope as WithMemo;
+  let memo = carrier[MEMO];
   if (memo === undefined) {
-    const fresh: { value: boolean | undefined } = { value: undefined };
+    const fresh: ScopeMemo = { generation: 0, holdsData: undefined };
     scope.addScopeListener(() => {
-      fresh.value = undefined;
+      fresh.generation++;
+      fresh.holdsData = undefined;
     });
-    carrier[HOLDS_DATA] = fresh;
+    carrier[MEMO] = fresh;
     memo = fresh;
   }
-  memo.value ??= holdsData(scope);
-  return memo.value;
+  return memo;
+}
+
+function memoHoldsData(memo: ScopeMemo, scope: Scope): boolean {
+  memo.holdsData ??= holdsData(scope);
+  return memo.holdsData;
 }
 
 /**
- * Whether any scope holds a user, tag or context. Most spans start with all of them empty: this check skips
- * the merged view, and its allocations, for those spans.
+ * The scope attributes a span starting now gets, or undefined when every scope is empty (most spans: they skip
+ * the merge and its allocations). The merge is remembered until one of the three scopes changes.
  */
-function scopesHoldData(): boolean {
-  return scopeHoldsData(getCurrentScope()) || scopeHoldsData(getIsolationScope()) || scopeHoldsData(getGlobalScope());
+function currentScopeAttributes(sendDefaultPii: boolean): [Attributes, Attributes] | undefined {
+  const current = getCurrentScope();
+  const isolation = getIsolationScope();
+  const global = getGlobalScope();
+  const [c, i, g] = [memoOf(current), memoOf(isolation), memoOf(global)];
+  if (!memoHoldsData(c, current) && !memoHoldsData(i, isolation) && !memoHoldsData(g, global)) return undefined;
+  const merged = c.merged;
+  if (
+    merged !== undefined &&
+    merged.isolation === isolation &&
+    merged.global === global &&
+    merged.sendDefaultPii === sendDefaultPii &&
+    merged.generations[0] === c.generation &&
+    merged.generations[1] === i.generation &&
+    merged.generations[2] === g.generation
+  ) {
+    return merged.attributes;
+  }
+  const attributes = scopeAttributes(readScopes(), sendDefaultPii);
+  c.merged = { isolation, global, generations: [c.generation, i.generation, g.generation], sendDefaultPii, attributes };
+  return attributes;
 }
 
 /**
@@ -216,7 +265,8 @@ export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry
       const parent = trace.getSpan(parentContext);
       const parentRoot = parent !== undefined && !parent.spanContext().isRemote ? localRootOf(parent) : undefined;
       (span as WithLocalRoot)[LOCAL_ROOT] = parentRoot ?? span;
-      if (scopesHoldData()) writeScopeAttributes(span, scopeAttributes(readScopes(), sendDefaultPii));
+      const attributes = currentScopeAttributes(sendDefaultPii);
+      if (attributes !== undefined) writeScopeAttributes(span, attributes);
       // A tenant id in the parent's baggage came from an allowed peer (extract() drops any other) or from this
       // process: the request's spans name the tenant before, or without, local authentication. The scope's
       // company wins, and the value is written as the bridge's own, so a company named later replaces it.
@@ -228,11 +278,10 @@ export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry
     onEnding(span: Span): void {
       // An instrumentation may set an attribute after the bridge wrote a tag under the same key: the tag
       // then moves to its `sentry.tag.` name instead of being lost.
-      const tagKeys = TAG_KEYS.get(span);
-      const own = ownAttributes.get(span);
-      if (tagKeys === undefined || own === undefined) return;
-      for (const key of tagKeys) {
-        const mine = own.get(key);
+      const written = writtenOn(span);
+      if (written?.tagKeys === undefined) return;
+      for (const key of written.tagKeys) {
+        const mine = written.values.get(key);
         if (mine !== undefined && !sameValue(span.attributes[key], mine)) span.setAttribute(`${TAG_CLASH_PREFIX}${key}`, mine);
       }
     },
