@@ -13,6 +13,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { createPropagator } from '../../src/telemetry/propagation.js';
 import { createSampler } from '../../src/telemetry/sampling.js';
 import type { ParsedDsn, SamplingConfig, TelemetryConfig } from '../../src/telemetry/types.js';
+import { harnessConfig } from '../fixtures/telemetry-config.js';
 
 export function dsn(orgId?: string): ParsedDsn {
   const host = orgId ? `o${orgId}.ingest.sentry.io` : 'sentry.example.com';
@@ -36,11 +37,10 @@ export function makeConfig(overrides: {
   tracePropagationTargets?: TelemetryConfig['propagation']['tracePropagationTargets'];
   baggageTargets?: TelemetryConfig['propagation']['baggageTargets'];
 } = {}): TelemetryConfig {
-  return {
+  return harnessConfig({
     serviceName: 'svc',
     environment: overrides.environment ?? 'staging',
     release: overrides.release ?? 'svc@1.2.3',
-    resourceAttributes: {},
     sentry: {
       ...('dsn' in overrides ? (overrides.dsn ? { dsn: overrides.dsn } : {}) : { dsn: dsn('17') }),
       debug: false,
@@ -58,15 +58,7 @@ export function makeConfig(overrides: {
       tracePropagationTargets: overrides.tracePropagationTargets ?? [/.*/],
       baggageTargets: overrides.baggageTargets ?? [/^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/, '127.0.0.1'],
     },
-    exporters: [],
-    otlp: { headers: {}, protocol: 'http/json', timeoutMillis: 1000, compression: 'none' },
-    batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 100, exportTimeoutMillis: 1000 },
-    logLevel: 'none',
-    instrumentations: 'default',
-    shutdownTimeoutMs: 1000,
-    captureGenAiContent: false,
-    warnings: [],
-  };
+  });
 }
 
 export interface Harness {
