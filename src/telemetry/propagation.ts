@@ -17,8 +17,8 @@ import { isTracingSuppressed, TraceState } from '@opentelemetry/core';
 import { extractTraceparentData, parseBaggageHeader } from '@sentry/core';
 import { configuredOrgId, freezeDsc, isSentryBaggageKey, serializeBaggage } from './dsc.js';
 import { getOutgoingPermission, peerMaySendBaggage, peerOf } from './propagation-targets.js';
-import { readScopes } from './scope-bridge.js';
-import { TENANT_BAGGAGE_KEY, tenantOf } from './tenant.js';
+import { currentTenant } from './scope-bridge.js';
+import { TENANT_BAGGAGE_KEY } from './tenant.js';
 import { getTraceHead, setIncomingTrace, type Dsc } from './trace-head.js';
 import { formatTraceParent, parseTraceParent } from './traceparent.js';
 import type { TelemetryConfig } from './types.js';
@@ -200,7 +200,7 @@ export function createPropagator(config: TelemetryConfig): TextMapPropagator {
       // The company of the current request goes downstream as `tenant.id`, unless the caller or the incoming
       // baggage already named one. The per-request hooks remove it again for hosts outside baggageTargets.
       if (!seen.has(TENANT_BAGGAGE_KEY) && baggage?.getEntry(TENANT_BAGGAGE_KEY) === undefined) {
-        const tenant = tenantOf(readScopes());
+        const tenant = currentTenant(config.sentry.sendDefaultPii);
         if (tenant !== undefined) others.push([TENANT_BAGGAGE_KEY, tenant]);
       }
     }

@@ -224,9 +224,7 @@ export function createSampler(config: TelemetryConfig): Sampler {
       const traceState: ApiTraceState =
         parentValid && parent.traceState
           ? SharedTraceState.from(parent.traceState.set('ot', ot))
-          : ot === ''
-            ? new SharedTraceState('', '')
-            : new SharedTraceState(`ot=${ot}`, `ot=${ot}`);
+          : new SharedTraceState(ot === '' ? '' : `ot=${ot}`);
 
       const method = stringAttribute(attributes, 'http.request.method', 'http.method');
       attachTraceHead(traceState, {

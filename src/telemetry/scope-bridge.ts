@@ -73,9 +73,9 @@ export interface ScopeView {
 }
 
 /** User, tags and contexts as an event captured now would carry them (global < isolation < current). */
-export function readScopes(): ScopeView {
+function readScopes(global = getGlobalScope(), isolation = getIsolationScope(), current = getCurrentScope()): ScopeView {
   const view: ScopeView = { user: {}, tags: {}, contexts: {} };
-  for (const scope of [getGlobalScope(), getIsolationScope(), getCurrentScope()]) {
+  for (const scope of [global, isolation, current]) {
     const data = scope.getScopeData();
     Object.assign(view.user, data.user);
     Object.assign(view.tags, data.tags);
@@ -223,7 +223,9 @@ function currentScopeAttributes(sendDefaultPii: boolean): [Attributes, Attribute
   const current = getCurrentScope();
   const isolation = getIsolationScope();
   const global = getGlobalScope();
-  const [c, i, g] = [memoOf(current), memoOf(isolation), memoOf(global)];
+  const c = memoOf(current);
+  const i = memoOf(isolation);
+  const g = memoOf(global);
   if (!memoHoldsData(c, current) && !memoHoldsData(i, isolation) && !memoHoldsData(g, global)) return undefined;
   const merged = c.merged;
   if (
@@ -237,9 +239,15 @@ function currentScopeAttributes(sendDefaultPii: boolean): [Attributes, Attribute
   ) {
     return merged.attributes;
   }
-  const attributes = scopeAttributes(readScopes(), sendDefaultPii);
+  const attributes = scopeAttributes(readScopes(global, isolation, current), sendDefaultPii);
   c.merged = { isolation, global, generations: [c.generation, i.generation, g.generation], sendDefaultPii, attributes };
   return attributes;
+}
+
+/** The company the current scopes name (see tenant.ts), from the same remembered merge as span attributes. */
+export function currentTenant(sendDefaultPii: boolean): string | undefined {
+  const tenant = currentScopeAttributes(sendDefaultPii)?.[0][ATTR_TENANT_ID];
+  return typeof tenant === 'string' ? tenant : undefined;
 }
 
 /**
@@ -271,8 +279,8 @@ export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry
       // process: the request's spans name the tenant before, or without, local authentication. The scope's
       // company wins, and the value is written as the bridge's own, so a company named later replaces it.
       const tenant = propagation.getBaggage(parentContext)?.getEntry(TENANT_BAGGAGE_KEY);
-      if (tenant !== undefined && span.attributes[ATTR_TENANT_ID] === undefined) {
-        writeScopeAttributes(span, [{ [ATTR_TENANT_ID]: tenant.value }, {}]);
+      if (tenant !== undefined && span.attributes[ATTR_TENANT_ID] === undefined && span.isRecording()) {
+        writeScopeAttribute(span, ATTR_TENANT_ID, tenant.value, false);
       }
     },
     onEnding(span: Span): void {
