@@ -2,7 +2,7 @@
 // makes third-party host names resolve to loopback, and the baggage header as key -> value.
 import type { IncomingHttpHeaders } from 'node:http';
 import { fixturePath, startApp, type AppProcess } from '../kit/index.js';
-import { SERVICE, freshDatabasePath } from './support-helpers.js';
+import { SERVICE, SERVICE_TEST_ENV, freshDatabasePath } from './support-helpers.js';
 
 export const LOOPBACK_DNS = 'test/fixtures/security-loopback-dns.mjs';
 
@@ -14,12 +14,7 @@ export function startSupportService(env: Record<string, string>): Promise<AppPro
   return startApp(SERVICE, {
     nodeArgs: ['--import', fixturePath(LOOPBACK_DNS)],
     env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'development',
-      SENTRY_TRACES_SAMPLE_RATE: '1',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      ESCALATION_RETRY_INTERVAL_MS: '0',
+      ...SERVICE_TEST_ENV,
       DATABASE_PATH: freshDatabasePath(),
       ...env,
     },

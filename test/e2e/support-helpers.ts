@@ -17,6 +17,16 @@ import {
 } from '../kit/index.js';
 
 export const SERVICE = 'dist/src/support/main.js';
+
+/** The service on an ephemeral loopback port, every trace sampled, short export and retry delays. */
+export const SERVICE_TEST_ENV: Readonly<Record<string, string>> = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  NODE_ENV: 'development',
+  SENTRY_TRACES_SAMPLE_RATE: '1',
+  OTEL_BSP_SCHEDULE_DELAY: '100',
+  ESCALATION_RETRY_INTERVAL_MS: '0',
+};
 export const KEY_001 = 'dev-key-empresa-001';
 export const KEY_002 = 'dev-key-empresa-002';
 
@@ -50,12 +60,7 @@ export async function startSupport(backends: Backends, env: Record<string, strin
   }[backends];
   const app = await startApp(SERVICE, {
     env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'development',
-      SENTRY_TRACES_SAMPLE_RATE: '1',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      ESCALATION_RETRY_INTERVAL_MS: '0',
+      ...SERVICE_TEST_ENV,
       ...telemetry,
       ...env,
       DATABASE_PATH: databasePath,
