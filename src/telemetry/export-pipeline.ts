@@ -5,7 +5,8 @@
  */
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { BatchExporter, SpanBatch } from './span-batch.js';
 import type { BatchConfig } from './types.js';
 
 export interface PipelineStats {
@@ -50,8 +51,12 @@ function describeError(result: ExportResult): string {
   return `${error.message || error.name}${typeof code === 'number' || typeof code === 'string' ? ` (${String(code)})` : ''}`;
 }
 
-export class ExportPipeline implements SpanProcessor {
-  private queue: ReadableSpan[] = [];
+export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProcessor {
+  /** The batch spans are added to, and the full ones waiting for their turn. */
+  private filling: B | undefined;
+  private full: B[] = [];
+  /** Spans in `filling` and `full`. */
+  private queued = 0;
   private inFlight = 0;
   private inFlightExport: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -63,13 +68,13 @@ export class ExportPipeline implements SpanProcessor {
 
   constructor(
     readonly name: string,
-    private readonly exporter: SpanExporter,
+    private readonly exporter: BatchExporter<B>,
     private readonly batch: BatchConfig,
     private readonly reporter: FailureReporter = new FailureReporter(name),
   ) {}
 
   stats(): PipelineStats {
-    return { ...this.counts, pending: this.queue.length + this.inFlight };
+    return { ...this.counts, pending: this.queued + this.inFlight };
   }
 
   onStart(): void {}
@@ -77,14 +82,25 @@ export class ExportPipeline implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & 1) === 0) return;
     this.counts.received++;
-    if (this.closed || this.queue.length >= this.batch.maxQueueSize) {
-      this.counts.dropped++;
-      this.reporter.report(1, this.closed ? 'span ended after shutdown' : `queue full (${this.batch.maxQueueSize} spans)`);
+    if (this.closed || this.queued >= this.batch.maxQueueSize) {
+      this.drop(1, this.closed ? 'span ended after shutdown' : `queue full (${this.batch.maxQueueSize} spans)`);
       return;
     }
-    this.queue.push(span);
-    if (this.queue.length >= this.batch.maxExportBatchSize) this.exportSoon();
-    else this.schedule();
+    const batch = (this.filling ??= this.exporter.newBatch());
+    batch.add(span);
+    this.queued++;
+    if (batch.size >= this.batch.maxExportBatchSize) {
+      this.full.push(batch);
+      this.filling = undefined;
+      this.exportSoon();
+    } else {
+      this.schedule();
+    }
+  }
+
+  private drop(spans: number, reason: string): void {
+    this.counts.dropped += spans;
+    this.reporter.report(spans, reason);
   }
 
   /**
@@ -110,32 +126,42 @@ export class ExportPipeline implements SpanProcessor {
     this.timer.unref();
   }
 
-  /** Starts one export when none is running; chains the next while the queue holds a full batch. */
+  /** The oldest full batch, or else the one being filled. */
+  private takeBatch(): B | undefined {
+    const batch = this.full.shift() ?? this.filling;
+    if (batch === this.filling) this.filling = undefined;
+    if (!batch || batch.size === 0) return undefined;
+    this.queued -= batch.size;
+    return batch;
+  }
+
+  /** Starts one export when none is running; chains the next while a full batch waits. */
   private exportNext(): void {
-    if (this.inFlightExport || this.queue.length === 0) return;
-    const spans = this.queue.splice(0, this.batch.maxExportBatchSize);
-    this.inFlight = spans.length;
-    this.inFlightExport = this.exportBatch(spans).then((ok) => {
+    if (this.inFlightExport) return;
+    const batch = this.takeBatch();
+    if (!batch) return;
+    this.inFlight = batch.size;
+    this.inFlightExport = this.exportBatch(batch).then((ok) => {
       this.inFlight = 0;
       this.inFlightExport = undefined;
       if (this.abandoned) return;
-      if (ok) this.counts.exported += spans.length;
-      if (this.queue.length >= this.batch.maxExportBatchSize) this.exportNext();
-      else if (this.queue.length > 0) this.schedule();
+      if (ok) {
+        this.counts.exported += batch.size - batch.lost;
+        if (batch.lost > 0) this.drop(batch.lost, batch.lostReason ?? 'spans could not be encoded');
+      }
+      if (this.full.length > 0) this.exportNext();
+      else if (this.filling) this.schedule();
     });
   }
 
-  private exportBatch(spans: ReadableSpan[]): Promise<boolean> {
+  private exportBatch(batch: B): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       let settled = false;
       const settle = (ok: boolean, reason?: string): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timeout);
-        if (!ok && !this.abandoned) {
-          this.counts.dropped += spans.length;
-          this.reporter.report(spans.length, reason ?? 'export failed');
-        }
+        if (!ok && !this.abandoned) this.drop(batch.size, reason ?? 'export failed');
         resolve(ok);
       };
       const timeout = setTimeout(() => settle(false, `no answer within ${this.batch.exportTimeoutMillis} ms`), this.batch.exportTimeoutMillis);
@@ -144,7 +170,7 @@ export class ExportPipeline implements SpanProcessor {
       const send = (): void =>
         context.with(suppressTracing(context.active()), () => {
           try {
-            this.exporter.export(spans, (result) =>
+            this.exporter.export(batch, (result) =>
               settle(result.code === ExportResultCode.SUCCESS, describeError(result)),
             );
           } catch (error) {
@@ -152,7 +178,7 @@ export class ExportPipeline implements SpanProcessor {
           }
         });
       // Resource detectors may still be running for the first spans; serialising before they settle loses them.
-      const resource = spans[0]?.resource;
+      const resource = batch.resource;
       if (resource?.asyncAttributesPending && resource.waitForAsyncAttributes) {
         resource.waitForAsyncAttributes().then(send, send);
       } else {
@@ -167,7 +193,7 @@ export class ExportPipeline implements SpanProcessor {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    while (this.queue.length > 0 || this.inFlightExport) {
+    while (this.queued > 0 || this.inFlightExport) {
       if (!this.inFlightExport) this.exportNext();
       await this.inFlightExport;
     }
@@ -181,13 +207,14 @@ export class ExportPipeline implements SpanProcessor {
 
   /** Counts whatever could not be sent as dropped: called when the shutdown budget runs out. */
   abandon(): number {
-    const left = this.queue.length + this.inFlight;
-    this.counts.dropped += left;
-    this.queue = [];
+    const left = this.queued + this.inFlight;
+    this.full = [];
+    this.filling = undefined;
+    this.queued = 0;
     this.inFlight = 0;
     this.closed = true;
     this.abandoned = true;
-    if (left > 0) this.reporter.report(left, 'shutdown budget ran out before they were sent');
+    if (left > 0) this.drop(left, 'shutdown budget ran out before they were sent');
     return left;
   }
 }

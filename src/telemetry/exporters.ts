@@ -1,87 +1,82 @@
 /**
  * The span backends: Sentry's OTLP endpoint, any OTLP collector, and the development console tree.
- * Each returns a plain SpanExporter; batching, bounds and failure reporting live in export-pipeline.ts.
+ * Each is a BatchExporter; batching, bounds and failure reporting live in export-pipeline.ts. Both span
+ * streams are scrubbed here, on their way out, with the same rules as Sentry events.
  */
-import { CompressionAlgorithm, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
-import { createOtlpHttpExportDelegate, httpAgentFactoryFromOptions } from '@opentelemetry/otlp-exporter-base/node-http';
-import { ProtobufTraceSerializer, TraceExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { convertLegacyHttpOptions, httpAgentFactoryFromOptions } from '@opentelemetry/otlp-exporter-base/node-http';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import { ConsoleTreeExporter } from './console-tree.js';
+import { otlpBatchExporter, SpanEncoder } from './otlp-batch.js';
+import { createRedactingExporter, createSpanRedactor, type SpanRedactor } from './redacting-exporter.js';
+import { spanListExporter, type BatchExporter } from './span-batch.js';
 import type { ExporterName, OtlpConfig, TelemetryConfig } from './types.js';
 
 export interface NamedExporter {
   name: ExporterName;
   /** Where the spans go, for messages (no credentials). */
   target: string;
-  exporter: SpanExporter;
+  exporter: BatchExporter;
 }
 
 /**
  * Sentry's OTLP endpoint, built from the DSN alone. The stock OTLPTraceExporter merges
- * OTEL_EXPORTER_OTLP_HEADERS into its headers, which would hand the collector's credentials to Sentry; this
- * exporter is assembled from the export delegate directly so no environment variable reaches it.
+ * OTEL_EXPORTER_OTLP_HEADERS into its headers, which would hand the collector's credentials to Sentry; these
+ * options are assembled directly so no environment variable reaches them.
  */
-class SentryOtlpExporter extends OTLPExporterBase<ReadableSpan[]> {
-  constructor(url: string, headers: Record<string, string>, timeoutMillis: number) {
-    super(
-      createOtlpHttpExportDelegate(
-        {
-          url,
-          headers: async () => ({ ...headers, 'Content-Type': 'application/x-protobuf' }),
-          timeoutMillis,
-          concurrencyLimit: 8,
-          compression: 'gzip',
-          agentFactory: httpAgentFactoryFromOptions({ keepAlive: true }),
-        },
-        ProtobufTraceSerializer,
-        'otlp_http_span_exporter',
-        TraceExporterMetricsHelper,
-        undefined,
-      ),
-    );
-  }
-}
-
-function createSentryExporter(dsn: string, timeoutMillis: number): NamedExporter {
+function createSentryExporter(dsn: string, timeoutMillis: number, encoder: SpanEncoder): NamedExporter {
   const endpoint = getOtlpTracesEndpoint(dsn);
   if (!endpoint) throw new Error('the Sentry DSN cannot be turned into an OTLP endpoint');
-  return {
-    name: 'sentry',
-    target: endpoint.url,
-    exporter: new SentryOtlpExporter(endpoint.url, endpoint.headers, timeoutMillis),
+  const options = {
+    url: endpoint.url,
+    headers: async () => ({ ...endpoint.headers, 'Content-Type': 'application/x-protobuf' }),
+    timeoutMillis,
+    concurrencyLimit: 8,
+    compression: 'gzip' as const,
+    agentFactory: httpAgentFactoryFromOptions({ keepAlive: true }),
   };
+  return { name: 'sentry', target: endpoint.url, exporter: otlpBatchExporter(options, encoder) };
 }
 
-async function createOtlpExporter(otlp: OtlpConfig): Promise<NamedExporter> {
+async function createOtlpExporter(otlp: OtlpConfig, encoder: SpanEncoder, redact: SpanRedactor): Promise<NamedExporter> {
   if (!otlp.tracesUrl) throw new Error('no OTLP endpoint configured');
   const compression = otlp.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
   const common = { url: otlp.tracesUrl, timeoutMillis: otlp.timeoutMillis, compression };
+  const target = `${otlp.tracesUrl} (${otlp.protocol})`;
+  if (otlp.protocol === 'http/protobuf') {
+    // The options the stock http/protobuf OTLPTraceExporter builds (environment included), with encoded batches.
+    const options = convertLegacyHttpOptions({ ...common, headers: otlp.headers }, 'TRACES', 'v1/traces', {
+      'Content-Type': 'application/x-protobuf',
+    });
+    return { name: 'otlp', target, exporter: otlpBatchExporter(options, encoder) };
+  }
   let exporter: SpanExporter;
   // Each protocol's exporter is imported on demand: start-up loads only the one in use.
   if (otlp.protocol === 'grpc') {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
     // The gRPC exporter reads OTEL_EXPORTER_OTLP_[TRACES_]HEADERS into its metadata itself.
     exporter = new OTLPTraceExporter(common);
-  } else if (otlp.protocol === 'http/json') {
+  } else {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
     exporter = new OTLPTraceExporter({ ...common, headers: otlp.headers });
-  } else {
-    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
-    exporter = new OTLPTraceExporter({ ...common, headers: otlp.headers });
   }
-  return { name: 'otlp', target: `${otlp.tracesUrl} (${otlp.protocol})`, exporter };
+  return { name: 'otlp', target, exporter: spanListExporter(createRedactingExporter(exporter, redact)) };
 }
 
 export async function createExporters(config: TelemetryConfig): Promise<NamedExporter[]> {
+  // One scrubbed view and one encoding per span, whichever backends receive it.
+  const redact = createSpanRedactor(config);
+  const encoder = new SpanEncoder(redact);
   const exporters: NamedExporter[] = [];
   for (const name of config.exporters) {
     if (name === 'sentry' && config.sentry.dsn) {
-      exporters.push(createSentryExporter(config.sentry.dsn.raw, config.otlp.timeoutMillis));
+      exporters.push(createSentryExporter(config.sentry.dsn.raw, config.otlp.timeoutMillis, encoder));
     } else if (name === 'otlp') {
-      exporters.push(await createOtlpExporter(config.otlp));
+      exporters.push(await createOtlpExporter(config.otlp, encoder, redact));
     } else if (name === 'console') {
-      exporters.push({ name: 'console', target: 'stderr', exporter: new ConsoleTreeExporter() });
+      const exporter = createRedactingExporter(new ConsoleTreeExporter(), redact);
+      exporters.push({ name: 'console', target: 'stderr', exporter: spanListExporter(exporter) });
     }
   }
   return exporters;

@@ -13,7 +13,6 @@ import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
 import { Lifecycle, type ShutdownReport } from './lifecycle.js';
 import { loadInstrumentations, startTracing } from './otel-setup.js';
-import { createRedactingExporter, createSpanRedactor } from './redacting-exporter.js';
 import { setRuntimeConfig } from './runtime.js';
 import { scopeBridgeIntegration } from './scope-bridge.js';
 import { initSentry } from './sentry-setup.js';
@@ -82,12 +81,9 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   // One switch drives our GenAI helpers and the official OpenAI instrumentation alike.
   process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = String(config.captureGenAiContent);
 
-  // Every backend gets the same scrubbed spans: redaction wraps each exporter, under its bounded pipeline.
+  // Every backend gets the same scrubbed spans (exporters.ts), each through its own bounded pipeline.
   const exporters = config.tracingDisabled ? [] : await createExporters(config);
-  const redact = createSpanRedactor(config);
-  const pipelines = exporters.map(
-    (named) => new ExportPipeline(named.name, createRedactingExporter(named.exporter, redact), config.batch),
-  );
+  const pipelines = exporters.map((named) => new ExportPipeline(named.name, named.exporter, config.batch));
   const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
   // Everything the layer imports is loaded by now: the hook only wraps the app's modules.
   options.registerLoaderHook?.();

@@ -2,6 +2,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { ExportPipeline } from '../../src/telemetry/export-pipeline.js';
+import { spanListExporter } from '../../src/telemetry/span-batch.js';
 
 /** Records what it was asked to export, and answers each batch on the next turn, as a network exporter does. */
 class RecordingExporter implements SpanExporter {
@@ -19,7 +20,7 @@ class RecordingExporter implements SpanExporter {
 const batch = { maxQueueSize: 4, maxExportBatchSize: 2, scheduledDelayMillis: 60_000, exportTimeoutMillis: 1000 };
 
 function setup(exporter: SpanExporter, warnings: string[] = []) {
-  const pipeline = new ExportPipeline('test', exporter, batch);
+  const pipeline = new ExportPipeline('test', spanListExporter(exporter), batch);
   // The reporter writes to stderr by default; the test reads what it would have said.
   (pipeline as unknown as { reporter: { write: (line: string) => void } }).reporter.write = (line) => warnings.push(line);
   const tracer = new BasicTracerProvider({ spanProcessors: [pipeline] }).getTracer('test');

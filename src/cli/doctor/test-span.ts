@@ -43,7 +43,9 @@ function exportOnce(named: NamedExporter, span: ReadableSpan, timeoutMs: number)
     const timer = setTimeout(() => resolve('timeout'), timeoutMs);
     timer.unref();
     try {
-      named.exporter.export([span], (result) => {
+      const batch = named.exporter.newBatch();
+      batch.add(span);
+      named.exporter.export(batch, (result) => {
         clearTimeout(timer);
         resolve(result);
       });

@@ -1,0 +1,51 @@
+/**
+ * What an ExportPipeline fills and hands to its exporter. A batch takes each span as it ends; how it keeps it is
+ * the exporter's business: OTLP/protobuf batches hold the span only until the end of the event-loop turn and
+ * then its encoding (otlp-batch.ts), so the span object dies young; other exporters keep the spans (SpanList).
+ */
+import type { ExportResult } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+export interface SpanBatch {
+  /** Spans added so far. */
+  readonly size: number;
+  /** The first span's resource: its async attributes must settle before the batch is serialised. */
+  readonly resource: Resource | undefined;
+  /** Spans added but left out of the request (they could not be encoded), known once it is serialised. */
+  readonly lost: number;
+  readonly lostReason?: string | undefined;
+  add(span: ReadableSpan): void;
+}
+
+export interface BatchExporter<B extends SpanBatch = SpanBatch> {
+  newBatch(): B;
+  export(batch: B, done: (result: ExportResult) => void): void;
+  shutdown(): Promise<void>;
+}
+
+/** The spans themselves, for exporters that take ReadableSpan[] (gRPC, http/json, the console tree). */
+export class SpanList implements SpanBatch {
+  readonly spans: ReadableSpan[] = [];
+  readonly lost = 0;
+
+  get size(): number {
+    return this.spans.length;
+  }
+
+  get resource(): Resource | undefined {
+    return this.spans[0]?.resource;
+  }
+
+  add(span: ReadableSpan): void {
+    this.spans.push(span);
+  }
+}
+
+export function spanListExporter(exporter: SpanExporter): BatchExporter<SpanList> {
+  return {
+    newBatch: () => new SpanList(),
+    export: (batch, done) => exporter.export(batch.spans, done),
+    shutdown: () => exporter.shutdown(),
+  };
+}
