@@ -26,6 +26,18 @@ describe('redaction rules', () => {
     }
   });
 
+  it('gives the same answer for a value seen before, also after thousands of distinct values filled its memory', () => {
+    const r = createRedactor(makeConfig());
+    const secret = `token=${API_KEY}`;
+    expect(r.scrubString(secret)).toBe(`token=${FILTERED}`);
+    for (let i = 0; i < 5000; i++) expect(r.scrubString(`order ${i}`)).toBe(`order ${i}`);
+    expect(r.scrubString(secret)).toBe(`token=${FILTERED}`);
+    expect(r.scrubString(`contact ${EMAIL} now`)).toBe(`contact ${FILTERED} now`);
+    expect(r.scrubString(`contact ${EMAIL} now`)).toBe(`contact ${FILTERED} now`);
+    const long = `${'a'.repeat(300)} ${EMAIL}`;
+    expect(r.scrubString(long)).toBe(`${'a'.repeat(300)} ${FILTERED}`);
+  });
+
   it('removes emails only when PII is off', () => {
     expect(off.scrubString(`contact ${EMAIL} now`)).toBe(`contact ${FILTERED} now`);
     expect(on.scrubString(`contact ${EMAIL} now`)).toBe(`contact ${EMAIL} now`);
