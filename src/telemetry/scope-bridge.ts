@@ -73,7 +73,7 @@ export interface ScopeView {
 }
 
 /** User, tags and contexts as an event captured now would carry them (global < isolation < current). */
-function readScopes(global = getGlobalScope(), isolation = getIsolationScope(), current = getCurrentScope()): ScopeView {
+function readScopes(global: Scope, isolation: Scope, current: Scope): ScopeView {
   const view: ScopeView = { user: {}, tags: {}, contexts: {} };
   for (const scope of [global, isolation, current]) {
     const data = scope.getScopeData();
@@ -200,7 +200,14 @@ function memoOf(scope: Scope): ScopeMemo {
   let memo = carrier[MEMO];
   if (memo === undefined) {
     const fresh: ScopeMemo = { generation: 0, holdsData: undefined };
+    let lastBreadcrumb = scope.getLastBreadcrumb();
     scope.addScopeListener(() => {
+      // Breadcrumbs change a request's scope more often than anything else, and they are not span attributes.
+      // Each scope change notifies once, and only addBreadcrumb brings a new last one (clearBreadcrumbs empties it).
+      const last = scope.getLastBreadcrumb();
+      const breadcrumbAdded = last !== undefined && last !== lastBreadcrumb;
+      lastBreadcrumb = last;
+      if (breadcrumbAdded) return;
       fresh.generation++;
       fresh.holdsData = undefined;
     });
@@ -258,7 +265,9 @@ export function bridgeScopesToActiveSpan(sendDefaultPii: boolean): void {
   const active = trace.getActiveSpan();
   const root = getLocalRoot(active);
   if (active === undefined || root === undefined) return;
-  const attributes = scopeAttributes(readScopes(), sendDefaultPii);
+  // The same remembered merge the next span starts read: one merge per scope change, not two.
+  const attributes = currentScopeAttributes(sendDefaultPii);
+  if (attributes === undefined) return;
   writeScopeAttributes(root, attributes);
   if (root !== active) {
     const activeSdkSpan = localRootOf(active) !== undefined ? (active as unknown as Span) : undefined;

@@ -1,5 +1,5 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Event } from '@sentry/core';
+import { getIsolationScope, type Event } from '@sentry/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   addBreadcrumb,
@@ -172,6 +172,27 @@ describe.each([
     expect(spanNamed(spans, 'tagged').attributes.stage).toBe('one');
     expect(spanNamed(spans, 'retagged').attributes.stage).toBe('two');
     expect(spanNamed(spans, 'other job').attributes.stage).toBeUndefined();
+  });
+
+  it('breadcrumbs keep what spans read from the scopes; any other scope change after one reaches the next span', () => {
+    withIsolation('job', () => {
+      setTag('stage', 'one');
+      startSpan({ op: 'step', name: 'first' }, () => undefined);
+      addBreadcrumb({ message: 'between', category: 'job' });
+      startSpan({ op: 'step', name: 'after breadcrumb' }, () => undefined);
+      addBreadcrumb({ message: 'before the tag', category: 'job' });
+      setTag('stage', 'two');
+      startSpan({ op: 'step', name: 'after tag' }, () => undefined);
+      addBreadcrumb({ message: 'before a direct change', category: 'job' });
+      // Sentry's own API, without the monitoring API's push onto the active span.
+      getIsolationScope().setTags({ stage: 'three' });
+      startSpan({ op: 'step', name: 'after a direct change' }, () => undefined);
+      getIsolationScope().clearBreadcrumbs();
+      getIsolationScope().setTags({ stage: 'four' });
+      startSpan({ op: 'step', name: 'after clearing breadcrumbs' }, () => undefined);
+    });
+    const names = ['first', 'after breadcrumb', 'after tag', 'after a direct change', 'after clearing breadcrumbs'];
+    expect(names.map((name) => spanNamed(h.spans(), name).attributes.stage)).toEqual(['one', 'one', 'two', 'three', 'four']);
   });
 
   it('a tag never overwrites an instrumentation attribute: it moves to sentry.tag.<key>', () => {
