@@ -19,11 +19,16 @@ function varintSize(value: number): number {
   return size;
 }
 
-/** The nibble of a hex digit, for any case; what otlp-transformer's hexToBinary computes. */
-function nibble(charCode: number): number {
+/** The nibble of a hex digit, for any character: what otlp-transformer's hexToBinary computes. */
+function nibbleOf(charCode: number): number {
   if (charCode >= 48 && charCode <= 57) return charCode - 48;
   if (charCode >= 97 && charCode <= 102) return charCode - 87;
   return charCode - 55;
+}
+// Three ids per span go through hexBytes: a table lookup instead of the branches, for every ASCII character.
+const NIBBLES = Int16Array.from({ length: 128 }, (_, charCode) => nibbleOf(charCode));
+function nibble(charCode: number): number {
+  return charCode < 128 ? (NIBBLES[charCode] as number) : charCode - 55;
 }
 
 export class ProtoWriter {
@@ -126,16 +131,28 @@ export class ProtoWriter {
   /** A length-delimited UTF-8 string; ASCII, the common case, is copied without an encoder. */
   string(value: string): void {
     const length = value.length;
-    let ascii = true;
+    // Short ASCII (most names, keys and values) in one pass: copy while checking, the length fits in one byte.
+    if (length < 0x80) {
+      this.ensure(length + 1);
+      const buffer = this.buffer;
+      let pos = this.pos + 1;
+      for (let i = 0; i < length; i++) {
+        const charCode = value.charCodeAt(i);
+        if (charCode > 0x7f) {
+          this.bytes(textEncoder.encode(value));
+          return;
+        }
+        buffer[pos++] = charCode;
+      }
+      buffer[this.pos] = length;
+      this.pos = pos;
+      return;
+    }
     for (let i = 0; i < length; i++) {
       if (value.charCodeAt(i) > 0x7f) {
-        ascii = false;
-        break;
+        this.bytes(textEncoder.encode(value));
+        return;
       }
-    }
-    if (!ascii) {
-      this.bytes(textEncoder.encode(value));
-      return;
     }
     this.varint(length);
     this.ensure(length);

@@ -49,6 +49,10 @@ function makeSpans(): ReadableSpan[] {
         'array.numbers': [1, -2, 3.5],
         'array.bools': [false, true],
         'long.text': 'x'.repeat(300),
+        // The writer's short-string path ends at 127 characters (a one-byte length).
+        'text.127': 'y'.repeat(127),
+        'text.128': 'y'.repeat(128),
+        'text.127.unicode': `${'y'.repeat(126)}é`,
       },
       links: [{ context: { ...REMOTE, spanId: '00f067aa0ba902b7', isRemote: false }, attributes: { 'link.reason': 'retry' } }],
     },
