@@ -85,10 +85,8 @@ function writeEvent(writer: ProtoWriter, event: TimedEvent): void {
   writer.endMessage(start);
 }
 
-function writeLink(writer: ProtoWriter, link: Link): void {
-  const context: SpanContext = link.context;
-  writer.tag(13, LEN);
-  const start = writer.startMessage();
+/** trace_id, span_id and trace_state: fields 1 to 3 of both Span and Span.Link. */
+function writeIds(writer: ProtoWriter, context: SpanContext): void {
   writer.tag(1, LEN);
   writer.hexBytes(context.traceId);
   writer.tag(2, LEN);
@@ -98,6 +96,13 @@ function writeLink(writer: ProtoWriter, link: Link): void {
     writer.tag(3, LEN);
     writer.string(traceState);
   }
+}
+
+function writeLink(writer: ProtoWriter, link: Link): void {
+  const context: SpanContext = link.context;
+  writer.tag(13, LEN);
+  const start = writer.startMessage();
+  writeIds(writer, context);
   if (link.attributes) writeAttributes(writer, link.attributes, 4);
   writer.tag(5, WIRE_VARINT);
   writer.varint(link.droppedAttributesCount || 0);
@@ -110,15 +115,7 @@ function writeLink(writer: ProtoWriter, link: Link): void {
 export function writeSpan(writer: ProtoWriter, span: ReadableSpan): void {
   const context = span.spanContext();
   const parent = span.parentSpanContext;
-  writer.tag(1, LEN);
-  writer.hexBytes(context.traceId);
-  writer.tag(2, LEN);
-  writer.hexBytes(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    writer.tag(3, LEN);
-    writer.string(traceState);
-  }
+  writeIds(writer, context);
   if (parent?.spanId) {
     writer.tag(4, LEN);
     writer.hexBytes(parent.spanId);
