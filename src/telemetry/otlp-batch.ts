@@ -1,8 +1,8 @@
 /**
  * Batches for the OTLP/protobuf exporters (Sentry's endpoint and http/protobuf collectors) that hold encoded
  * bytes, not span objects. A span waiting whole in a batch of 1,024 outlived two young-generation collections,
- * and V8 then allocated every span in old space: garbage collection was most of the layer's cost per span
- * (docs/architecture.md, "pitfalls"). Encoding at the end lets the span die young; the request is assembled
+ * and V8 then allocated every span in old space: garbage collection was a large part of the layer's cost per
+ * span (docs/architecture.md, "pitfalls"). Encoding at the end lets the span die young; the request is assembled
  * when the batch leaves.
  */
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
