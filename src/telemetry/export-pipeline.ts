@@ -130,8 +130,7 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
   private takeBatch(): B | undefined {
     const batch = this.full.shift() ?? this.filling;
     if (batch === this.filling) this.filling = undefined;
-    if (!batch || batch.size === 0) return undefined;
-    this.queued -= batch.size;
+    if (batch) this.queued -= batch.size;
     return batch;
   }
 

@@ -9,7 +9,8 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import { ConsoleTreeExporter } from './console-tree.js';
 import { otlpBatchExporter, SpanEncoder } from './otlp-batch.js';
-import { createRedactingExporter, createSpanRedactor, type SpanRedactor } from './redacting-exporter.js';
+import { createRedactingExporter, createSpanRedactor, redactSpan, type SpanRedactor } from './redacting-exporter.js';
+import { createRedactor } from './redaction.js';
 import { spanListExporter, type BatchExporter } from './span-batch.js';
 import type { ExporterName, OtlpConfig, TelemetryConfig } from './types.js';
 
@@ -65,9 +66,11 @@ async function createOtlpExporter(otlp: OtlpConfig, encoder: SpanEncoder, redact
 }
 
 export async function createExporters(config: TelemetryConfig): Promise<NamedExporter[]> {
-  // One scrubbed view and one encoding per span, whichever backends receive it.
-  const redact = createSpanRedactor(config);
-  const encoder = new SpanEncoder(redact);
+  // One set of rules; each span is scrubbed once per path, whichever backends receive it (the encoder encodes a
+  // span once for every OTLP pipeline; span-object exporters share the remembered view).
+  const redactor = createRedactor(config);
+  const redact = createSpanRedactor(redactor);
+  const encoder = new SpanEncoder((span) => redactSpan(span, redactor));
   const exporters: NamedExporter[] = [];
   for (const name of config.exporters) {
     if (name === 'sentry' && config.sentry.dsn) {

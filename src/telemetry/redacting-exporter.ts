@@ -39,7 +39,7 @@ function scrubLinks(links: Link[], redactor: Redactor): Link[] {
 }
 
 /** A read-only view of `span` with scrubbed data; the span itself is shared with other exporters. */
-function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
+export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
   const attributes: Attributes = redactor.scrubAttributes(span.attributes);
   const events = scrubEvents(span.events, redactor);
   const links = scrubLinks(span.links, redactor);
@@ -69,11 +69,13 @@ function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
   };
 }
 
-/** Scrubs a span once, however many exporters receive it: the view is remembered for the span's lifetime. */
 export type SpanRedactor = (span: ReadableSpan) => ReadableSpan;
 
-export function createSpanRedactor(config: Pick<TelemetryConfig, 'sentry'>): SpanRedactor {
-  const redactor = createRedactor(config);
+/**
+ * Scrubs a span once, however many span-object exporters receive it: the view is remembered for the span's
+ * lifetime. (The OTLP/protobuf path scrubs once by construction and calls `redactSpan` directly.)
+ */
+export function createSpanRedactor(redactor: Redactor): SpanRedactor {
   // The view rides on the span under a symbol of this redactor. A property, not a WeakMap: an entry per exported
   // span was most of the redaction's cost (and ephemeron work for the collector), and every span gets the
   // property at the same point, so span objects keep one shape.
@@ -93,7 +95,7 @@ export function createRedactingExporter(
   exporter: SpanExporter,
   redactOrConfig: SpanRedactor | Pick<TelemetryConfig, 'sentry'>,
 ): SpanExporter {
-  const redact = typeof redactOrConfig === 'function' ? redactOrConfig : createSpanRedactor(redactOrConfig);
+  const redact = typeof redactOrConfig === 'function' ? redactOrConfig : createSpanRedactor(createRedactor(redactOrConfig));
   const wrapped: SpanExporter = {
     export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
       exporter.export(spans.map(redact), resultCallback);

@@ -8,7 +8,8 @@ import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@ope
 import { describe, expect, it } from 'vitest';
 import { ExportPipeline } from '../../src/telemetry/export-pipeline.js';
 import { OtlpSpanBatch, SpanEncoder } from '../../src/telemetry/otlp-batch.js';
-import { createSpanRedactor } from '../../src/telemetry/redacting-exporter.js';
+import { redactSpan } from '../../src/telemetry/redacting-exporter.js';
+import { createRedactor } from '../../src/telemetry/redaction.js';
 import type { BatchExporter } from '../../src/telemetry/span-batch.js';
 import { decodeOtlpTracesBody } from '../kit/index.js';
 import { makeConfig } from '../fixtures/monitoring-harness.js';
@@ -99,10 +100,10 @@ describe('OTLP batches encoded as spans end', () => {
 
   it('scrub and encode each span once, after its end() returned, however many OTLP pipelines take it', async () => {
     const calls: string[] = [];
-    const redactor = createSpanRedactor(makeConfig());
+    const redactor = createRedactor(makeConfig());
     const encoder = new SpanEncoder((span) => {
       calls.push(span.name);
-      return redactor(span);
+      return redactSpan(span, redactor);
     });
     const [first, second] = [new OtlpSpanBatch(encoder), new OtlpSpanBatch(encoder)];
     const provider = new BasicTracerProvider();
