@@ -177,6 +177,61 @@ describe('express app under --import with both exporters', () => {
   });
 });
 
+describe('per-request Sentry scopes', () => {
+  // The layer forks each request's scopes itself (request-isolation.ts) and leaves to Sentry's httpIntegration
+  // only what it does not do: request bodies (sendDefaultPii) and sessions. Whichever forks, an error event
+  // must carry the same request data, transaction name and nothing sensitive.
+  const paths = [
+    { path: 'the layer', env: {}, clonesPerRequest: 2 },
+    // Sentry's fork: the isolation scope, then the current scope three times (isolation, trace, active span).
+    { path: "Sentry's httpIntegration (sessions on)", env: { SENTRY_TRACK_SESSIONS: 'true' }, clonesPerRequest: 4 },
+  ];
+  for (const { path, env, clonesPerRequest } of paths) {
+    it(`records the request on error events the way Sentry does, forked by ${path}`, async () => {
+      const sentry = closeAfterTest(await startFakeSentry());
+      const app = await startApp('test/fixtures/express-app.mjs', {
+        env: { SENTRY_DSN: sentry.dsn, TELEMETRY_EXPORTERS: 'none', ...env },
+      });
+      const agent = keepAliveAgent(1);
+      const clones = async (): Promise<number> =>
+        ((await request(`${app.url}/api/scope-clones`, { agent })).json as { scopeClones: number }).scopeClones;
+      await clones();
+      const before = await clones();
+      expect((await clones()) - before).toBe(clonesPerRequest);
+
+      const res = await request(`${app.url}/api/users/bob/fail?delay=1&page=2`, {
+        agent,
+        headers: { 'x-request-id': 'req-7', authorization: 'Bearer s3cret-bearer', cookie: 'session=s3cret-cookie' },
+      });
+      expect(res.status).toBe(500);
+      agent.destroy();
+      const [event] = await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value === 'failure for bob', 15_000);
+      expect(event?.transaction).toBe('GET /api/users/bob/fail');
+      expect(event?.request).toMatchObject({
+        method: 'GET',
+        url: `${app.url}/api/users/bob/fail?delay=1&page=2`,
+        query_string: 'delay=1&page=2',
+        headers: expect.objectContaining({ 'x-request-id': 'req-7' }),
+      });
+      expect(JSON.stringify(event)).not.toMatch(/s3cret/);
+      await app.kill();
+    });
+  }
+
+  it("leaves requests to Sentry's fork when it captures bodies (sendDefaultPii): the JSON body is on the event", async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const app = await startApp('test/fixtures/express-app.mjs', {
+      env: { SENTRY_DSN: sentry.dsn, TELEMETRY_EXPORTERS: 'none', SENTRY_SEND_DEFAULT_PII: 'true' },
+    });
+    const res = await request(`${app.url}/api/users/carol/fail?delay=1`, { body: { question: 'where is my refund?' } });
+    expect(res.status).toBe(500);
+    const [event] = await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value === 'failure for carol', 15_000);
+    expect(event?.request).toMatchObject({ method: 'POST', url: `${app.url}/api/users/carol/fail?delay=1` });
+    expect(JSON.stringify(event?.request?.data)).toContain('where is my refund?');
+    await app.kill();
+  });
+});
+
 describe('plain node:http app under --import', () => {
   it('emits one server span and one client span (named import) with traceparent injected', async () => {
     const collector = closeAfterTest(await startOtlpReceiver());
