@@ -2,9 +2,6 @@
  * Span helpers for AI workloads (workflows, agents, tools, retrieval, chat) in the OpenTelemetry GenAI semantic
  * conventions, plus the span processor that lifts the official OpenAI instrumentation's older `gen_ai.system`
  * to the current `gen_ai.provider.name`.
- *
- * This is the only module that imports `@opentelemetry/semantic-conventions/incubating`: that entry point may
- * rename things between releases, so one file absorbs the churn.
  */
 import { SpanKind } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
@@ -35,7 +32,7 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW,
   GEN_AI_OPERATION_NAME_VALUE_RETRIEVAL,
-} from '@opentelemetry/semantic-conventions/incubating';
+} from './semconv.js';
 import { runInSpan } from './monitoring.js';
 import { getRuntimeConfig } from './runtime.js';
 

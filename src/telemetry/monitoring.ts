@@ -5,12 +5,12 @@
  * failures, while span helpers pass the caller's results and errors through untouched.
  */
 import { SpanStatusCode, trace, type Attributes, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import * as Sentry from '@sentry/core';
 import { scrubBreadcrumb } from './event-filters.js';
 import { createRedactor, type Redactor } from './redaction.js';
 import { race } from './lifecycle.js';
 import { getRuntimeConfig } from './runtime.js';
+import { ATTR_ERROR_TYPE } from './semconv.js';
 import {
   addBreadcrumbEvent,
   BREADCRUMB_SPAN_HINT,

@@ -8,17 +8,20 @@
  */
 import { SpanStatusCode, propagation, trace, type AttributeValue, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from '@opentelemetry/semantic-conventions';
 import { getCurrentScope, getGlobalScope, getIsolationScope } from '@sentry/core';
 import type { Breadcrumb, BreadcrumbHint, Client, Integration, Scope } from '@sentry/core';
 import type { Redactor } from './redaction.js';
+import {
+  ATTR_EXCEPTION_MESSAGE,
+  ATTR_EXCEPTION_STACKTRACE,
+  ATTR_EXCEPTION_TYPE,
+  ATTR_USER_EMAIL,
+  ATTR_USER_ID,
+  ATTR_USER_ROLES,
+} from './semconv.js';
 import { TENANT_BAGGAGE_KEY, tenantOf } from './tenant.js';
 import type { SentryLevel, TelemetryConfig } from './types.js';
 
-// The user.* names are still incubating in semantic-conventions 1.45, whose entry point genai.ts alone imports.
-export const ATTR_USER_ID = 'user.id';
-export const ATTR_USER_EMAIL = 'user.email';
-export const ATTR_USER_ROLES = 'user.roles';
 export const ATTR_TENANT_ID = 'tenant.id';
 export const ATTR_SENTRY_EVENT_ID = 'sentry.event_id';
 export const TAG_CLASH_PREFIX = 'sentry.tag.';
