@@ -195,6 +195,21 @@ describe.each([
     expect(names.map((name) => spanNamed(h.spans(), name).attributes.stage)).toEqual(['one', 'one', 'two', 'three', 'four']);
   });
 
+  it('a running span follows each scope change: changed values replace the written ones, unchanged stay', () => {
+    withIsolation('job', () => {
+      setContext('pipeline', { current_agent: 'triage', step: 1, total_steps: 3 });
+      setTag('channel', 'web');
+      startSpan({ op: 'step', name: 'agents' }, () => {
+        setContext('pipeline', { current_agent: 'resolver', step: 2, total_steps: 3 });
+        setTag('channel', 'web');
+        setContext('pipeline', { current_agent: 'escalator', step: 3, total_steps: 3 });
+      });
+    });
+    const expected = { 'pipeline.current_agent': 'escalator', 'pipeline.step': 3, 'pipeline.total_steps': 3, channel: 'web' };
+    expect(spanNamed(h.spans(), 'job').attributes).toMatchObject(expected);
+    expect(spanNamed(h.spans(), 'agents').attributes).toMatchObject(expected);
+  });
+
   it('a tag never overwrites an instrumentation attribute: it moves to sentry.tag.<key>', () => {
     withIsolation('job', () => {
       trace.getTracer('instr').startActiveSpan('db', { attributes: { 'db.system.name': 'mongodb' } }, (span) => {
