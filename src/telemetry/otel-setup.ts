@@ -14,6 +14,7 @@ import { createInstrumentations } from './instrumentations.js';
 import { propagationInstrumentationHooks } from './propagation-hooks.js';
 import { createPropagator } from './propagation.js';
 import { safeProcessor } from './safe-processor.js';
+import { SharedContextManager } from './shared-storage.js';
 import { createSampler } from './sampling.js';
 import { createScopeBridgeProcessor } from './scope-bridge.js';
 import type { TelemetryConfig } from './types.js';
@@ -61,7 +62,7 @@ export async function startTracing(
       ? {}
       : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH } }),
   });
-  provider.register({ propagator: createPropagator(config) });
+  provider.register({ propagator: createPropagator(config), contextManager: new SharedContextManager() });
   const unregisterInstrumentations = registerInstrumentations({ tracerProvider: provider, instrumentations });
 
   // instrumentation-http patches node:http once, for whichever loader asks first. When a CommonJS dependency

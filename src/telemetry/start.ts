@@ -16,6 +16,7 @@ import { loadInstrumentations, startTracing } from './otel-setup.js';
 import { setRuntimeConfig } from './runtime.js';
 import { scopeBridgeIntegration } from './scope-bridge.js';
 import { initSentry } from './sentry-setup.js';
+import { shareStorageWithSentry } from './shared-storage.js';
 import { sentryTraceLinkIntegration } from './sentry-trace-link.js';
 import type { TelemetryConfig } from './types.js';
 
@@ -99,6 +100,8 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
     beforeSend: createBeforeSend(config),
     beforeBreadcrumb: createBeforeBreadcrumb(config),
   });
+  // Sentry's scopes move into the storage of the context manager startTracing registered (shared-storage.ts).
+  if (stopTracing) shareStorageWithSentry();
   const stopFetchBreadcrumbs = installFetchBreadcrumbs(isTelemetryUrl);
   lifecycle.install();
 

@@ -1,0 +1,94 @@
+// The OpenTelemetry context and Sentry's scopes in one AsyncLocalStorage (shared-storage.ts): each half must
+// flow exactly as it would in a storage of its own.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventEmitter } from 'node:events';
+import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { getDefaultIsolationScope } from '@sentry/core';
+import * as Sentry from '@sentry/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SharedContextManager, shareStorageWithSentry } from '../../src/telemetry/shared-storage.js';
+
+const KEY = createContextKey('test.value');
+const spanContext = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceFlags: 1 };
+
+describe('shared storage for the OpenTelemetry context and Sentry scopes', () => {
+  beforeAll(() => {
+    Sentry.init({
+      dsn: 'http://key@127.0.0.1:9/1',
+      defaultIntegrations: false,
+      transport: () => ({ send: async () => ({}), flush: async () => true }),
+    });
+    context.setGlobalContextManager(new SharedContextManager().enable());
+    shareStorageWithSentry();
+  });
+  afterAll(async () => {
+    context.disable();
+    await Sentry.close();
+  });
+
+  it('leaving the trace (ROOT_CONTEXT) keeps the isolation scope, across awaits', async () => {
+    const seen = await Sentry.withIsolationScope(async (isolation) => {
+      isolation.setTag('request', 'r1');
+      return context.with(ROOT_CONTEXT, async () => {
+        await sleep(1);
+        return { same: Sentry.getIsolationScope() === isolation, tag: Sentry.getIsolationScope().getScopeData().tags.request };
+      });
+    });
+    expect(seen).toEqual({ same: true, tag: 'r1' });
+    expect(Sentry.getIsolationScope()).toBe(getDefaultIsolationScope());
+  });
+
+  it('forking scopes keeps the active context and span', async () => {
+    const active = trace.setSpanContext(ROOT_CONTEXT, spanContext).setValue(KEY, 'v');
+    const seen = await context.with(active, () =>
+      Sentry.withScope(async () => {
+        await sleep(1);
+        return Sentry.withIsolationScope(() => ({ value: context.active().getValue(KEY), span: trace.getActiveSpan()?.spanContext().spanId }));
+      }),
+    );
+    expect(seen).toEqual({ value: 'v', span: spanContext.spanId });
+  });
+
+  it('concurrent requests keep their own scopes and contexts', async () => {
+    const request = (id: string, delay: number): Promise<unknown> =>
+      Sentry.withIsolationScope(async () => {
+        Sentry.setTag('request', id);
+        return context.with(context.active().setValue(KEY, id), async () => {
+          await sleep(delay);
+          Sentry.withScope((scope) => scope.setTag('inner', id));
+          await sleep(delay);
+          return { tag: Sentry.getIsolationScope().getScopeData().tags.request, value: context.active().getValue(KEY) };
+        });
+      });
+    const results = await Promise.all([request('a', 8), request('b', 1), request('c', 4)]);
+    expect(results).toEqual([
+      { tag: 'a', value: 'a' },
+      { tag: 'b', value: 'b' },
+      { tag: 'c', value: 'c' },
+    ]);
+  });
+
+  it('a listener bound to a context runs in that context, with the scopes of the code that emits', () => {
+    const emitter = context.bind(context.active().setValue(KEY, 'bound'), new EventEmitter());
+    let seen: unknown;
+    emitter.on('event', () => {
+      seen = { value: context.active().getValue(KEY), tag: Sentry.getIsolationScope().getScopeData().tags.emitter };
+    });
+    Sentry.withIsolationScope((isolation) => {
+      isolation.setTag('emitter', 'emitting code');
+      emitter.emit('event');
+    });
+    expect(seen).toEqual({ value: 'bound', tag: 'emitting code' });
+  });
+
+  it('attach sets a context for the current flow, keeps the scopes, and dispose restores the previous one', () => {
+    Sentry.withIsolationScope((isolation) => {
+      const token = new SharedContextManager().attach(ROOT_CONTEXT.setValue(KEY, 'attached'));
+      expect(context.active().getValue(KEY)).toBe('attached');
+      expect(Sentry.getIsolationScope()).toBe(isolation);
+      token.dispose();
+      expect(context.active().getValue(KEY)).toBeUndefined();
+      expect(Sentry.getIsolationScope()).toBe(isolation);
+    });
+  });
+});
