@@ -1,7 +1,7 @@
 /**
  * OTLP/protobuf encoding of trace data (opentelemetry-proto `trace/v1`), written with ProtoWriter. Field order
  * and the fields written or skipped follow @opentelemetry/otlp-transformer's ProtobufTraceSerializer, so a
- * request assembled from these pieces is byte-identical to the stock one (test/unit/otlp-proto.test.ts).
+ * request assembled from these pieces is byte-identical to the stock one (test/unit/otlp-batch.test.ts).
  * It exists so a span can be encoded when it ends, one at a time, instead of being held until its batch leaves.
  */
 import type { AttributeValue, Attributes, Link, SpanContext } from '@opentelemetry/api';

@@ -24,12 +24,12 @@ import {
 
 /** Sentry's mark on a request it must not fork again (`Symbol.for`, shared by every copy of the SDK). */
 const SENTRY_FORKED = Symbol.for('sentry_http_server_instrumented');
-/** Ours: the request is claimed, so our wrapper (and only ours) forks its scope. */
+/** Ours: the client that claimed the request, so our wrapper (and only ours) forks its scopes for it. */
 const CLAIMED = Symbol('otel-sentry-bridge.request-isolation');
 
 interface ClaimableRequest extends IncomingMessage {
   [SENTRY_FORKED]?: boolean;
-  [CLAIMED]?: boolean;
+  [CLAIMED]?: Client;
 }
 interface RequestStart {
   request: ClaimableRequest;
@@ -73,7 +73,7 @@ function wrapServer(server: Server): void {
   const emit = server.emit as (this: Server, ...args: unknown[]) => boolean;
   const isolatedEmit = function (this: Server, ...args: unknown[]): boolean {
     const [event, request, response] = args as [unknown, ClaimableRequest | undefined, ServerResponse];
-    const client = event === 'request' && request?.[CLAIMED] ? Sentry.getClient() : undefined;
+    const client = event === 'request' ? request?.[CLAIMED] : undefined;
     if (!client || !request) return emit.apply(this, args);
     return forkScopes(request, response, client, () => emit.apply(this, args));
   };
@@ -85,7 +85,7 @@ function onRequestStart(message: unknown): void {
   const client = Sentry.getClient();
   if (!client || !leanClients.has(client) || request[SENTRY_FORKED]) return;
   request[SENTRY_FORKED] = true;
-  request[CLAIMED] = true;
+  request[CLAIMED] = client;
   wrapServer(server);
 }
 

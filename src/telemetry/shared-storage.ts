@@ -65,8 +65,13 @@ export class SharedContextManager extends AsyncLocalStorageContextManager {
   }
 }
 
-function currentScopes(): Scopes {
-  return storage.getStore()?.scopes ?? { scope: getDefaultCurrentScope(), isolationScope: getDefaultIsolationScope() };
+// Outside any fork (start-up, timers of the process) the defaults, read without building a pair for them.
+function currentScope(): Scope {
+  return storage.getStore()?.scopes?.scope ?? getDefaultCurrentScope();
+}
+
+function currentIsolationScope(): Scope {
+  return storage.getStore()?.scopes?.isolationScope ?? getDefaultIsolationScope();
 }
 
 function runWithScopes<T>(scopes: Scopes, callback: () => T): T {
@@ -81,24 +86,21 @@ function runWithScopes<T>(scopes: Scopes, callback: () => T): T {
 export function shareStorageWithSentry(): void {
   setAsyncContextStrategy({
     withScope: (callback) => {
-      const { scope, isolationScope } = currentScopes();
-      const forked = scope.clone();
-      return runWithScopes({ scope: forked, isolationScope }, () => callback(forked));
+      const forked = currentScope().clone();
+      return runWithScopes({ scope: forked, isolationScope: currentIsolationScope() }, () => callback(forked));
     },
-    withSetScope: (scope, callback) =>
-      runWithScopes({ scope, isolationScope: currentScopes().isolationScope }, () => callback(scope)),
+    withSetScope: (scope, callback) => runWithScopes({ scope, isolationScope: currentIsolationScope() }, () => callback(scope)),
     withIsolationScope: (callback) => {
-      const { scope, isolationScope } = currentScopes();
-      const forkedScope = scope.clone();
-      const forkedIsolationScope = isolationScope.clone();
+      const forkedScope = currentScope().clone();
+      const forkedIsolationScope = currentIsolationScope().clone();
       if (!isContinuingTrace(forkedScope.getPropagationContext())) {
         forkedScope.setPropagationContext({ traceId: generateTraceId(), sampleRand: Math.random() });
       }
       return runWithScopes({ scope: forkedScope, isolationScope: forkedIsolationScope }, () => callback(forkedIsolationScope));
     },
     withSetIsolationScope: (isolationScope, callback) =>
-      runWithScopes({ scope: currentScopes().scope.clone(), isolationScope }, () => callback(isolationScope)),
-    getCurrentScope: () => currentScopes().scope,
-    getIsolationScope: () => currentScopes().isolationScope,
+      runWithScopes({ scope: currentScope().clone(), isolationScope }, () => callback(isolationScope)),
+    getCurrentScope: currentScope,
+    getIsolationScope: currentIsolationScope,
   });
 }
