@@ -3,8 +3,9 @@
  * is written onto OpenTelemetry spans, so a backend without Sentry (Jaeger, Tempo) sees the same facts.
  *
  * Spans read the scopes when they start. The local root span (the server span) starts before authentication
- * names the user, so the monitoring API pushes later changes onto the active span's local root as well; the
- * processor keeps the span -> local root map that makes this possible without touching the OTel context.
+ * names the user, so the monitoring API pushes later changes onto the active span and its local root as well;
+ * the processor keeps the span -> local root link that makes this possible without touching the OTel context.
+ * What a span read and was pushed is written onto it when it ends (see PENDING).
  */
 import { SpanStatusCode, propagation, trace, type AttributeValue, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -49,20 +50,15 @@ function localRootOf(span: object): Span | undefined {
   return (span as WithLocalRoot)[LOCAL_ROOT];
 }
 /**
- * What the bridge wrote on a span under the attribute's own key (anything else under that key is foreign), and
- * which of those keys are tags, whose clash rule differs (see `onEnding`). A symbol property, for the reason
- * LOCAL_ROOT is one.
+ * The scope attributes a span will carry, in the order it took them: what the scopes held when it started, then
+ * each change the monitoring API pushed onto it while it ran. They are written when the span ends, once: a
+ * request's spans share one remembered merge, so a span start costs a property write instead of a write and its
+ * bookkeeping per attribute, and a pushed change costs an array entry instead of a comparison per attribute.
+ * A symbol property, for the reason LOCAL_ROOT is one.
  */
-const WRITTEN = Symbol('otel-sentry-bridge.writtenAttributes');
-interface Written {
-  values: Map<string, AttributeValue>;
-  tagKeys?: Set<string>;
-}
-type WithWritten = { [WRITTEN]?: Written };
-
-function writtenOn(span: object): Written | undefined {
-  return (span as WithWritten)[WRITTEN];
-}
+const PENDING = Symbol('otel-sentry-bridge.pendingScopeAttributes');
+type Pending = ScopeAttributes | ScopeAttributes[];
+type WithPending = { [PENDING]?: Pending | undefined };
 
 /** The recording local root of `span` (itself when it is one), or undefined for spans the SDK never recorded. */
 function getLocalRoot(span: ApiSpan | undefined): Span | undefined {
@@ -98,8 +94,14 @@ function toAttributeValue(value: unknown): AttributeValue | undefined {
   }
 }
 
-/** Scope data as span attributes: [user and context attributes, tag attributes]. */
-function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): [Attributes, Attributes] {
+/** Scope data as span attributes; tags apart, because their clash rule differs (see `writePending`). */
+interface ScopeAttributes {
+  /** User, tenant and context attributes. */
+  readonly attributes: Attributes;
+  readonly tags: Attributes;
+}
+
+function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): ScopeAttributes {
   const attributes: Attributes = {};
   const { user } = view;
   const id = toAttributeValue(user.id);
@@ -122,46 +124,46 @@ function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): [Attributes,
     const attr = toAttributeValue(value);
     if (attr !== undefined) tags[key] = attr;
   }
-  return [attributes, tags];
+  return { attributes, tags };
 }
 
-function sameValue(a: AttributeValue | undefined, b: AttributeValue | undefined): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
-  return a === b;
+/** Adds `attributes` to what `span` will carry; a push that changed nothing adds nothing. */
+function addPending(span: Span, attributes: ScopeAttributes): void {
+  const carrier = span as WithPending;
+  const pending = carrier[PENDING];
+  if (pending === undefined) carrier[PENDING] = attributes;
+  else if (Array.isArray(pending)) {
+    if (pending[pending.length - 1] !== attributes) pending.push(attributes);
+  } else if (pending !== attributes) carrier[PENDING] = [pending, attributes];
+}
+
+/** Later values win, and a key a later merge no longer holds keeps the value an earlier one gave it. */
+function overlay(list: ScopeAttributes[]): ScopeAttributes {
+  const attributes: Attributes = {};
+  const tags: Attributes = {};
+  for (const merge of list) {
+    Object.assign(attributes, merge.attributes);
+    Object.assign(tags, merge.tags);
+  }
+  return { attributes, tags };
 }
 
 /**
- * Writes scope attributes onto a recording span without overwriting what an instrumentation set: a clashing
- * tag goes to `sentry.tag.<key>`, a clashing user or context attribute is left to the instrumentation.
+ * Writes the scope attributes without overwriting what an instrumentation or the user set on the span: a
+ * clashing tag goes to `sentry.tag.<key>`, a clashing user or context attribute is left to the span's own.
  */
-function writeScopeAttribute(span: Span, key: string, value: AttributeValue, isTag: boolean): void {
-  const current = span.attributes[key];
-  let written = writtenOn(span);
-  const mine = written?.values.get(key);
-  const foreign = current !== undefined && (mine === undefined || !sameValue(mine, current));
-  if (foreign) {
-    if (isTag) span.setAttribute(`${TAG_CLASH_PREFIX}${key}`, value);
-    return;
-  }
-  if (sameValue(current, value)) return;
-  span.setAttribute(key, value);
-  if (written === undefined) {
-    written = { values: new Map() };
-    (span as WithWritten)[WRITTEN] = written;
-  }
-  written.values.set(key, value);
-  if (isTag) (written.tagKeys ??= new Set()).add(key);
-}
-
-function writeScopeAttributes(span: Span, [attributes, tags]: [Attributes, Attributes]): void {
-  if (!span.isRecording()) return;
+function writePending(span: Span): void {
+  const pending = (span as WithPending)[PENDING];
+  if (pending === undefined) return;
+  const { attributes, tags } = Array.isArray(pending) ? overlay(pending) : pending;
+  const own = span.attributes;
   for (const key in attributes) {
     const value = attributes[key];
-    if (value !== undefined) writeScopeAttribute(span, key, value, false);
+    if (value !== undefined && own[key] === undefined) span.setAttribute(key, value);
   }
   for (const key in tags) {
     const value = tags[key];
-    if (value !== undefined) writeScopeAttribute(span, key, value, true);
+    if (value !== undefined) span.setAttribute(own[key] === undefined ? key : `${TAG_CLASH_PREFIX}${key}`, value);
   }
 }
 
@@ -193,7 +195,7 @@ interface MergedAttributes {
   global: Scope;
   generations: [number, number, number];
   sendDefaultPii: boolean;
-  attributes: [Attributes, Attributes];
+  attributes: ScopeAttributes;
 }
 const MEMO = Symbol('otel-sentry-bridge.scopeMemo');
 type WithMemo = Scope & { [MEMO]?: ScopeMemo };
@@ -229,7 +231,7 @@ function memoHoldsData(memo: ScopeMemo, scope: Scope): boolean {
  * The scope attributes a span starting now gets, or undefined when every scope is empty (most spans: they skip
  * the merge and its allocations). The merge is remembered until one of the three scopes changes.
  */
-function currentScopeAttributes(sendDefaultPii: boolean): [Attributes, Attributes] | undefined {
+function currentScopeAttributes(sendDefaultPii: boolean): ScopeAttributes | undefined {
   const current = getCurrentScope();
   const isolation = getIsolationScope();
   const global = getGlobalScope();
@@ -256,7 +258,7 @@ function currentScopeAttributes(sendDefaultPii: boolean): [Attributes, Attribute
 
 /** The company the current scopes name (see tenant.ts), from the same remembered merge as span attributes. */
 export function currentTenant(sendDefaultPii: boolean): string | undefined {
-  const tenant = currentScopeAttributes(sendDefaultPii)?.[0][ATTR_TENANT_ID];
+  const tenant = currentScopeAttributes(sendDefaultPii)?.attributes[ATTR_TENANT_ID];
   return typeof tenant === 'string' ? tenant : undefined;
 }
 
@@ -271,11 +273,8 @@ export function bridgeScopesToActiveSpan(sendDefaultPii: boolean): void {
   // The same remembered merge the next span starts read: one merge per scope change, not two.
   const attributes = currentScopeAttributes(sendDefaultPii);
   if (attributes === undefined) return;
-  writeScopeAttributes(root, attributes);
-  if (root !== active) {
-    const activeSdkSpan = localRootOf(active) !== undefined ? (active as unknown as Span) : undefined;
-    if (activeSdkSpan !== undefined) writeScopeAttributes(activeSdkSpan, attributes);
-  }
+  addPending(root, attributes);
+  if (root !== active && localRootOf(active) !== undefined) addPending(active as unknown as Span, attributes);
 }
 
 export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry'>): SpanProcessor {
@@ -285,25 +284,16 @@ export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry
       const parent = trace.getSpan(parentContext);
       const parentRoot = parent !== undefined && !parent.spanContext().isRemote ? localRootOf(parent) : undefined;
       (span as WithLocalRoot)[LOCAL_ROOT] = parentRoot ?? span;
-      const attributes = currentScopeAttributes(sendDefaultPii);
-      if (attributes !== undefined) writeScopeAttributes(span, attributes);
       // A tenant id in the parent's baggage came from an allowed peer (extract() drops any other) or from this
-      // process: the request's spans name the tenant before, or without, local authentication. The scope's
-      // company wins, and the value is written as the bridge's own, so a company named later replaces it.
+      // process: the request's spans name the tenant before, or without, local authentication. It comes first,
+      // so the scope's company, now or named later, replaces it.
       const tenant = propagation.getBaggage(parentContext)?.getEntry(TENANT_BAGGAGE_KEY);
-      if (tenant !== undefined && span.attributes[ATTR_TENANT_ID] === undefined && span.isRecording()) {
-        writeScopeAttribute(span, ATTR_TENANT_ID, tenant.value, false);
-      }
+      (span as WithPending)[PENDING] = tenant === undefined ? undefined : { attributes: { [ATTR_TENANT_ID]: tenant.value }, tags: {} };
+      const attributes = currentScopeAttributes(sendDefaultPii);
+      if (attributes !== undefined) addPending(span, attributes);
     },
     onEnding(span: Span): void {
-      // An instrumentation may set an attribute after the bridge wrote a tag under the same key: the tag
-      // then moves to its `sentry.tag.` name instead of being lost.
-      const written = writtenOn(span);
-      if (written?.tagKeys === undefined) return;
-      for (const key of written.tagKeys) {
-        const mine = written.values.get(key);
-        if (mine !== undefined && !sameValue(span.attributes[key], mine)) span.setAttribute(`${TAG_CLASH_PREFIX}${key}`, mine);
-      }
+      writePending(span);
     },
     onEnd(_span: ReadableSpan): void {},
     forceFlush: () => Promise.resolve(),

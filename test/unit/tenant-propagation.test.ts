@@ -133,8 +133,8 @@ describe('scope bridge: an incoming tenant.id lands on the spans', () => {
     registerPeerHeaders({ baggage: 'tenant.id=acme' }, '127.0.0.1', (incoming) => {
       withScope((scope) => {
         tracer.startSpan('explicit', { attributes: { [TENANT_BAGGAGE_KEY]: 'set-by-app' } }, incoming).end();
+        tracer.startSpan('before the company', {}, incoming).end();
         const server = tracer.startSpan('later', { kind: SpanKind.SERVER }, incoming);
-        expect((server as unknown as ReadableSpan).attributes[TENANT_BAGGAGE_KEY]).toBe('acme');
         // Authentication names the company after the server span started (monitoring.setUserContext does this).
         scope.setUser({ company_id: 'empresa_local' });
         withActive(server, () => bridgeScopesToActiveSpan(false));
@@ -143,6 +143,7 @@ describe('scope bridge: an incoming tenant.id lands on the spans', () => {
       });
     });
     expect(finished('explicit').attributes[TENANT_BAGGAGE_KEY]).toBe('set-by-app');
+    expect(finished('before the company').attributes[TENANT_BAGGAGE_KEY]).toBe('acme');
     expect(finished('later').attributes[TENANT_BAGGAGE_KEY]).toBe('empresa_local');
     expect(finished('scoped').attributes[TENANT_BAGGAGE_KEY]).toBe('empresa_local');
   });
