@@ -19,6 +19,7 @@ import {
   propagationContextFromHeaders,
   stripUrlQueryAndFragment,
   type Client,
+  type Event,
   type Integration,
 } from '@sentry/core';
 
@@ -46,13 +47,44 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * The request as it arrived, kept in the isolation scope's processing metadata (a function passes Sentry's
+ * metadata merge untouched) and turned into Sentry's `normalizedRequest` only for an event that needs it (see
+ * `processEvent`). Building it for every request (absolute URL, query string, a copy of the headers, then the
+ * scope's deep merge) was the largest part of the fork. What it reads is taken when the request arrives, as
+ * Sentry's fork does: routers rewrite `request.url` and body parsers add `request.body` later.
+ */
+const ARRIVED_REQUEST = 'otelBridgeArrivedRequest';
+type ArrivedRequest = () => { normalizedRequest: ReturnType<typeof httpRequestToRequestData>; ipAddress: string | undefined };
+
+function arrivedRequest(request: IncomingMessage): ArrivedRequest {
+  const { method, url, headers } = request;
+  // Not the socket itself: a scope kept alive by a late timer would keep the closed socket too.
+  const ipAddress = request.socket?.remoteAddress;
+  const socket = { encrypted: (request.socket as { encrypted?: boolean } | undefined)?.encrypted };
+  return () => ({
+    normalizedRequest: httpRequestToRequestData({ method, url, headers, socket } as unknown as IncomingMessage),
+    ipAddress,
+  });
+}
+
+/** Expands the arrived request into what requestDataIntegration (after this integration) reads. */
+function addArrivedRequest(event: Event): Event {
+  const metadata = event.sdkProcessingMetadata;
+  const arrived: unknown = metadata?.[ARRIVED_REQUEST];
+  if (metadata === undefined || typeof arrived !== 'function') return event;
+  delete metadata[ARRIVED_REQUEST];
+  const { normalizedRequest, ipAddress } = (arrived as ArrivedRequest)();
+  // Data set on the scope meanwhile (an express error handler's own normalisation) is kept.
+  metadata.normalizedRequest = { ...normalizedRequest, ...(metadata.normalizedRequest as object | undefined) };
+  metadata.ipAddress ??= ipAddress;
+  return event;
+}
+
 function forkScopes(request: IncomingMessage, response: ServerResponse, client: Client, handle: () => boolean): boolean {
   const isolationScope = Sentry.getIsolationScope().clone();
   isolationScope.setClient(client);
-  isolationScope.setSDKProcessingMetadata({
-    normalizedRequest: httpRequestToRequestData(request),
-    ipAddress: request.socket?.remoteAddress,
-  });
+  isolationScope.setSDKProcessingMetadata({ [ARRIVED_REQUEST]: arrivedRequest(request) });
   isolationScope.setTransactionName(`${(request.method || 'GET').toUpperCase()} ${stripUrlQueryAndFragment(request.url || '/')}`);
   response.once('close', () => isolationScope.setContext('response', { status_code: response.statusCode }));
   return Sentry.withIsolationScope(isolationScope, () => {
@@ -104,5 +136,7 @@ export function requestIsolationIntegration(options: RequestIsolationOptions): I
       const capturesBodies = client.getDataCollectionOptions().httpBodies.includes('incomingRequest');
       if (!options.sessions && !capturesBodies) leanClients.add(client);
     },
+    // Must come before requestDataIntegration in the client's integrations, which reads normalizedRequest.
+    processEvent: addArrivedRequest,
   };
 }

@@ -204,8 +204,15 @@ describe('per-request Sentry scopes', () => {
         headers: { 'x-request-id': 'req-7', authorization: 'Bearer s3cret-bearer', cookie: 'session=s3cret-cookie' },
       });
       expect(res.status).toBe(500);
+      // The request as it arrived: not the URL a mounted router rewrote, nor the body a parser read (PII is off).
+      const mounted = await request(`${app.url}/api/mounted/users/dave/fail?delay=1`, { agent, body: { question: 's3cret question' } });
+      expect(mounted.status).toBe(500);
       agent.destroy();
       const [event] = await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value === 'failure for bob', 15_000);
+      const [mountedEvent] = await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value === 'failure for dave', 15_000);
+      expect(mountedEvent?.request).toMatchObject({ method: 'POST', url: `${app.url}/api/mounted/users/dave/fail?delay=1`, query_string: 'delay=1' });
+      expect(mountedEvent?.request?.data).toBeUndefined();
+      expect(JSON.stringify(mountedEvent)).not.toMatch(/s3cret/);
       expect(event?.transaction).toBe('GET /api/users/bob/fail');
       expect(event?.request).toMatchObject({
         method: 'GET',
