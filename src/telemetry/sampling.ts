@@ -209,16 +209,21 @@ export function createSampler(config: TelemetryConfig): Sampler {
       // Sentry derived it from an upstream rate), rv is re-derived from it so OTel services decide alike.
       const rv = sampleRand === u ? randomValue : randomValueFromSampleRand(sampleRand);
       const effectiveRate = resolution.localRate ?? parseSampleRate(dsc?.sample_rate);
-      const otFields: string[] = [];
+      // Built by concatenation: a root span of every request passes here, and an array joined was its largest cost.
+      let ot = '';
       if (resolution.sampled && effectiveRate !== undefined && effectiveRate > 0) {
         const th = thresholdField(effectiveRate);
-        if (th.threshold <= rv) otFields.push(th.field);
+        if (th.threshold <= rv) ot = th.field;
       }
       // From the trace id (the common case), rv is its last 14 hex digits: no BigInt formatting needed.
-      if (rv === randomValue && upstreamRv === undefined) otFields.push(`rv:${traceId.slice(-14).toLowerCase()}`);
-      else if (isValidRandomValue(rv)) otFields.push(`rv:${rv.toString(16).padStart(14, '0')}`);
-      if (parentValid) otFields.push(...otherOtFields(parent.traceState));
-      const ot = otFields.join(';');
+      const rvField =
+        rv === randomValue && upstreamRv === undefined
+          ? `rv:${traceId.slice(-14).toLowerCase()}`
+          : isValidRandomValue(rv)
+            ? `rv:${rv.toString(16).padStart(14, '0')}`
+            : '';
+      if (rvField !== '') ot = ot === '' ? rvField : `${ot};${rvField}`;
+      if (parentValid) for (const field of otherOtFields(parent.traceState)) ot = ot === '' ? field : `${ot};${field}`;
       // A new trace has no other entry, and its `ot` holds only th and rv, valid by construction: its wire form
       // is known without parsing. An upstream state goes through core's set(), which drops an invalid value.
       const traceState: ApiTraceState =
