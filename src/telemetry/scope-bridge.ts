@@ -157,13 +157,14 @@ function writePending(span: Span): void {
   if (pending === undefined) return;
   const { attributes, tags } = Array.isArray(pending) ? overlay(pending) : pending;
   const own = span.attributes;
-  for (const key in attributes) {
-    const value = attributes[key];
-    if (value !== undefined && own[key] === undefined) span.setAttribute(key, value);
-  }
+  // Tags first: their clash test must see only the span's own attributes, and under a key both hold, the tag wins.
   for (const key in tags) {
     const value = tags[key];
     if (value !== undefined) span.setAttribute(own[key] === undefined ? key : `${TAG_CLASH_PREFIX}${key}`, value);
+  }
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value !== undefined && own[key] === undefined) span.setAttribute(key, value);
   }
 }
 

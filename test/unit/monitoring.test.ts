@@ -210,6 +210,19 @@ describe.each([
     expect(spanNamed(h.spans(), 'agents').attributes).toMatchObject(expected);
   });
 
+  it('a tag and a context under one key are both the scopes\' own: the tag wins, nothing moves to sentry.tag.', () => {
+    withIsolation('job', () => {
+      setContext('ticket', { id: 'from-context' });
+      setTag('ticket.id', 'from-tag');
+      startSpan({ op: 'step', name: 'step' }, () => undefined);
+    });
+    for (const name of ['job', 'step']) {
+      const { attributes } = spanNamed(h.spans(), name);
+      expect(attributes['ticket.id']).toBe('from-tag');
+      expect(attributes['sentry.tag.ticket.id']).toBeUndefined();
+    }
+  });
+
   it('a tag never overwrites an instrumentation attribute: it moves to sentry.tag.<key>', () => {
     withIsolation('job', () => {
       trace.getTracer('instr').startActiveSpan('db', { attributes: { 'db.system.name': 'mongodb' } }, (span) => {
