@@ -1,7 +1,8 @@
 // `npm run bench`: the side-by-side benchmarks of issue 7, written to docs/benchmarks.md.
 // Server processes run pinned to BENCH_SERVER_CPU, the load generator and the span receiver to BENCH_LOAD_CPU.
 // Knobs for development (the committed figures say which values they used):
-//   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_DOWN_SECONDS (60),
+//   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_RUN_WARMUP (s before each HTTP
+//   run, 3), BENCH_DOWN_SECONDS (60),
 //   BENCH_SECTIONS (startup,http,span,export,down), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md).
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
@@ -15,6 +16,11 @@ import { cell, fmt, median, ratios } from './lib/stats.mjs';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+// An HTTP server waits while the other configurations run (about a minute). V8's memory reducer collects in
+// that time, and optimized code whose object shapes died with the last requests is discarded ("weak objects");
+// the next requests run in the lower tiers until TurboFan has compiled it again, on the server's only core. These
+// seconds are measured apart, so each run's figure is the server's steady state and the recovery is its own row.
+const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 3);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down').split(','));
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'docs/benchmarks.md');
@@ -184,13 +190,14 @@ async function httpSection(appId) {
       servers[config.id] = await startServer(app, config, dir);
       await wrk(servers[config.id].url, WARMUP, app.lua);
       const spans = await spansPerRequest(app, servers[config.id].url);
-      out.configs[config.id] = { label: config.label, spans, rps: [], p99: [], bad: 0 };
+      out.configs[config.id] = { label: config.label, spans, rps: [], p99: [], afterIdleRps: [], bad: 0 };
       log(`${appId} ${config.id}: warmed up, ${fmt(spans, 2)} spans/request`);
     }
     for (let run = 0; run < RUNS; run++) {
       for (const config of rotate(HTTP_CONFIGS, run)) {
-        const r = await wrk(servers[config.id].url, DURATION, app.lua);
         const entry = out.configs[config.id];
+        if (RUN_WARMUP > 0) entry.afterIdleRps[run] = (await wrk(servers[config.id].url, RUN_WARMUP, app.lua)).rps;
+        const r = await wrk(servers[config.id].url, DURATION, app.lua);
         entry.rps[run] = r.rps;
         entry.p99[run] = r.p99;
         entry.bad += r.bad;
@@ -296,7 +303,7 @@ function report() {
   push('# Benchmarks', '', '<!-- Written by `npm run bench` (bench/run.mjs); edit the reading in bench/reading.md, not here. -->', '');
   push(`- Date: ${m.date}`, `- Machine: ${m.cpu}, ${m.cores} cores, ${fmt(m.memGiB, 0)} GiB, shared and noisy (absolute figures are noise; read the ratios)`, `- Node: ${m.node}`);
   push(`- Command: \`${m.command}\``);
-  push(`- Method: server pinned to CPU ${run.SERVER_CPU}, load generator (wrk, ${run.CONNECTIONS} connections, 1 thread) and span receiver pinned to CPU ${run.LOAD_CPU}; ${run.WARMUP} s warm-up per configuration, then ${run.RUNS} interleaved runs of ${run.DURATION} s per configuration (the order rotates each run). Each figure is the median (min-max) over the runs; each ratio is computed run by run, then summarised the same way.`);
+  push(`- Method: server pinned to CPU ${run.SERVER_CPU}, load generator (wrk, ${run.CONNECTIONS} connections, 1 thread) and span receiver pinned to CPU ${run.LOAD_CPU}; ${run.WARMUP} s warm-up per configuration, then ${run.RUNS} interleaved runs of ${run.DURATION} s per configuration (the order rotates each run)${run.RUN_WARMUP ? `; in the HTTP sections each run is preceded by ${run.RUN_WARMUP} s of the same load, measured apart as "after idle" (the server has waited while the other configurations ran)` : ''}. Each figure is the median (min-max) over the runs; each ratio is computed run by run, then summarised the same way.`);
   if (m.reduced) push(`- **Reduced settings**: ${m.reduced}`);
   if (m.spansNote) push(`- Spans per request: ${m.spansNote}.`);
   push('- Exporters point at a local receiver (bench/lib/receiver.mjs, OTLP/HTTP + fake Sentry) that counts spans. In the HTTP rows ours exports over one OTLP http/protobuf exporter (Sentry DSN set for errors), like the raw SDK anchor.', '');
@@ -323,6 +330,13 @@ function report() {
       push('', `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`);
     }
     if (c.ours01 && c.raw01) push('', `Ours at 0.1 vs the raw SDK at ratio 0.1: ${ratioCell(c.ours01.rps, c.raw01.rps)}.`);
+    if (c.raw?.afterIdleRps?.length) {
+      push('', `After idle: the first ${run.RUN_WARMUP} s of load after the server waited about ${fmt((Object.keys(c).length - 1) * (run.RUN_WARMUP + run.DURATION), 0)} s while the other configurations ran (not part of the figures above).`, '');
+      push('| configuration | requests/s after idle | vs its own steady state | vs raw SDK after idle |', '| --- | --- | --- | --- |');
+      for (const [id, e] of Object.entries(c)) {
+        push(`| ${e.label} | ${cell(e.afterIdleRps)} | ${ratioCell(e.afterIdleRps, e.rps)} | ${id === 'bare' ? '' : ratioCell(e.afterIdleRps, c.raw.afterIdleRps)} |`);
+      }
+    }
     void appId;
     push('');
   }
@@ -366,7 +380,7 @@ results.meta = {
   node: process.version,
   command: process.env.BENCH_COMMAND ?? 'npm run bench',
   reduced: process.env.BENCH_REDUCED_NOTE,
-  settings: { DURATION, RUNS, WARMUP, DOWN_SECONDS, CONNECTIONS, SERVER_CPU, LOAD_CPU },
+  settings: { DURATION, RUNS, WARMUP, RUN_WARMUP, DOWN_SECONDS, CONNECTIONS, SERVER_CPU, LOAD_CPU },
 };
 try {
   if (process.env.BENCH_REPORT_ONLY) {
