@@ -101,9 +101,38 @@ interface ScopeAttributes {
   readonly tags: Attributes;
 }
 
+/**
+ * `prefix.key` attribute names (`context.field`, `data.field`), one string per pair while the pairs stay few. A
+ * merge runs at every scope change the monitoring API makes (about ten per request on the support service's
+ * ingest path) and every breadcrumb becomes an event, and a name joined anew is a new string each time: a
+ * property store or load with it first looks it up in V8's string table, at the merge and again at every span
+ * that writes the merge. Bounded, because the keys are the application's and may be unbounded (ids as keys).
+ */
+const JOINED_KEY_LIMIT = 1024;
+const joinedKeys = new Map<string, Map<string, string>>();
+let joinedKeyCount = 0;
+
+function joinedKey(prefix: string, key: string): string {
+  let keys = joinedKeys.get(prefix);
+  if (keys === undefined) joinedKeys.set(prefix, (keys = new Map()));
+  let joined = keys.get(key);
+  if (joined === undefined) {
+    if (++joinedKeyCount > JOINED_KEY_LIMIT) {
+      joinedKeys.clear();
+      joinedKeyCount = 1;
+      joinedKeys.set(prefix, (keys = new Map()));
+    }
+    joined = `${prefix}.${key}`;
+    keys.set(key, joined);
+  }
+  return joined;
+}
+
+// for...in with own-key checks, not Object.entries: this runs at every scope change, and the entry arrays were
+// most of its cost.
 function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): ScopeAttributes {
   const attributes: Attributes = {};
-  const { user } = view;
+  const { user, contexts } = view;
   const id = toAttributeValue(user.id);
   if (id !== undefined) attributes[ATTR_USER_ID] = String(id);
   if (sendDefaultPii && typeof user.email === 'string') attributes[ATTR_USER_EMAIL] = user.email;
@@ -112,16 +141,18 @@ function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): ScopeAttribu
   else if (Array.isArray(role)) attributes[ATTR_USER_ROLES] = role.map(String);
   const company = tenantOf(view);
   if (company !== undefined) attributes[ATTR_TENANT_ID] = company;
-  for (const [name, data] of Object.entries(view.contexts)) {
-    if (SENTRY_OWNED_CONTEXTS.has(name) || data === null || typeof data !== 'object') continue;
-    for (const [key, value] of Object.entries(data)) {
-      const attr = toAttributeValue(value);
-      if (attr !== undefined) attributes[`${name}.${key}`] = attr;
+  for (const name in contexts) {
+    const data = contexts[name];
+    if (!Object.hasOwn(contexts, name) || SENTRY_OWNED_CONTEXTS.has(name) || data === null || typeof data !== 'object') continue;
+    const fields = data as Record<string, unknown>;
+    for (const key in fields) {
+      const attr = Object.hasOwn(fields, key) ? toAttributeValue(fields[key]) : undefined;
+      if (attr !== undefined) attributes[joinedKey(name, key)] = attr;
     }
   }
   const tags: Attributes = {};
-  for (const [key, value] of Object.entries(view.tags)) {
-    const attr = toAttributeValue(value);
+  for (const key in view.tags) {
+    const attr = Object.hasOwn(view.tags, key) ? toAttributeValue(view.tags[key]) : undefined;
     if (attr !== undefined) tags[key] = attr;
   }
   return { attributes, tags };
@@ -308,9 +339,10 @@ function breadcrumbAttributes(breadcrumb: Breadcrumb): Attributes {
   if (breadcrumb.level !== undefined) attributes.level = breadcrumb.level;
   if (breadcrumb.message !== undefined) attributes.message = breadcrumb.message;
   if (breadcrumb.type !== undefined) attributes.type = breadcrumb.type;
-  for (const [key, value] of Object.entries(breadcrumb.data ?? {})) {
-    const attr = toAttributeValue(value);
-    if (attr !== undefined) attributes[`data.${key}`] = attr;
+  const data = breadcrumb.data;
+  for (const key in data) {
+    const attr = Object.hasOwn(data, key) ? toAttributeValue(data[key]) : undefined;
+    if (attr !== undefined) attributes[joinedKey('data', key)] = attr;
   }
   return attributes;
 }

@@ -210,6 +210,24 @@ describe.each([
     expect(spanNamed(h.spans(), 'agents').attributes).toMatchObject(expected);
   });
 
+  it('context and breadcrumb data names stay exact when the keys are data (ids), past the names the bridge remembers', () => {
+    // 3,000 distinct context keys and breadcrumb data keys: more than the bridge remembers joined names for.
+    const jobs = 1500;
+    for (let i = 0; i < jobs; i++) {
+      withIsolation(`job-${i}`, () => {
+        setContext(`order_${i % 7}`, { [`line_${i}`]: i, [`sku_${i}`]: `sku-${i}` });
+        addBreadcrumb({ message: 'line added', category: 'cart', data: { [`line_${i}`]: i } });
+      });
+    }
+    for (const i of [0, 1023, 1024, 1499]) {
+      const span = spanNamed(h.spans(), `job-${i}`);
+      expect(span.attributes).toMatchObject({ [`order_${i % 7}.line_${i}`]: i, [`order_${i % 7}.sku_${i}`]: `sku-${i}` });
+      const names = Object.keys(span.attributes).filter((key) => key.startsWith('order_'));
+      expect(names.sort()).toEqual([`order_${i % 7}.line_${i}`, `order_${i % 7}.sku_${i}`]);
+      expect(span.events.find((e) => e.name === 'breadcrumb')?.attributes).toMatchObject({ [`data.line_${i}`]: i });
+    }
+  });
+
   it('a tag and a context under one key are both the scopes\' own: the tag wins, nothing moves to sentry.tag.', () => {
     withIsolation('job', () => {
       setContext('ticket', { id: 'from-context' });
