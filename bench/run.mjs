@@ -19,7 +19,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 // An HTTP server waits while the other configurations run (about a minute). V8's memory reducer collects in
 // that time, and optimized code whose object shapes died with the last requests is discarded ("weak objects");
 // the next requests run in the lower tiers until TurboFan has compiled it again, on the server's only core. These
-// seconds are measured apart, so each run's figure is the server's steady state and the recovery is its own row.
+// seconds are measured apart, so each run's figure is the server's steady state and the recovery is its own table.
 const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 3);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down').split(','));
