@@ -12,6 +12,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { getCurrentScope, getGlobalScope, getIsolationScope } from '@sentry/core';
 import type { Breadcrumb, BreadcrumbHint, Client, Integration, Scope } from '@sentry/core';
 import type { Redactor } from './redaction.js';
+import { scopesInView, sharesStorageWithSentry } from './shared-storage.js';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
@@ -264,8 +265,10 @@ function memoHoldsData(memo: ScopeMemo, scope: Scope): boolean {
  * the merge and its allocations). The merge is remembered until one of the three scopes changes.
  */
 function currentScopeAttributes(sendDefaultPii: boolean): ScopeAttributes | undefined {
-  const current = getCurrentScope();
-  const isolation = getIsolationScope();
+  // Read without making a request's deferred scopes: every span start passes here.
+  const { scope: current, isolationScope: isolation } = sharesStorageWithSentry()
+    ? scopesInView()
+    : { scope: getCurrentScope(), isolationScope: getIsolationScope() };
   const global = getGlobalScope();
   const c = memoOf(current);
   const i = memoOf(isolation);

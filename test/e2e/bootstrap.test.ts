@@ -182,7 +182,8 @@ describe('per-request Sentry scopes', () => {
   // only what it does not do: request bodies (sendDefaultPii) and sessions. Whichever forks, an error event
   // must carry the same request data, transaction name and nothing sensitive.
   const paths = [
-    { path: 'the layer', env: {}, clonesPerRequest: 2 },
+    // The layer makes a request's two scopes only when something reads or writes one: this route touches none.
+    { path: 'the layer', env: {}, clonesPerRequest: 0 },
     // Sentry's fork: the isolation scope, then the current scope three times (isolation, trace, active span).
     { path: "Sentry's httpIntegration (sessions on)", env: { SENTRY_TRACK_SESSIONS: 'true' }, clonesPerRequest: 4 },
   ];
@@ -204,6 +205,8 @@ describe('per-request Sentry scopes', () => {
         headers: { 'x-request-id': 'req-7', authorization: 'Bearer s3cret-bearer', cookie: 'session=s3cret-cookie' },
       });
       expect(res.status).toBe(500);
+      const late = await request(`${app.url}/api/users/erin/late-fail?delay=30`, { agent, headers: { 'x-request-id': 'req-8' } });
+      expect(late.status).toBe(202);
       // The request as it arrived: not the URL a mounted router rewrote, nor the body a parser read (PII is off).
       const mounted = await request(`${app.url}/api/mounted/users/dave/fail?delay=1`, { agent, body: { question: 's3cret question' } });
       expect(mounted.status).toBe(500);
@@ -221,6 +224,11 @@ describe('per-request Sentry scopes', () => {
         headers: expect.objectContaining({ 'x-request-id': 'req-7' }),
       });
       expect(JSON.stringify(event)).not.toMatch(/s3cret/);
+      // Captured after the response: the scopes still hold the request, its route and the response's status.
+      const [lateEvent] = await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value === 'late failure for erin', 15_000);
+      expect(lateEvent?.transaction).toBe('GET /api/users/erin/late-fail');
+      expect(lateEvent?.request).toMatchObject({ method: 'GET', url: `${app.url}/api/users/erin/late-fail?delay=30`, headers: expect.objectContaining({ 'x-request-id': 'req-8' }) });
+      expect(lateEvent?.contexts?.response).toEqual({ status_code: 202 });
       await app.kill();
     });
   }

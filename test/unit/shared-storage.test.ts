@@ -3,10 +3,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventEmitter } from 'node:events';
 import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { getDefaultIsolationScope } from '@sentry/core';
+import { getDefaultCurrentScope, getDefaultIsolationScope } from '@sentry/core';
 import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedContextManager, shareStorageWithSentry } from '../../src/telemetry/shared-storage.js';
+import { runWithDeferredScopes, scopesInView, SharedContextManager, shareStorageWithSentry, type Scopes } from '../../src/telemetry/shared-storage.js';
 
 const KEY = createContextKey('test.value');
 const spanContext = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceFlags: 1 };
@@ -89,6 +89,78 @@ describe('shared storage for the OpenTelemetry context and Sentry scopes', () =>
       token.dispose();
       expect(context.active().getValue(KEY)).toBeUndefined();
       expect(Sentry.getIsolationScope()).toBe(isolation);
+    });
+  });
+
+  describe('a deferred fork (a request whose scopes are made on first use)', () => {
+    function deferredFork(tag: string): { made: Scopes[]; make: (parent: Scopes) => Scopes } {
+      const made: Scopes[] = [];
+      const make = (parent: Scopes): Scopes => {
+        const scopes = { scope: parent.scope.clone(), isolationScope: parent.isolationScope.clone() };
+        scopes.isolationScope.setTag('fork', tag);
+        made.push(scopes);
+        return scopes;
+      };
+      return { made, make };
+    }
+
+    it('makes nothing while no scope is read or written, and readers see the parent scopes meanwhile', async () => {
+      const { made, make } = deferredFork('a');
+      await runWithDeferredScopes(make, async () => {
+        await sleep(1);
+        const view = scopesInView();
+        expect(view.scope).toBe(getDefaultCurrentScope());
+        expect(view.isolationScope).toBe(getDefaultIsolationScope());
+      });
+      expect(made).toHaveLength(0);
+    });
+
+    it('makes the pair once, on first use, and every frame of the fork sees that pair', async () => {
+      const { made, make } = deferredFork('b');
+      const seen = await runWithDeferredScopes(make, async () => {
+        const early = context.with(ROOT_CONTEXT.setValue(KEY, 'x'), () => sleep(2).then(() => Sentry.getIsolationScope()));
+        await sleep(1);
+        Sentry.setTag('user-tag', 'b');
+        const view = scopesInView();
+        return { early: await early, now: Sentry.getIsolationScope(), current: Sentry.getCurrentScope(), view };
+      });
+      expect(made).toHaveLength(1);
+      const [pair] = made;
+      expect(seen.early).toBe(pair?.isolationScope);
+      expect(seen.now).toBe(pair?.isolationScope);
+      expect(seen.current).toBe(pair?.scope);
+      expect(seen.view).toBe(pair);
+      expect(pair?.isolationScope.getScopeData().tags).toEqual({ fork: 'b', 'user-tag': 'b' });
+      expect(getDefaultIsolationScope().getScopeData().tags['user-tag']).toBeUndefined();
+    });
+
+    it('concurrent deferred forks never share what they write', async () => {
+      const run = (id: string): Promise<unknown> =>
+        runWithDeferredScopes(deferredFork(id).make, async () => {
+          await sleep(id.length);
+          Sentry.setTag('request', id);
+          await sleep(3 - id.length);
+          return Sentry.getIsolationScope().getScopeData().tags;
+        });
+      expect(await Promise.all([run('r'), run('rr')])).toEqual([
+        { fork: 'r', request: 'r' },
+        { fork: 'rr', request: 'rr' },
+      ]);
+    });
+
+    it('a fork inside a deferred fork is made from the outer one, which it makes', () => {
+      const outer = deferredFork('outer');
+      const inner = deferredFork('inner');
+      const tags = runWithDeferredScopes(outer.make, () =>
+        runWithDeferredScopes(inner.make, () => {
+          expect(scopesInView().isolationScope).toBe(getDefaultIsolationScope());
+          return Sentry.getIsolationScope().getScopeData().tags;
+        }),
+      );
+      expect(outer.made).toHaveLength(1);
+      expect(inner.made).toHaveLength(1);
+      expect(tags).toEqual({ fork: 'inner' });
+      expect(inner.made[0]?.isolationScope).not.toBe(outer.made[0]?.isolationScope);
     });
   });
 });
