@@ -86,13 +86,30 @@ function addArrivedRequest(event: Event): Event {
   return event;
 }
 
-/** Sentry's `response` context, from when the response is done (at once when it already is). */
-function recordResponseStatus(response: ServerResponse, isolationScope: Scope): void {
-  const record = (): void => {
-    isolationScope.setContext('response', { status_code: response.statusCode });
-  };
-  if (response.writableFinished) record();
-  else response.once('close', record);
+/**
+ * Sentry's `response` context for a request whose scopes may be made late: the response's status is written
+ * here when the response closes (Sentry's fork records it then too), and onto the isolation scope once that
+ * exists. The response points to the record, never the other way round: the deferred fork outlives the request
+ * in whatever async work the request left behind, and must not keep the response, its request and socket alive.
+ */
+interface ResponseStatus {
+  statusCode?: number;
+  isolationScope?: Scope;
+}
+
+function recordStatus(status: ResponseStatus): void {
+  if (status.isolationScope !== undefined && status.statusCode !== undefined) {
+    status.isolationScope.setContext('response', { status_code: status.statusCode });
+  }
+}
+
+function watchResponseStatus(response: ServerResponse): ResponseStatus {
+  const status: ResponseStatus = {};
+  response.once('close', function (this: ServerResponse) {
+    status.statusCode = this.statusCode;
+    recordStatus(status);
+  });
+  return status;
 }
 
 function forkScopes(request: IncomingMessage, response: ServerResponse, client: Client, handle: () => boolean): boolean {
@@ -100,12 +117,14 @@ function forkScopes(request: IncomingMessage, response: ServerResponse, client: 
   const arrived = arrivedRequest(request);
   const { method, url } = request;
   const { 'sentry-trace': sentryTrace, baggage } = request.headers;
+  const status = watchResponseStatus(response);
   const make = (parent: Scopes): Scopes => {
     const isolationScope = parent.isolationScope.clone();
     isolationScope.setClient(client);
     isolationScope.setSDKProcessingMetadata({ [ARRIVED_REQUEST]: arrived });
     isolationScope.setTransactionName(`${(method || 'GET').toUpperCase()} ${stripUrlQueryAndFragment(url || '/')}`);
-    recordResponseStatus(response, isolationScope);
+    status.isolationScope = isolationScope;
+    recordStatus(status);
     // Errors outside any span (an ignored route) still get a trace of their own, or the caller's Sentry trace.
     const scope = parent.scope.clone();
     scope.setPropagationContext(propagationContextFromHeaders(firstHeader(sentryTrace), firstHeader(baggage)));

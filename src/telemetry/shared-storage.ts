@@ -11,10 +11,13 @@ import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   generateTraceId,
+  getAsyncContextStrategy,
   getDefaultCurrentScope,
+  getMainCarrier,
   getDefaultIsolationScope,
   isContinuingTrace,
   setAsyncContextStrategy,
+  type AsyncContextStrategy,
   type Scope,
 } from '@sentry/core';
 
@@ -82,7 +85,9 @@ function defaultScopes(): Scopes {
  * A fork whose scopes are made when something first reads or writes one: a request that never touches a Sentry
  * scope (no error, no user, no breadcrumb) never pays for two scope clones and their random trace ids, about 5 %
  * of a minimal express route. Every frame of the request shares this object, so all of them see the same scopes
- * once they exist. Until then, what the scopes hold is what the parent's hold (see `scopesInView`).
+ * once they exist. Until then, what the scopes hold is what the parent's hold (see `scopesInView`). They are
+ * cloned from the parent scopes as those are when first used, not as they were when the fork began: a write to
+ * the parent scopes meanwhile (process-wide code outside any request) reaches the fork too.
  */
 class DeferredScopes implements Scopes {
   private made: Scopes | undefined;
@@ -118,11 +123,14 @@ function viewOf(scopes: Scopes | undefined): Scopes {
   return scopes instanceof DeferredScopes ? scopes.peek() : scopes;
 }
 
-let sharing = false;
+let installed: AsyncContextStrategy | undefined;
 
-/** True once Sentry's scopes live in the shared storage (see `shareStorageWithSentry`). */
+/**
+ * True while Sentry's scopes live in the shared storage: the strategy Sentry uses is the one installed here (a
+ * later `Sentry.init` puts Sentry's own back, and forks made here would then be invisible to it).
+ */
 export function sharesStorageWithSentry(): boolean {
-  return sharing;
+  return installed !== undefined && getAsyncContextStrategy(getMainCarrier()) === installed;
 }
 
 /**
@@ -151,8 +159,7 @@ function runWithScopes<T>(scopes: Scopes, callback: () => T): T {
  * SharedContextManager registered, or scopes would not follow the app's async work.
  */
 export function shareStorageWithSentry(): void {
-  sharing = true;
-  setAsyncContextStrategy({
+  installed = {
     withScope: (callback) => {
       const forked = currentScope().clone();
       return runWithScopes({ scope: forked, isolationScope: currentIsolationScope() }, () => callback(forked));
@@ -170,5 +177,6 @@ export function shareStorageWithSentry(): void {
       runWithScopes({ scope: currentScope().clone(), isolationScope }, () => callback(isolationScope)),
     getCurrentScope: currentScope,
     getIsolationScope: currentIsolationScope,
-  });
+  };
+  setAsyncContextStrategy(installed);
 }

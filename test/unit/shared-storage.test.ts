@@ -3,10 +3,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventEmitter } from 'node:events';
 import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { getDefaultCurrentScope, getDefaultIsolationScope } from '@sentry/core';
+import { getAsyncContextStrategy, getDefaultCurrentScope, getDefaultIsolationScope, getMainCarrier, setAsyncContextStrategy } from '@sentry/core';
 import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWithDeferredScopes, scopesInView, SharedContextManager, shareStorageWithSentry, type Scopes } from '../../src/telemetry/shared-storage.js';
+import {
+  runWithDeferredScopes,
+  scopesInView,
+  SharedContextManager,
+  sharesStorageWithSentry,
+  shareStorageWithSentry,
+  type Scopes,
+} from '../../src/telemetry/shared-storage.js';
 
 const KEY = createContextKey('test.value');
 const spanContext = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceFlags: 1 };
@@ -146,6 +153,18 @@ describe('shared storage for the OpenTelemetry context and Sentry scopes', () =>
         { fork: 'r', request: 'r' },
         { fork: 'rr', request: 'rr' },
       ]);
+    });
+
+    it('is only used while Sentry keeps the shared strategy: a strategy installed later (Sentry.init) turns it off', () => {
+      expect(sharesStorageWithSentry()).toBe(true);
+      const shared = getAsyncContextStrategy(getMainCarrier());
+      try {
+        setAsyncContextStrategy({ ...shared });
+        expect(sharesStorageWithSentry()).toBe(false);
+      } finally {
+        shareStorageWithSentry();
+      }
+      expect(sharesStorageWithSentry()).toBe(true);
     });
 
     it('a fork inside a deferred fork is made from the outer one, which it makes', () => {
