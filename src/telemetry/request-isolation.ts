@@ -26,7 +26,7 @@ import {
   type Integration,
   type Scope,
 } from '@sentry/core';
-import { runWithDeferredScopes, sharesStorageWithSentry, type Scopes } from './shared-storage.js';
+import { runWithDeferredScopes, type Scopes } from './shared-storage.js';
 
 /** Sentry's mark on a request it must not fork again (`Symbol.for`, shared by every copy of the SDK). */
 const SENTRY_FORKED = Symbol.for('sentry_http_server_instrumented');
@@ -130,9 +130,7 @@ function forkScopes(request: IncomingMessage, response: ServerResponse, client: 
     scope.setPropagationContext(propagationContextFromHeaders(firstHeader(sentryTrace), firstHeader(baggage)));
     return { scope, isolationScope };
   };
-  if (sharesStorageWithSentry()) return runWithDeferredScopes(make, handle);
-  const { scope, isolationScope } = make({ scope: Sentry.getCurrentScope(), isolationScope: Sentry.getIsolationScope() });
-  return Sentry.withIsolationScope(isolationScope, () => Sentry.withScope(scope, handle));
+  return runWithDeferredScopes(make, handle);
 }
 
 /**

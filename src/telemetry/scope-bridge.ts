@@ -9,10 +9,10 @@
  */
 import { SpanStatusCode, propagation, trace, type AttributeValue, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { getCurrentScope, getGlobalScope, getIsolationScope } from '@sentry/core';
+import { getGlobalScope } from '@sentry/core';
 import type { Breadcrumb, BreadcrumbHint, Client, Integration, Scope } from '@sentry/core';
 import type { Redactor } from './redaction.js';
-import { scopesInView, sharesStorageWithSentry } from './shared-storage.js';
+import { scopesInView } from './shared-storage.js';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
@@ -266,9 +266,7 @@ function memoHoldsData(memo: ScopeMemo, scope: Scope): boolean {
  */
 function currentScopeAttributes(sendDefaultPii: boolean): ScopeAttributes | undefined {
   // Read without making a request's deferred scopes: every span start passes here.
-  const { scope: current, isolationScope: isolation } = sharesStorageWithSentry()
-    ? scopesInView()
-    : { scope: getCurrentScope(), isolationScope: getIsolationScope() };
+  const { scope: current, isolationScope: isolation } = scopesInView();
   const global = getGlobalScope();
   const c = memoOf(current);
   const i = memoOf(isolation);

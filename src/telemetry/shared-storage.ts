@@ -12,11 +12,15 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import {
   generateTraceId,
   getAsyncContextStrategy,
+  getCurrentScope,
   getDefaultCurrentScope,
   getMainCarrier,
   getDefaultIsolationScope,
+  getIsolationScope,
   isContinuingTrace,
   setAsyncContextStrategy,
+  withIsolationScope,
+  withScope,
   type AsyncContextStrategy,
   type Scope,
 } from '@sentry/core';
@@ -134,19 +138,24 @@ export function sharesStorageWithSentry(): boolean {
 }
 
 /**
- * Runs `callback` in a fork whose scopes `make` builds from the current ones on first use. Only with the shared
- * storage installed: `make` is never called for a request that touches no scope.
+ * Runs `callback` in a fork whose scopes `make` builds from the current ones, on first use while Sentry keeps
+ * the shared strategy (`make` is then never called for a request that touches no scope), at once otherwise.
  */
 export function runWithDeferredScopes<T>(make: (parent: Scopes) => Scopes, callback: () => T): T {
-  return runWithScopes(new DeferredScopes(storage.getStore()?.scopes, make), callback);
+  if (sharesStorageWithSentry()) return runWithScopes(new DeferredScopes(storage.getStore()?.scopes, make), callback);
+  const { scope, isolationScope } = make({ scope: getCurrentScope(), isolationScope: getIsolationScope() });
+  return withIsolationScope(isolationScope, () => withScope(scope, callback));
 }
 
 /**
  * The current and isolation scopes as a reader sees them, without making a deferred fork's scopes: a fork not
- * made yet holds what its parent holds (plus request data that no reader here needs).
+ * made yet holds what its parent holds (plus request data that no reader here needs). Anywhere else, Sentry's
+ * own, through whichever strategy it uses.
  */
 export function scopesInView(): Scopes {
-  return viewOf(storage.getStore()?.scopes);
+  const scopes = storage.getStore()?.scopes;
+  if (scopes instanceof DeferredScopes) return scopes.peek();
+  return { scope: getCurrentScope(), isolationScope: getIsolationScope() };
 }
 
 function runWithScopes<T>(scopes: Scopes, callback: () => T): T {

@@ -167,6 +167,21 @@ describe('shared storage for the OpenTelemetry context and Sentry scopes', () =>
       expect(sharesStorageWithSentry()).toBe(true);
     });
 
+    it('under a strategy installed later, the fork is made at once and runs through Sentry\'s own API', () => {
+      const shared = getAsyncContextStrategy(getMainCarrier());
+      const { made, make } = deferredFork('eager');
+      try {
+        setAsyncContextStrategy({ ...shared });
+        const tag = runWithDeferredScopes(make, () => {
+          expect(made).toHaveLength(1);
+          return { tag: Sentry.getIsolationScope().getScopeData().tags.fork, same: Sentry.getCurrentScope() === made[0]?.scope };
+        });
+        expect(tag).toEqual({ tag: 'eager', same: true });
+      } finally {
+        shareStorageWithSentry();
+      }
+    });
+
     it('a fork inside a deferred fork is made from the outer one, which it makes', () => {
       const outer = deferredFork('outer');
       const inner = deferredFork('inner');
