@@ -42,7 +42,7 @@ export function freezeDsc(head: TraceHead, context: Context | undefined): Dsc {
     dsc.sample_rand = String(head.sampleRand);
     if (head.localSampleRate !== undefined) dsc.sample_rate = String(head.localSampleRate);
   } else {
-    dsc = { ...head.headDsc?.() };
+    dsc = { ...head.headDsc?.(head) };
     const route = context ? getRPCMetadata(context)?.route : undefined;
     const withTransaction: Dsc = {};
     for (const [key, value] of Object.entries(dsc)) {

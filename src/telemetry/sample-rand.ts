@@ -10,21 +10,29 @@ const RANDOM_RANGE = 1n << RANDOM_BITS; // 2^56: T(0), the "never sample" thresh
 const MAX_RANDOM_VALUE = RANDOM_RANGE - 1n;
 const SCALE_57 = 2 ** 57;
 
+// The two 32-bit halves of one double (little-endian, as on every platform Node runs on): stepping to a
+// neighbouring double in integer arithmetic, without the BigInt boxing a 64-bit view costs on every root span.
 const float = new Float64Array(1);
-const bits = new BigUint64Array(float.buffer);
+const words = new Uint32Array(float.buffer);
+const LOW = 0;
+const HIGH = 1;
 
 /** The next double above a positive finite `value`. */
 function nextUp(value: number): number {
   float[0] = value;
-  bits[0] = (bits[0] ?? 0n) + 1n;
-  return float[0] ?? value;
+  const low = words[LOW] as number;
+  words[LOW] = low + 1;
+  if (low === 0xffffffff) words[HIGH] = (words[HIGH] as number) + 1;
+  return float[0];
 }
 
 /** The next double below a positive finite `value`. */
 function nextDown(value: number): number {
   float[0] = value;
-  bits[0] = (bits[0] ?? 1n) - 1n;
-  return float[0] ?? value;
+  const low = words[LOW] as number;
+  words[LOW] = low - 1;
+  if (low === 0) words[HIGH] = (words[HIGH] as number) - 1;
+  return float[0];
 }
 
 /** The threshold OpenTelemetry derives for probability `rate` (the same arithmetic as sampler-composite 0.222). */
@@ -51,6 +59,36 @@ export function sampleRandFromRandomValue(randomValue: bigint): number {
   const numerator = 2n * x - 1n;
   let ceiling = Number(numerator);
   if (BigInt(ceiling) < numerator) ceiling = nextUp(ceiling);
+  return nextDown(ceiling) / SCALE_57;
+}
+
+/** The value of `length` hex digits of `text` from `start`, or NaN when one is not a hex digit. */
+function hexValue(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let index = start; index < start + length; index++) {
+    const code = text.charCodeAt(index);
+    const letter = code | 0x20; // A-F to a-f
+    const digit = code >= 0x30 && code <= 0x39 ? code - 0x30 : letter >= 0x61 && letter <= 0x66 ? letter - 0x57 : Number.NaN;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+/**
+ * `sampleRandFromRandomValue(randomValueFromTraceId(traceId))` in doubles: every root span takes it, and the
+ * BigInt path allocated about ten numbers per call. R = hi * 2^28 + lo does not fit a double, so the numerator
+ * 2^57 - 2R - 1 is formed as A * 2^28 - B (both exact) and its rounding is checked exactly: below 2^53 nothing
+ * rounds, and above it the difference with A * 2^28 is exact (Sterbenz), since B < 2^29 is far smaller.
+ */
+export function sampleRandFromTraceId(traceId: string): number {
+  const start = traceId.length - 14;
+  const hi = hexValue(traceId, start, 7);
+  const lo = hexValue(traceId, start + 7, 7);
+  if (start < 0 || Number.isNaN(hi) || Number.isNaN(lo)) return sampleRandFromRandomValue(randomValueFromTraceId(traceId));
+  const high = (2 ** 29 - 2 * hi) * 2 ** 28;
+  const low = 2 * lo + 1;
+  let ceiling = high - low;
+  if (ceiling - high < -low) ceiling = nextUp(ceiling);
   return nextDown(ceiling) / SCALE_57;
 }
 

@@ -12,11 +12,12 @@ import {
   randomValueFromSampleRand,
   randomValueFromTraceId,
   sampleRandFromRandomValue,
+  sampleRandFromTraceId,
   thresholdForRate,
 } from './sample-rand.js';
 import { scrubHeaders } from './scrub-headers.js';
 import { SharedTraceState } from './shared-trace-state.js';
-import { attachTraceHead, getIncomingTrace, getTraceHead, type Dsc, type IncomingTrace } from './trace-head.js';
+import { attachTraceHead, getIncomingTrace, getTraceHead, type Dsc, type IncomingTrace, type TraceHead } from './trace-head.js';
 import type { SamplingContext, TelemetryConfig } from './types.js';
 
 /** Sentry's span attribute for the rate this service applied. */
@@ -61,12 +62,24 @@ function thresholdField(rate: number): { threshold: bigint; field: string } {
   return lastThreshold;
 }
 
-function stringAttribute(attributes: Attributes, ...keys: string[]): string | undefined {
-  for (const key of keys) {
-    const value = attributes[key];
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return undefined;
+/** Read-only (the tracer copies them onto the span): one object per rate instead of one per root span. */
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+let lastRateAttributes: { rate: number; attributes: Attributes } | undefined;
+function sampleRateAttributes(rate: number | undefined): Attributes {
+  if (rate === undefined) return NO_ATTRIBUTES;
+  if (lastRateAttributes?.rate !== rate) lastRateAttributes = { rate, attributes: Object.freeze({ [ATTR_SENTRY_SAMPLE_RATE]: rate }) };
+  return lastRateAttributes.attributes;
+}
+
+const NO_SAMPLING_CONTEXT = (): never => {
+  throw new Error('the sampling context is built only for a tracesSampler');
+};
+
+/** The attribute under `key`, else under the older convention's `legacyKey`, when it is a non-empty string. */
+function stringAttribute(attributes: Attributes, key: string, legacyKey?: string): string | undefined {
+  const value = attributes[key];
+  if (typeof value === 'string' && value !== '') return value;
+  return legacyKey === undefined ? undefined : stringAttribute(attributes, legacyKey);
 }
 
 /** `url.path` at span start (stable HTTP conventions), else the path part of the older `http.target`. */
@@ -168,6 +181,8 @@ function samplingContextFor(
 }
 
 export function createSampler(config: TelemetryConfig): Sampler {
+  // One function per sampler, not a closure per root span: the head carries what it needs.
+  const headDscOf = (head: TraceHead): Dsc => headDsc(config, head.traceId, head.sampled, head.sampleRand, head.localSampleRate);
   return {
     shouldSample(
       context: Context,
@@ -193,31 +208,34 @@ export function createSampler(config: TelemetryConfig): Sampler {
           : (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED
         : undefined;
       const upstreamRv = parentValid ? parseRandomValue(parent.traceState) : undefined;
-      const randomValue = upstreamRv ?? randomValueFromTraceId(traceId);
-      const u = sampleRandFromRandomValue(randomValue);
+      const u = upstreamRv === undefined ? sampleRandFromTraceId(traceId) : sampleRandFromRandomValue(upstreamRv);
       const dsc = parentValid ? (incoming?.dsc ?? {}) : undefined;
       const sampleRand = dsc ? incomingSampleRand(dsc, parentSampled, u) : u;
 
       const path = requestPath(attributes);
       const ignored = spanKind === SpanKind.SERVER && path !== undefined && pathIsIgnored(path, config.sampling.ignoreSpans);
-      const samplingContext = (): Omit<SamplingContext, 'inheritOrSampleWith'> =>
-        samplingContextFor(spanName, spanKind, attributes, incoming, parentSampled);
+      // Only a tracesSampler reads the sampling context: without one, no closure per root span.
+      const samplingContext = config.sampling.tracesSampler
+        ? (): Omit<SamplingContext, 'inheritOrSampleWith'> => samplingContextFor(spanName, spanKind, attributes, incoming, parentSampled)
+        : NO_SAMPLING_CONTEXT;
       // Health checks are never sampled and never reach tracesSampler: no spans, whatever the rate.
       const resolution: Resolution = ignored ? { sampled: false } : decide(config, parentSampled, sampleRand, samplingContext);
 
       // OpenTelemetry's view of the same randomness: when sample_rand did not come from R (a browser drew it, or
       // Sentry derived it from an upstream rate), rv is re-derived from it so OTel services decide alike.
-      const rv = sampleRand === u ? randomValue : randomValueFromSampleRand(sampleRand);
+      // The trace id's own R (the common case) stays a string until a threshold below 1 needs it as a number.
+      const fromTraceId = upstreamRv === undefined && sampleRand === u;
+      const rv = fromTraceId ? undefined : sampleRand === u ? upstreamRv : randomValueFromSampleRand(sampleRand);
       const effectiveRate = resolution.localRate ?? parseSampleRate(dsc?.sample_rate);
       // Built by concatenation: a root span of every request passes here, and an array joined was its largest cost.
       let ot = '';
       if (resolution.sampled && effectiveRate !== undefined && effectiveRate > 0) {
         const th = thresholdField(effectiveRate);
-        if (th.threshold <= rv) ot = th.field;
+        if (th.threshold === 0n || th.threshold <= (rv ?? randomValueFromTraceId(traceId))) ot = th.field;
       }
       // From the trace id (the common case), rv is its last 14 hex digits: no BigInt formatting needed.
       const rvField =
-        rv === randomValue && upstreamRv === undefined
+        rv === undefined
           ? `rv:${traceId.slice(-14).toLowerCase()}`
           : isValidRandomValue(rv)
             ? `rv:${rv.toString(16).padStart(14, '0')}`
@@ -237,15 +255,14 @@ export function createSampler(config: TelemetryConfig): Sampler {
         sampleRand,
         localSampleRate: resolution.localRate,
         incomingDsc: dsc,
-        headDsc: dsc ? undefined : () => headDsc(config, traceId, resolution.sampled, sampleRand, resolution.localRate),
+        traceId,
+        headDsc: dsc ? undefined : headDscOf,
         method: spanKind === SpanKind.SERVER ? method : undefined,
         random: parentValid ? (incoming?.random ?? false) : true,
       });
-      const resultAttributes: Attributes = {};
-      if (resolution.localRate !== undefined) resultAttributes[ATTR_SENTRY_SAMPLE_RATE] = resolution.localRate;
       return {
         decision: resolution.sampled ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,
-        attributes: resultAttributes,
+        attributes: sampleRateAttributes(resolution.localRate),
         traceState,
       };
     },

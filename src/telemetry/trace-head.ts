@@ -10,6 +10,8 @@ import { createContextKey, type Context, type SpanContext, type TraceState } fro
 export type Dsc = Record<string, string>;
 
 export interface TraceHead {
+  /** The trace this decision was made for. */
+  traceId: string;
   sampled: boolean;
   sampleRand: number;
   /** The rate this service applied (Sentry's "local sample rate"), undefined when the decision was inherited. */
@@ -20,7 +22,7 @@ export interface TraceHead {
    * The head's DSC fields known at decision time (environment, release, keys, trace id, sampling), built on
    * first use: most traces never leave the process nor meet an error, and the DSC costs a root span's start.
    */
-  headDsc?: () => Dsc;
+  headDsc?: (head: TraceHead) => Dsc;
   /** The HTTP method of the local root, so that the transaction can become `METHOD route` once routed. */
   method?: string;
   /** W3C trace-context level 2: the trace id's right part is random. */

@@ -6,7 +6,9 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   randomValueFromSampleRand,
+  randomValueFromTraceId,
   sampleRandFromRandomValue,
+  sampleRandFromTraceId,
   thresholdForRate,
 } from '../../src/telemetry/sample-rand.js';
 import { createSampler } from '../../src/telemetry/sampling.js';
@@ -52,6 +54,25 @@ describe('sample_rand derived from the trace id', () => {
       expect(rand).toBeLessThan(1);
     }
     expect(sampleRandFromRandomValue(max)).toBeLessThan(sampleRandFromRandomValue(0n));
+  });
+
+  it('reads sample_rand from a trace id in doubles exactly as through the BigInt R (property)', () => {
+    const max = (1n << 56n) - 1n;
+    // The extremes, each power of two around the 2^53 rounding limit, and a rounding tie of the numerator.
+    const edges = [0n, 1n, 2n, max, max - 1n, (1n << 55n) - 1n, 1n << 55n, (1n << 55n) + 1n, 0x0fffffff_fffffffn & max, 1n << 28n, (1n << 28n) - 1n];
+    for (let bit = 0n; bit < 56n; bit++) edges.push(1n << bit, (1n << bit) - 1n, max - (1n << bit));
+    for (const value of edges) {
+      const traceId = traceIdWith(value);
+      expect(sampleRandFromTraceId(traceId)).toBe(sampleRandFromRandomValue(value));
+      expect(sampleRandFromTraceId(traceId.toUpperCase())).toBe(sampleRandFromRandomValue(value));
+    }
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max }), (value) => {
+        const traceId = traceIdWith(value);
+        expect(sampleRandFromTraceId(traceId)).toBe(sampleRandFromRandomValue(randomValueFromTraceId(traceId)));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('agrees with sampler-composite for arbitrary R and rates (property)', () => {
