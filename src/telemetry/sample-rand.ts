@@ -10,12 +10,13 @@ const RANDOM_RANGE = 1n << RANDOM_BITS; // 2^56: T(0), the "never sample" thresh
 const MAX_RANDOM_VALUE = RANDOM_RANGE - 1n;
 const SCALE_57 = 2 ** 57;
 
-// The two 32-bit halves of one double (little-endian, as on every platform Node runs on): stepping to a
-// neighbouring double in integer arithmetic, without the BigInt boxing a 64-bit view costs on every root span.
+// The two 32-bit halves of one double: stepping to a neighbouring double in integer arithmetic, without the
+// BigInt boxing a 64-bit view costs on every root span. Which half is which follows the platform's byte order
+// (s390x and AIX are big-endian).
 const float = new Float64Array(1);
 const words = new Uint32Array(float.buffer);
-const LOW = 0;
-const HIGH = 1;
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HIGH = 1 - LOW;
 
 /** The next double above a positive finite `value`. */
 function nextUp(value: number): number {
@@ -77,8 +78,9 @@ function hexValue(text: string, start: number, length: number): number {
 /**
  * `sampleRandFromRandomValue(randomValueFromTraceId(traceId))` in doubles: every root span takes it, and the
  * BigInt path allocated about ten numbers per call. R = hi * 2^28 + lo does not fit a double, so the numerator
- * 2^57 - 2R - 1 is formed as A * 2^28 - B (both exact) and its rounding is checked exactly: below 2^53 nothing
- * rounds, and above it the difference with A * 2^28 is exact (Sterbenz), since B < 2^29 is far smaller.
+ * 2^57 - 2R - 1 is formed as A * 2^28 - B (both exact), rounded as `Number(bigint)` rounds it, and the rounding
+ * is checked exactly: the rounded value minus A * 2^28 is an integer below 2^30 in size, so that subtraction is
+ * exact, and comparing it with -B tells whether the rounding went down.
  */
 export function sampleRandFromTraceId(traceId: string): number {
   const start = traceId.length - 14;
