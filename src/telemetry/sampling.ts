@@ -52,28 +52,26 @@ function serializeTh(threshold: bigint): string {
   return threshold.toString(16).padStart(14, '0').replace(/0+$/, '');
 }
 
-/** The `th:` field for a rate, remembered for the last rate seen: a service applies one rate almost always. */
-let lastThreshold: { rate: number; threshold: bigint; field: string } | undefined;
-function thresholdField(rate: number): { threshold: bigint; field: string } {
-  if (lastThreshold?.rate !== rate) {
+/**
+ * What a rate puts into a decision (its OpenTelemetry threshold and `th:` field, and the `sentry.sample_rate`
+ * attribute), remembered for the last rate seen: a service applies one rate almost always. The attributes are
+ * read-only (the tracer copies them onto the span), so every root span shares them.
+ */
+interface RateFields {
+  readonly rate: number;
+  readonly threshold: bigint;
+  readonly thField: string;
+  readonly attributes: Attributes;
+}
+let lastRate: RateFields | undefined;
+function rateFields(rate: number): RateFields {
+  if (lastRate?.rate !== rate) {
     const threshold = thresholdForRate(rate);
-    lastThreshold = { rate, threshold, field: `th:${serializeTh(threshold)}` };
+    lastRate = { rate, threshold, thField: `th:${serializeTh(threshold)}`, attributes: Object.freeze({ [ATTR_SENTRY_SAMPLE_RATE]: rate }) };
   }
-  return lastThreshold;
+  return lastRate;
 }
-
-/** Read-only (the tracer copies them onto the span): one object per rate instead of one per root span. */
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
-let lastRateAttributes: { rate: number; attributes: Attributes } | undefined;
-function sampleRateAttributes(rate: number | undefined): Attributes {
-  if (rate === undefined) return NO_ATTRIBUTES;
-  if (lastRateAttributes?.rate !== rate) lastRateAttributes = { rate, attributes: Object.freeze({ [ATTR_SENTRY_SAMPLE_RATE]: rate }) };
-  return lastRateAttributes.attributes;
-}
-
-const NO_SAMPLING_CONTEXT = (): never => {
-  throw new Error('the sampling context is built only for a tracesSampler');
-};
 
 /** The attribute under `key`, else under the older convention's `legacyKey`, when it is a non-empty string. */
 function stringAttribute(attributes: Attributes, key: string, legacyKey?: string): string | undefined {
@@ -104,12 +102,12 @@ function decide(
   config: TelemetryConfig,
   parentSampled: boolean | undefined,
   sampleRand: number,
-  samplingContext: () => Omit<SamplingContext, 'inheritOrSampleWith'>,
+  samplingContext: (() => Omit<SamplingContext, 'inheritOrSampleWith'>) | undefined,
 ): Resolution {
   const { tracesSampler, tracesSampleRate } = config.sampling;
   if (tracesSampler === undefined && tracesSampleRate === undefined) return { sampled: false };
   let resolved: [unknown, boolean] | undefined;
-  if (tracesSampler) {
+  if (tracesSampler && samplingContext) {
     try {
       const context = samplingContext();
       resolved = [
@@ -217,7 +215,7 @@ export function createSampler(config: TelemetryConfig): Sampler {
       // Only a tracesSampler reads the sampling context: without one, no closure per root span.
       const samplingContext = config.sampling.tracesSampler
         ? (): Omit<SamplingContext, 'inheritOrSampleWith'> => samplingContextFor(spanName, spanKind, attributes, incoming, parentSampled)
-        : NO_SAMPLING_CONTEXT;
+        : undefined;
       // Health checks are never sampled and never reach tracesSampler: no spans, whatever the rate.
       const resolution: Resolution = ignored ? { sampled: false } : decide(config, parentSampled, sampleRand, samplingContext);
 
@@ -230,8 +228,8 @@ export function createSampler(config: TelemetryConfig): Sampler {
       // Built by concatenation: a root span of every request passes here, and an array joined was its largest cost.
       let ot = '';
       if (resolution.sampled && effectiveRate !== undefined && effectiveRate > 0) {
-        const th = thresholdField(effectiveRate);
-        if (th.threshold === 0n || th.threshold <= (rv ?? randomValueFromTraceId(traceId))) ot = th.field;
+        const { threshold, thField } = rateFields(effectiveRate);
+        if (threshold === 0n || threshold <= (rv ?? randomValueFromTraceId(traceId))) ot = thField;
       }
       // From the trace id (the common case), rv is its last 14 hex digits: no BigInt formatting needed.
       const rvField =
@@ -262,7 +260,7 @@ export function createSampler(config: TelemetryConfig): Sampler {
       });
       return {
         decision: resolution.sampled ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,
-        attributes: sampleRateAttributes(resolution.localRate),
+        attributes: resolution.localRate === undefined ? NO_ATTRIBUTES : rateFields(resolution.localRate).attributes,
         traceState,
       };
     },

@@ -114,10 +114,8 @@ class DeferredScopes implements Scopes {
   }
 
   private materialize(): Scopes {
-    if (this.made === undefined) {
-      const parent = this.parent;
-      this.made = this.make(parent === undefined ? defaultScopes() : { scope: parent.scope, isolationScope: parent.isolationScope });
-    }
+    // A deferred parent is made through its getters as `make` reads them.
+    this.made ??= this.make(this.parent ?? defaultScopes());
     return this.made;
   }
 }
