@@ -9,6 +9,21 @@ import { setDbNamespace } from './traced.js';
 
 export type Db = Database.Database;
 
+/**
+ * Each database's statements, compiled once: `prepare` parses and plans the SQL in SQLite on every call, and on
+ * the ingest path that was the service's largest single cost. Keyed by the SQL text, which is always a literal
+ * of this module's callers, so the cache is bounded by the code.
+ */
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+export function statement(db: Db, sql: string): Database.Statement {
+  let compiled = statements.get(db);
+  if (compiled === undefined) statements.set(db, (compiled = new Map()));
+  let prepared = compiled.get(sql);
+  if (prepared === undefined) compiled.set(sql, (prepared = db.prepare(sql)));
+  return prepared;
+}
+
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE companies (
      id TEXT PRIMARY KEY,

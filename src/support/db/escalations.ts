@@ -2,7 +2,7 @@
  * The escalation queue. Every escalation is written here first; delivery to the helpdesk webhook marks it
  * delivered, a failed or impossible delivery leaves it pending for the retry loop.
  */
-import type { Db } from './database.js';
+import { statement, type Db } from './database.js';
 import { dbSpan } from './traced.js';
 
 export type EscalationStatus = 'pending' | 'delivered';
@@ -20,52 +20,48 @@ export interface Escalation {
 export function enqueueEscalation(db: Db, ticketId: string, companyId: string, reason: string): number {
   const now = new Date().toISOString();
   const result = dbSpan('INSERT', 'escalations', () =>
-    db
-      .prepare(
-        `INSERT INTO escalations (ticket_id, company_id, reason, status, attempts, created_at, updated_at)
+    statement(
+      db,
+      `INSERT INTO escalations (ticket_id, company_id, reason, status, attempts, created_at, updated_at)
          VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
-      )
-      .run(ticketId, companyId, reason, now, now),
+    ).run(ticketId, companyId, reason, now, now),
   );
   return Number(result.lastInsertRowid);
 }
 
 export function recordDeliveryAttempt(db: Db, id: number, delivered: boolean, error?: string): void {
   dbSpan('UPDATE', 'escalations', () =>
-    db
-      .prepare(
-        `UPDATE escalations SET status = ?, attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`,
-      )
-      .run(delivered ? 'delivered' : 'pending', error ?? null, new Date().toISOString(), id),
+    statement(
+      db,
+      `UPDATE escalations SET status = ?, attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`,
+    ).run(delivered ? 'delivered' : 'pending', error ?? null, new Date().toISOString(), id),
   );
 }
 
 export function pendingEscalations(db: Db, limit: number): Escalation[] {
   return dbSpan('SELECT', 'escalations', () =>
-    db
-      .prepare(
-        `SELECT id, ticket_id AS ticketId, company_id AS companyId, reason, status, attempts, last_error AS lastError
+    statement(
+      db,
+      `SELECT id, ticket_id AS ticketId, company_id AS companyId, reason, status, attempts, last_error AS lastError
            FROM escalations WHERE status = 'pending' ORDER BY id LIMIT ?`,
-      )
-      .all(limit) as Escalation[],
+    ).all(limit) as Escalation[],
   );
 }
 
 export function escalationsForTicket(db: Db, ticketId: string): Escalation[] {
   return dbSpan('SELECT', 'escalations', () =>
-    db
-      .prepare(
-        `SELECT id, ticket_id AS ticketId, company_id AS companyId, reason, status, attempts, last_error AS lastError
+    statement(
+      db,
+      `SELECT id, ticket_id AS ticketId, company_id AS companyId, reason, status, attempts, last_error AS lastError
            FROM escalations WHERE ticket_id = ? ORDER BY id`,
-      )
-      .all(ticketId) as Escalation[],
+    ).all(ticketId) as Escalation[],
   );
 }
 
 /** Whether the escalation still waits for delivery (a retry pass's list can be stale by the time it gets there). */
 export function isPending(db: Db, id: number): boolean {
   const row = dbSpan('SELECT', 'escalations', () =>
-    db.prepare('SELECT status FROM escalations WHERE id = ?').get(id) as { status: EscalationStatus } | undefined,
+    statement(db, 'SELECT status FROM escalations WHERE id = ?').get(id) as { status: EscalationStatus } | undefined,
   );
   return row?.status === 'pending';
 }

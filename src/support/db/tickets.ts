@@ -1,6 +1,6 @@
 /** Tickets and their interactions, always read and written within one company. */
 import { randomUUID } from 'node:crypto';
-import type { Db } from './database.js';
+import { statement, type Db } from './database.js';
 import { dbSpan } from './traced.js';
 
 export type Channel = 'telegram' | 'whatsapp' | 'email' | 'web';
@@ -66,12 +66,11 @@ function toTicket(row: TicketRow): Ticket {
 /** The customer's ticket that is still being worked on, if any (escalated tickets stay open to follow-ups). */
 export function findOpenTicket(db: Db, companyId: string, externalUserId: string): Ticket | undefined {
   const row = dbSpan('SELECT', 'tickets', () =>
-    db
-      .prepare(
-        `SELECT * FROM tickets WHERE company_id = ? AND external_user_id = ? AND status IN ('open', 'escalated')
+    statement(
+      db,
+      `SELECT * FROM tickets WHERE company_id = ? AND external_user_id = ? AND status IN ('open', 'escalated')
           ORDER BY created_at DESC LIMIT 1`,
-      )
-      .get(companyId, externalUserId) as TicketRow | undefined,
+    ).get(companyId, externalUserId) as TicketRow | undefined,
   );
   return row && toTicket(row);
 }
@@ -80,12 +79,11 @@ export function createTicket(db: Db, companyId: string, externalUserId: string, 
   const now = new Date().toISOString();
   const id = `TICKET-${randomUUID()}`;
   dbSpan('INSERT', 'tickets', () =>
-    db
-      .prepare(
-        `INSERT INTO tickets (id, company_id, external_user_id, channel, status, escalated, created_at, updated_at)
+    statement(
+      db,
+      `INSERT INTO tickets (id, company_id, external_user_id, channel, status, escalated, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'open', 0, ?, ?)`,
-      )
-      .run(id, companyId, externalUserId, channel, now, now),
+    ).run(id, companyId, externalUserId, channel, now, now),
   );
   return {
     id,
@@ -107,7 +105,7 @@ export function createTicket(db: Db, companyId: string, externalUserId: string, 
 /** Scoped by company: another company's ticket id finds nothing, exactly like an unknown one. */
 export function getTicket(db: Db, companyId: string, ticketId: string): Ticket | undefined {
   const row = dbSpan('SELECT', 'tickets', () =>
-    db.prepare('SELECT * FROM tickets WHERE id = ? AND company_id = ?').get(ticketId, companyId) as TicketRow | undefined,
+    statement(db, 'SELECT * FROM tickets WHERE id = ? AND company_id = ?').get(ticketId, companyId) as TicketRow | undefined,
   );
   return row && toTicket(row);
 }
@@ -123,14 +121,13 @@ export interface TicketOutcome {
 
 export function updateTicketOutcome(db: Db, ticketId: string, outcome: TicketOutcome): void {
   dbSpan('UPDATE', 'tickets', () =>
-    db
-      .prepare(
-        `UPDATE tickets SET category = ?, priority = ?, sentiment = ?, queue = ?, confidence = ?,
+    statement(
+      db,
+      `UPDATE tickets SET category = ?, priority = ?, sentiment = ?, queue = ?, confidence = ?,
                 escalated = MAX(escalated, ?), status = CASE WHEN ? = 1 THEN 'escalated' ELSE status END,
                 updated_at = ?
           WHERE id = ?`,
-      )
-      .run(
+    ).run(
         outcome.category,
         outcome.priority,
         outcome.sentiment,
@@ -146,16 +143,18 @@ export function updateTicketOutcome(db: Db, ticketId: string, outcome: TicketOut
 
 export function addInteraction(db: Db, ticketId: string, interaction: Omit<Interaction, 'createdAt'>): void {
   dbSpan('INSERT', 'interactions', () =>
-    db
-      .prepare('INSERT INTO interactions (ticket_id, role, text, confidence, created_at) VALUES (?, ?, ?, ?, ?)')
+    statement(
+      db,
+      'INSERT INTO interactions (ticket_id, role, text, confidence, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(ticketId, interaction.role, interaction.text, interaction.confidence, new Date().toISOString()),
   );
 }
 
 export function listInteractions(db: Db, ticketId: string): Interaction[] {
   return dbSpan('SELECT', 'interactions', () =>
-    db
-      .prepare('SELECT role, text, confidence, created_at AS createdAt FROM interactions WHERE ticket_id = ? ORDER BY id')
+    statement(
+      db,
+      'SELECT role, text, confidence, created_at AS createdAt FROM interactions WHERE ticket_id = ? ORDER BY id')
       .all(ticketId) as Interaction[],
   );
 }
