@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
-const counts = { spans: 0, otlpSpans: 0, sentryOtlpSpans: 0, sentryEnvelopeSpans: 0, requests: 0, errors: 0 };
+const counts = { spans: 0, otlpSpans: 0, sentryOtlpSpans: 0, sentryEnvelopeSpans: 0, envelopes: 0, requests: 0, errors: 0 };
 
 function readVarint(buf, pos) {
   let value = 0;
@@ -99,6 +99,7 @@ function handle(req, res) {
       const url = req.url ?? '';
       if (process.env.RECEIVER_DEBUG) process.stderr.write(`${req.method} ${url} ${req.headers['content-type']} ${body.length}\n${process.env.RECEIVER_DEBUG === "full" ? body : body.subarray(0, 300)}\n`);
       if (url.includes('/envelope')) {
+        counts.envelopes++;
         const n = countEnvelopeSpans(body);
         counts.sentryEnvelopeSpans += n;
         counts.spans += n;

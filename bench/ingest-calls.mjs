@@ -1,0 +1,74 @@
+// `npm run bench:calls`: what each kind of monitoring call costs on the support service's ingest path, ours
+// against the raw SDK anchor, in CPU per request (bench/workloads/ingest-calls.mjs: the path's 14 spans and its
+// calls, without HTTP or SQLite). Each configuration runs in BENCH_RUNS fresh processes (5), interleaved, pinned
+// like `npm run bench`; ratios are run by run. Prints a Markdown table (the reading in bench/reading.md quotes it).
+import { LOAD_CPU, SERVER_CPU, childEnv, runPinned, spawnPinned, stopAll, waitForLine } from './lib/proc.mjs';
+import { cell, median, ratios } from './lib/stats.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const REQUESTS = 2000;
+const log = (line) => process.stderr.write(`[bench:calls] ${line}\n`);
+
+const receiverProc = spawnPinned(LOAD_CPU, process.execPath, ['bench/lib/receiver.mjs'], childEnv({}));
+const [receiverLine] = await waitForLine(receiverProc, /\{.*\}\n/);
+const { sinkPort, controlPort } = JSON.parse(receiverLine);
+const sinkUrl = `http://127.0.0.1:${sinkPort}`;
+const envelopes = async () => (await (await fetch(`http://127.0.0.1:${controlPort}/stats`)).json()).envelopes;
+
+const RAW = { args: ['--import', './bench/anchors/raw-sdk.mjs'], env: { BENCH_OTLP_URL: `${sinkUrl}/v1/traces` } };
+const OURS = {
+  args: ['--import', './dist/instrumentation/register.js'],
+  env: {
+    SENTRY_DSN: `http://benchkey@127.0.0.1:${sinkPort}/1`,
+    TELEMETRY_EXPORTERS: 'otlp',
+    OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    SENTRY_TRACES_SAMPLE_RATE: '1.0',
+    OTEL_SERVICE_NAME: 'bench',
+  },
+};
+const NO_CALLS = 'scope,breadcrumbs,message';
+const CONFIGS = [
+  { id: 'raw', label: 'raw SDK, every call', ...RAW, skip: '' },
+  { id: 'rawNone', label: 'raw SDK, no monitoring calls', ...RAW, skip: NO_CALLS },
+  { id: 'ours', label: 'ours, every call', ...OURS, skip: '' },
+  { id: 'oursNoMessage', label: 'ours, no business event (captureMessage)', ...OURS, skip: 'message' },
+  { id: 'oursNoBreadcrumbs', label: 'ours, no breadcrumbs', ...OURS, skip: 'breadcrumbs' },
+  { id: 'oursNoScope', label: 'ours, no scope calls (user, tags, contexts)', ...OURS, skip: 'scope' },
+  { id: 'oursNone', label: 'ours, no monitoring calls', ...OURS, skip: NO_CALLS },
+];
+
+const cpu = Object.fromEntries(CONFIGS.map((c) => [c.id, []]));
+const sentEvents = Object.fromEntries(CONFIGS.map((c) => [c.id, []]));
+for (let run = 0; run < RUNS; run++) {
+  // Rotated each run, so no configuration always follows the same neighbour.
+  const order = [...CONFIGS.slice(run % CONFIGS.length), ...CONFIGS.slice(0, run % CONFIGS.length)];
+  for (const config of order) {
+    const before = await envelopes();
+    const out = await runPinned(SERVER_CPU, process.execPath, [...config.args, 'bench/workloads/ingest-calls.mjs'], childEnv({ ...config.env, BENCH_SKIP: config.skip, BENCH_REQUESTS: String(REQUESTS) }));
+    const line = out.split('\n').find((l) => l.startsWith('{"cpu"'));
+    if (line === undefined) throw new Error(`${config.id}: no result line in\n${out}`);
+    const result = JSON.parse(line);
+    cpu[config.id].push(result.cpu);
+    sentEvents[config.id].push(((await envelopes()) - before) / result.requests);
+  }
+  log(`run ${run + 1}/${RUNS}: ${CONFIGS.map((c) => `${c.id} ${cpu[c.id][run].toFixed(0)} us`).join(', ')}`);
+}
+await stopAll();
+
+const lines = [
+  `CPU per request (us), median (min-max) of ${RUNS} processes each; "vs raw SDK" is the raw SDK's CPU over this row's, run by run.`,
+  '',
+  '| configuration | CPU per request (us) | vs raw SDK, every call | Sentry envelopes per request |',
+  '| --- | --- | --- | --- |',
+];
+for (const c of CONFIGS) {
+  lines.push(`| ${c.label} | ${cell(cpu[c.id])} | ${cell(ratios(cpu.raw, cpu[c.id]), 2)} | ${median(sentEvents[c.id]).toFixed(3)} |`);
+}
+lines.push('', 'What each kind of call adds to ours (ours minus ours without it, run by run), in us per request:', '');
+for (const [id, label] of [['oursNoMessage', 'business event'], ['oursNoBreadcrumbs', 'breadcrumbs'], ['oursNoScope', 'scope calls'], ['oursNone', 'all monitoring calls']]) {
+  lines.push(`- ${label}: ${cell(cpu.ours.map((x, i) => x - cpu[id][i]))}`);
+}
+lines.push(`- the same calls in the raw SDK row: ${cell(cpu.raw.map((x, i) => x - cpu.rawNone[i]))}`);
+process.stdout.write(`${lines.join('\n')}\n`);
+process.exit(0);
