@@ -9,6 +9,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import * as Sentry from '@sentry/node';
 import type { Integration } from '@sentry/core';
+import { exceptionDedupeIntegration } from './exception-dedupe.js';
 import { requestIsolationIntegration } from './request-isolation.js';
 import type { TelemetryConfig } from './types.js';
 
@@ -110,7 +111,8 @@ export function initSentry(config: TelemetryConfig, options: SentrySetupOptions)
         Sentry.eventFiltersIntegration(),
         Sentry.functionToStringIntegration(),
         Sentry.linkedErrorsIntegration(),
-        Sentry.dedupeIntegration(),
+        // Sentry's dedupe drops an event equal to the one before it: business events are equal by design.
+        exceptionDedupeIntegration(),
         // Forks the isolation scope of each incoming request (request-isolation.ts); Sentry's own fork, below,
         // takes over only for what the lean one does not do (request bodies, sessions). Before requestData: its
         // event processor expands the request data that requestData's then reads.
