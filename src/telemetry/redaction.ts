@@ -58,7 +58,10 @@ export interface Redactor {
   readonly sendDefaultPii: boolean;
   /** Removes secrets (and emails when PII is off) from free text. */
   scrubString(value: string): string;
-  /** Deep copy of `value` with every rule applied; `key` is the field name the value sits under. */
+  /**
+   * `value` with every rule applied; `key` is the field name the value sits under. Plain objects and arrays in
+   * which nothing changed are returned as they are; any other object becomes a plain copy of its own fields.
+   */
   scrubValue(value: unknown, key?: string): unknown;
   scrubAttributeValue(key: string, value: AttributeValue): AttributeValue;
   /** Returns the same object when nothing had to change, so clean spans cost no allocation. */
@@ -153,10 +156,30 @@ export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redacto
       if (--budget < 0) return '[Truncated]';
       ancestors.add(node);
       try {
-        if (Array.isArray(node)) return node.map((item) => walk(item, undefined, depth + 1));
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(node)) out[k] = walk(v, k, depth + 1);
-        return out;
+        // Copy on write: an event is mostly clean, and copying every node of it was most of the scrubbing's
+        // garbage (an event carries its breadcrumbs, contexts and stack frames).
+        if (Array.isArray(node)) {
+          let out: unknown[] | undefined;
+          for (let index = 0; index < node.length; index++) {
+            const item: unknown = node[index];
+            const clean = walk(item, undefined, depth + 1);
+            if (clean !== item) (out ??= node.slice())[index] = clean;
+          }
+          return out ?? node;
+        }
+        // Only plain objects pass as they are: a class instance may serialise through toJSON or getters to other
+        // fields than the ones scrubbed here.
+        const prototype: unknown = Object.getPrototypeOf(node);
+        const fields = node as Record<string, unknown>;
+        let out: Record<string, unknown> | undefined = prototype === Object.prototype || prototype === null ? undefined : {};
+        for (const k in fields) {
+          if (!Object.hasOwn(fields, k)) continue;
+          const v = fields[k];
+          const clean = walk(v, k, depth + 1);
+          if (out !== undefined) out[k] = clean;
+          else if (clean !== v) (out = { ...fields })[k] = clean;
+        }
+        return out ?? node;
       } finally {
         ancestors.delete(node);
       }

@@ -73,6 +73,30 @@ describe('redaction rules', () => {
     const clean = { 'http.route': '/a', n: 1 };
     expect(off.scrubAttributes(clean)).toBe(clean);
   });
+
+  it('copies only the path to what it scrubbed, and never changes the value it was given', () => {
+    const untouched = { queue: 'billing', steps: [1, 2, { agent: 'Triage' }] };
+    const value = { pipeline: untouched, request: { headers: { accept: 'json', authorization: `Bearer ${BEARER}` }, notes: [`mail ${EMAIL}`, 'ok'] } };
+    const before = structuredClone(value);
+    const scrubbed = off.scrubValue(value) as typeof value;
+    expect(scrubbed).toEqual({ pipeline: untouched, request: { headers: { accept: 'json', authorization: FILTERED }, notes: [`mail ${FILTERED}`, 'ok'] } });
+    expect(value).toEqual(before);
+    expect(scrubbed).not.toBe(value);
+    expect(scrubbed.pipeline).toBe(untouched);
+    expect(off.scrubValue(untouched)).toBe(untouched);
+  });
+
+  it('scrubs the own fields of a class instance into a plain copy, never trusting its toJSON', () => {
+    class Credentials {
+      user = 'svc';
+      password = URL_PASSWORD;
+      toJSON(): Record<string, string> {
+        return { token: API_KEY };
+      }
+    }
+    const scrubbed = off.scrubValue({ account: new Credentials(), note: 'clean' }, 'extra');
+    expect(JSON.stringify(scrubbed)).toBe(`{"account":{"user":"svc","password":"${FILTERED}"},"note":"clean"}`);
+  });
 });
 
 const event = (url: string, extra: Record<string, unknown> = {}): ErrorEvent =>
