@@ -1,32 +1,20 @@
 // `npm run bench:calls`: what each kind of monitoring call costs on the ingest benchmark's path, ours against the
 // raw SDK anchor, in CPU per request (bench/workloads/ingest-calls.mjs: the path's 14 spans and its calls, without
-// HTTP or SQLite), and what a business event adds (a high-confidence answer sends one). Each configuration runs in BENCH_RUNS fresh processes (5), interleaved, pinned
-// like `npm run bench`; ratios are run by run. Prints a Markdown table (the reading in bench/reading.md quotes it).
-import { LOAD_CPU, SERVER_CPU, childEnv, runPinned, spawnPinned, stopAll, waitForLine } from './lib/proc.mjs';
+// HTTP or SQLite), and what a business event adds (a high-confidence answer sends one). Each configuration runs
+// in BENCH_RUNS fresh processes (5), interleaved, pinned like `npm run bench`; ratios are run by run. Prints a
+// Markdown table (the reading in bench/reading.md quotes it).
+import { SERVER_CPU, childEnv, runPinned, stopAll } from './lib/proc.mjs';
+import { OURS_ARGS, oursEnv, rawAnchor, startReceiver } from './lib/setups.mjs';
 import { cell, median, ratios } from './lib/stats.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const REQUESTS = 2000;
 const log = (line) => process.stderr.write(`[bench:calls] ${line}\n`);
 
-const receiverProc = spawnPinned(LOAD_CPU, process.execPath, ['bench/lib/receiver.mjs'], childEnv({}));
-const [receiverLine] = await waitForLine(receiverProc, /\{.*\}\n/);
-const { sinkPort, controlPort } = JSON.parse(receiverLine);
-const sinkUrl = `http://127.0.0.1:${sinkPort}`;
-const envelopes = async () => (await (await fetch(`http://127.0.0.1:${controlPort}/stats`)).json()).envelopes;
-
-const RAW = { args: ['--import', './bench/anchors/raw-sdk.mjs'], env: { BENCH_OTLP_URL: `${sinkUrl}/v1/traces` } };
-const OURS = {
-  args: ['--import', './dist/instrumentation/register.js'],
-  env: {
-    SENTRY_DSN: `http://benchkey@127.0.0.1:${sinkPort}/1`,
-    TELEMETRY_EXPORTERS: 'otlp',
-    OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-    SENTRY_TRACES_SAMPLE_RATE: '1.0',
-    OTEL_SERVICE_NAME: 'bench',
-  },
-};
+const receiver = await startReceiver();
+const envelopes = async () => (await receiver.control('/stats')).envelopes;
+const RAW = rawAnchor(receiver);
+const OURS = { args: OURS_ARGS, env: oursEnv(receiver, 1.0) };
 const PATH = 'scope,breadcrumbs';
 const CONFIGS = [
   { id: 'raw', label: 'raw SDK, the path\'s calls', ...RAW, calls: PATH },

@@ -11,6 +11,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ROOT, LOAD_CPU, SERVER_CPU, childEnv, rssOf, runPinned, sleep, spawnPinned, stop, stopAll, waitForLine } from './lib/proc.mjs';
+import { OURS_ARGS, oursEnv as oursEnvOf, rawAnchor, startReceiver } from './lib/setups.mjs';
 import { cell, fmt, median, ratios } from './lib/stats.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -30,11 +31,8 @@ const PROBE_REQUESTS = 300;
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
 // ---------------------------------------------------------------- receiver
-const receiverProc = spawnPinned(LOAD_CPU, process.execPath, ['bench/lib/receiver.mjs'], childEnv({}));
-const [receiverLine] = await waitForLine(receiverProc, /\{.*\}\n/);
-const { sinkPort, controlPort } = JSON.parse(receiverLine);
-const sinkUrl = `http://127.0.0.1:${sinkPort}`;
-const receiver = async (path) => (await fetch(`http://127.0.0.1:${controlPort}${path}`)).json();
+const sink = await startReceiver();
+const { sinkUrl, control: receiver } = sink;
 
 /** Waits until the receiver's span count has not moved for `quietMs` (a batch processor's delay), then returns it. */
 async function settledSpanCount(quietMs = 6000, maxMs = 20_000) {
@@ -53,16 +51,7 @@ async function settledSpanCount(quietMs = 6000, maxMs = 20_000) {
 }
 
 // ---------------------------------------------------------------- configurations
-const DSN = `http://benchkey@127.0.0.1:${sinkPort}/1`;
-const OURS = ['--import', './dist/instrumentation/register.js'];
-const oursEnv = (rate, exporters = 'otlp') => ({
-  SENTRY_DSN: DSN,
-  TELEMETRY_EXPORTERS: exporters,
-  OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
-  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-  SENTRY_TRACES_SAMPLE_RATE: String(rate),
-  OTEL_SERVICE_NAME: 'bench',
-});
+const oursEnv = (rate, exporters) => oursEnvOf(sink, rate, exporters);
 const ZERO_CODE = {
   args: ['--experimental-loader=@opentelemetry/instrumentation/hook.mjs', '--import', '@opentelemetry/auto-instrumentations-node/register'],
   env: {
@@ -77,14 +66,14 @@ const ZERO_CODE = {
     OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs,dns,net',
   },
 };
-const RAW = { args: ['--import', './bench/anchors/raw-sdk.mjs'], env: { BENCH_OTLP_URL: `${sinkUrl}/v1/traces` } };
-const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: DSN } };
+const RAW = rawAnchor(sink);
+const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: sink.dsn } };
 
 const HTTP_CONFIGS = [
   { id: 'bare', label: 'bare Node', args: [], env: {} },
   { id: 'raw', label: 'raw OTel SDK, same instrumentations, AlwaysOn, 1 BSP', ...RAW },
-  { id: 'ours10', label: 'ours, rate 1.0', args: OURS, env: oursEnv(1.0) },
-  { id: 'ours01', label: 'ours, rate 0.1', args: OURS, env: oursEnv(0.1) },
+  { id: 'ours10', label: 'ours, rate 1.0', args: OURS_ARGS, env: oursEnv(1.0) },
+  { id: 'ours01', label: 'ours, rate 0.1', args: OURS_ARGS, env: oursEnv(0.1) },
   { id: 'raw01', label: 'raw OTel SDK, same instrumentations, trace-id ratio 0.1, 1 BSP', ...RAW, env: { ...RAW.env, BENCH_RAW_RATIO: '0.1' } },
   { id: 'sentry', label: 'Sentry v11 native, tracesSampleRate 1.0', ...SENTRY },
   { id: 'zero', label: 'OTel zero-code (auto-instrumentations-node/register)', ...ZERO_CODE },
@@ -148,7 +137,7 @@ async function spansPerRequest(app, url) {
 async function startupSection() {
   const configs = [
     { id: 'bare', label: 'bare Node', args: [], env: {} },
-    { id: 'ours', label: 'ours (Sentry + OTLP exporters)', args: OURS, env: oursEnv(1.0, 'sentry,otlp') },
+    { id: 'ours', label: 'ours (Sentry + OTLP exporters)', args: OURS_ARGS, env: oursEnv(1.0, 'sentry,otlp') },
     { id: 'zero', label: 'OTel zero-code', ...ZERO_CODE },
     { id: 'sentry', label: "Sentry v11 default init (tracesSampleRate 1.0)", ...SENTRY },
   ];
@@ -215,7 +204,7 @@ async function spanSection() {
   const configs = [
     { id: 'noop', label: 'no-op API (no SDK)', args: [], env: {} },
     { id: 'raw', label: 'raw OTel SDK (AlwaysOn, 1 BSP, OTLP)', ...RAW },
-    { id: 'ours', label: 'ours (sampler, propagator, scope bridge, redaction)', args: OURS, env: oursEnv(1.0) },
+    { id: 'ours', label: 'ours (sampler, propagator, scope bridge, redaction)', args: OURS_ARGS, env: oursEnv(1.0) },
   ];
   for (const variant of ['root', 'child']) {
     const out = (results.span[variant] = {});
@@ -235,7 +224,7 @@ async function spanSection() {
 async function exportSection() {
   const configs = [
     { id: 'raw', label: 'stock BatchSpanProcessor, default settings (queue 2048, batch 512, 5 s)', ...RAW, mode: 'raw' },
-    { id: 'ours', label: 'ours (ExportPipeline, queue 8192, batch 1024, 1 s)', args: OURS, env: oursEnv(1.0), mode: 'ours' },
+    { id: 'ours', label: 'ours (ExportPipeline, queue 8192, batch 1024, 1 s)', args: OURS_ARGS, env: oursEnv(1.0), mode: 'ours' },
   ];
   for (const c of configs) results.export[c.id] = { label: c.label, created: [], received: [], dropped: [] };
   for (let run = 0; run < RUNS; run++) {
@@ -256,7 +245,7 @@ async function exportSection() {
 async function downSection() {
   const app = APPS.express;
   const configs = [
-    { id: 'ours', label: 'ours, rate 1.0, Sentry + OTLP exporters', args: OURS, env: oursEnv(1.0, 'sentry,otlp') },
+    { id: 'ours', label: 'ours, rate 1.0, Sentry + OTLP exporters', args: OURS_ARGS, env: oursEnv(1.0, 'sentry,otlp') },
     { id: 'raw', label: 'raw OTel SDK (1 BSP)', ...RAW },
   ];
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));

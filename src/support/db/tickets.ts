@@ -128,33 +128,35 @@ export function updateTicketOutcome(db: Db, ticketId: string, outcome: TicketOut
                 updated_at = ?
           WHERE id = ?`,
     ).run(
-        outcome.category,
-        outcome.priority,
-        outcome.sentiment,
-        outcome.queue,
-        outcome.confidence,
-        outcome.escalated ? 1 : 0,
-        outcome.escalated ? 1 : 0,
-        new Date().toISOString(),
-        ticketId,
-      ),
+      outcome.category,
+      outcome.priority,
+      outcome.sentiment,
+      outcome.queue,
+      outcome.confidence,
+      outcome.escalated ? 1 : 0,
+      outcome.escalated ? 1 : 0,
+      new Date().toISOString(),
+      ticketId,
+    ),
   );
 }
 
 export function addInteraction(db: Db, ticketId: string, interaction: Omit<Interaction, 'createdAt'>): void {
   dbSpan('INSERT', 'interactions', () =>
-    statement(
-      db,
-      'INSERT INTO interactions (ticket_id, role, text, confidence, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(ticketId, interaction.role, interaction.text, interaction.confidence, new Date().toISOString()),
+    statement(db, 'INSERT INTO interactions (ticket_id, role, text, confidence, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      ticketId,
+      interaction.role,
+      interaction.text,
+      interaction.confidence,
+      new Date().toISOString(),
+    ),
   );
 }
 
 export function listInteractions(db: Db, ticketId: string): Interaction[] {
   return dbSpan('SELECT', 'interactions', () =>
-    statement(
-      db,
-      'SELECT role, text, confidence, created_at AS createdAt FROM interactions WHERE ticket_id = ? ORDER BY id')
-      .all(ticketId) as Interaction[],
+    statement(db, 'SELECT role, text, confidence, created_at AS createdAt FROM interactions WHERE ticket_id = ? ORDER BY id').all(
+      ticketId,
+    ) as Interaction[],
   );
 }

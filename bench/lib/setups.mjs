@@ -1,0 +1,35 @@
+// What the benchmark scripts share: the span receiver, pinned to the load generator's CPU, and the two
+// configurations every one of them compares, ours and the raw SDK anchor, pointed at it. One definition, so
+// `npm run bench` and `npm run bench:calls` always measure the same setups.
+import { LOAD_CPU, childEnv, spawnPinned, waitForLine } from './proc.mjs';
+
+/** Starts bench/lib/receiver.mjs (OTLP/HTTP and a fake Sentry on one port); `control` asks its control port. */
+export async function startReceiver() {
+  const child = spawnPinned(LOAD_CPU, process.execPath, ['bench/lib/receiver.mjs'], childEnv({}));
+  const [line] = await waitForLine(child, /\{.*\}\n/);
+  const { sinkPort, controlPort } = JSON.parse(line);
+  return {
+    sinkUrl: `http://127.0.0.1:${sinkPort}`,
+    dsn: `http://benchkey@127.0.0.1:${sinkPort}/1`,
+    control: async (path) => (await fetch(`http://127.0.0.1:${controlPort}${path}`)).json(),
+  };
+}
+
+export const OURS_ARGS = ['--import', './dist/instrumentation/register.js'];
+
+/** Ours: Sentry (errors) at the receiver's fake ingest, spans over OTLP http/protobuf unless `exporters` says. */
+export function oursEnv(receiver, rate, exporters = 'otlp') {
+  return {
+    SENTRY_DSN: receiver.dsn,
+    TELEMETRY_EXPORTERS: exporters,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.sinkUrl,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    SENTRY_TRACES_SAMPLE_RATE: String(rate),
+    OTEL_SERVICE_NAME: 'bench',
+  };
+}
+
+/** The raw OpenTelemetry SDK anchor (bench/anchors/raw-sdk.mjs). */
+export function rawAnchor(receiver) {
+  return { args: ['--import', './bench/anchors/raw-sdk.mjs'], env: { BENCH_OTLP_URL: `${receiver.sinkUrl}/v1/traces` } };
+}
