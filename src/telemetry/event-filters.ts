@@ -3,9 +3,9 @@
  * user's hooks from the config module, so a user hook only ever sees data that is already safe to send.
  */
 import { stringMatchesSomePattern } from '@sentry/core';
-import type { Breadcrumb, BreadcrumbHint, ErrorEvent, EventHint } from '@sentry/core';
+import type { Breadcrumb, BreadcrumbHint, Client, ErrorEvent, EventHint, Integration } from '@sentry/core';
 import { pathIsIgnored } from './pattern-match.js';
-import { createRedactor, type Redactor } from './redaction.js';
+import { createRedactor, FILTERED, type Redactor } from './redaction.js';
 import type { EventLike, TelemetryConfig } from './types.js';
 
 /** Event fields that hold SDK bookkeeping (live Scope objects among them), never user data. */
@@ -59,10 +59,14 @@ function scrubEvent(event: ErrorEvent, redactor: Redactor): ErrorEvent {
   return scrubbed;
 }
 
+function scrubBreadcrumbInPlace(breadcrumb: Breadcrumb, redactor: Redactor): void {
+  if (breadcrumb.message !== undefined) breadcrumb.message = redactor.scrubString(breadcrumb.message);
+  if (breadcrumb.data !== undefined) breadcrumb.data = redactor.scrubValue(breadcrumb.data) as Record<string, unknown>;
+}
+
 export function scrubBreadcrumb(breadcrumb: Breadcrumb, redactor: Redactor): Breadcrumb {
   const out: Breadcrumb = { ...breadcrumb };
-  if (out.message !== undefined) out.message = redactor.scrubString(out.message);
-  if (out.data !== undefined) out.data = redactor.scrubValue(out.data) as Record<string, unknown>;
+  scrubBreadcrumbInPlace(out, redactor);
   return out;
 }
 
@@ -87,12 +91,42 @@ export function createBeforeSend(config: Pick<TelemetryConfig, 'sentry' | 'sampl
   };
 }
 
-export function createBeforeBreadcrumb(config: Pick<TelemetryConfig, 'sentry'>): SentryBeforeBreadcrumb {
-  const redactor = createRedactor(config);
+/**
+ * Only for a user `beforeBreadcrumb`, which must see scrubbed data: without one, breadcrumbScrubbingIntegration
+ * scrubs, because Sentry runs this hook inside `consoleSandbox`, which swaps every console method out and back
+ * on each breadcrumb (half of a breadcrumb's cost in Sentry, and a request records a dozen).
+ */
+export function createBeforeBreadcrumb(config: Pick<TelemetryConfig, 'sentry'>): SentryBeforeBreadcrumb | undefined {
   const userHook = config.sentry.beforeBreadcrumb;
+  if (userHook === undefined) return undefined;
+  const redactor = createRedactor(config);
   return (breadcrumb, hint) => {
     const scrubbed = scrubBreadcrumb(breadcrumb, redactor);
-    if (userHook === undefined) return scrubbed;
     return userHook(scrubbed as EventLike, hint as Record<string, unknown> | undefined) as Breadcrumb | null;
+  };
+}
+
+/**
+ * Scrubs each breadcrumb where Sentry announces it (`beforeAddBreadcrumb`), in place: Sentry hands its listeners
+ * its own copy of the caller's breadcrumb, the one it then stores. Registered before the scope bridge, whose
+ * span event then carries the scrubbed copy. Does nothing when a user `beforeBreadcrumb` scrubs instead (see
+ * createBeforeBreadcrumb).
+ */
+export function breadcrumbScrubbingIntegration(config: Pick<TelemetryConfig, 'sentry'>): Integration {
+  return {
+    name: 'OtelBreadcrumbScrubbing',
+    setup(client: Client): void {
+      if (config.sentry.beforeBreadcrumb !== undefined) return;
+      const redactor = createRedactor(config);
+      client.on('beforeAddBreadcrumb', (breadcrumb: Breadcrumb) => {
+        try {
+          scrubBreadcrumbInPlace(breadcrumb, redactor);
+        } catch {
+          // A listener cannot drop the breadcrumb (as a throwing beforeBreadcrumb does): nothing of it is kept.
+          breadcrumb.message = FILTERED;
+          delete breadcrumb.data;
+        }
+      });
+    },
   };
 }

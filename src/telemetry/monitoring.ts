@@ -169,16 +169,16 @@ export function setTag(key: string, value: Primitive): void {
 export function addBreadcrumb(breadcrumb: BreadcrumbInput): void {
   safely(undefined, () => {
     const span = trace.getActiveSpan();
-    const crumb: Sentry.Breadcrumb = { ...breadcrumb, timestamp: Date.now() / 1000 };
     const client = Sentry.getClient();
-    // The bridge integration turns the breadcrumb into a span event once Sentry's filters let it through;
-    // without it (no client, or an init that left the integration out) the span gets it directly.
+    // Sentry stores (and scrubs) a timestamped copy: the caller's object is never changed. The bridge
+    // integration turns that copy into a span event once Sentry's filters let it through; without it (no client,
+    // or an init that left the integration out) the span gets the breadcrumb directly.
     if (client?.getIntegrationByName('OtelScopeBridge') !== undefined) {
-      Sentry.addBreadcrumb(crumb, span !== undefined ? { [BREADCRUMB_SPAN_HINT]: span } : undefined);
+      Sentry.addBreadcrumb(breadcrumb, span !== undefined ? { [BREADCRUMB_SPAN_HINT]: span } : undefined);
       return;
     }
-    Sentry.addBreadcrumb(crumb);
-    if (span !== undefined) addBreadcrumbEvent(span, scrubBreadcrumb(crumb, redactor()));
+    Sentry.addBreadcrumb(breadcrumb);
+    if (span !== undefined) addBreadcrumbEvent(span, scrubBreadcrumb(breadcrumb, redactor()));
   });
 }
 

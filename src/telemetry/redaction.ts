@@ -194,14 +194,15 @@ export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redacto
     }
     if (typeof value === 'string') return scrubString(value);
     if (Array.isArray(value)) {
-      let changed = false;
-      const next = value.map((item: unknown) => {
-        if (typeof item !== 'string') return item;
+      // Copy on write: array attributes (`user.roles`, header values) are on most spans and almost always clean.
+      let out: unknown[] | undefined;
+      for (let index = 0; index < value.length; index++) {
+        const item: unknown = value[index];
+        if (typeof item !== 'string') continue;
         const clean = scrubString(item);
-        if (clean !== item) changed = true;
-        return clean;
-      });
-      return (changed ? next : value) as AttributeValue;
+        if (clean !== item) (out ??= value.slice())[index] = clean;
+      }
+      return (out ?? value) as AttributeValue;
     }
     return value;
   };

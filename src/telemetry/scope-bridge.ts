@@ -310,6 +310,17 @@ export function bridgeScopesToActiveSpan(sendDefaultPii: boolean): void {
   if (root !== active && localRootOf(active) !== undefined) addPending(active as unknown as Span, attributes);
 }
 
+/**
+ * What a tenant in the parent's baggage adds to a span, shared by consecutive spans naming the same tenant (every
+ * span of a request does): one object per tenant change instead of two per span.
+ */
+let lastBaggageTenant: { tenant: string; attributes: ScopeAttributes } | undefined;
+
+function baggageTenantAttributes(tenant: string): ScopeAttributes {
+  if (lastBaggageTenant?.tenant !== tenant) lastBaggageTenant = { tenant, attributes: { attributes: { [ATTR_TENANT_ID]: tenant }, tags: {} } };
+  return lastBaggageTenant.attributes;
+}
+
 export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry'>): SpanProcessor {
   const sendDefaultPii = config.sentry.sendDefaultPii;
   return {
@@ -321,7 +332,7 @@ export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry
       // process: the request's spans name the tenant before, or without, local authentication. It comes first,
       // so the scope's company, now or named later, replaces it.
       const tenant = propagation.getBaggage(parentContext)?.getEntry(TENANT_BAGGAGE_KEY);
-      (span as WithPending)[PENDING] = tenant === undefined ? undefined : { attributes: { [ATTR_TENANT_ID]: tenant.value }, tags: {} };
+      (span as WithPending)[PENDING] = tenant === undefined ? undefined : baggageTenantAttributes(tenant.value);
       const attributes = currentScopeAttributes(sendDefaultPii);
       if (attributes !== undefined) addPending(span, attributes);
     },

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
 import { loadConfig, maskDsn } from './config.js';
-import { createBeforeBreadcrumb, createBeforeSend } from './event-filters.js';
+import { breadcrumbScrubbingIntegration, createBeforeBreadcrumb, createBeforeSend } from './event-filters.js';
 import { ExportPipeline, type PipelineStats } from './export-pipeline.js';
 import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
@@ -96,7 +96,8 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   initSentry(config, {
     isTelemetryUrl,
     onFatalError: lifecycle.onFatal,
-    integrations: [scopeBridgeIntegration(config), sentryTraceLinkIntegration()],
+    // Scrubbing first: the scope bridge's span event is then made from the scrubbed breadcrumb.
+    integrations: [breadcrumbScrubbingIntegration(config), scopeBridgeIntegration(config), sentryTraceLinkIntegration()],
     beforeSend: createBeforeSend(config),
     beforeBreadcrumb: createBeforeBreadcrumb(config),
   });

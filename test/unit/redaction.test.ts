@@ -74,6 +74,17 @@ describe('redaction rules', () => {
     expect(off.scrubAttributes(clean)).toBe(clean);
   });
 
+  it('array attributes are copied only when an item changes', () => {
+    const roles = ['admin', 'agent'];
+    expect(off.scrubAttributeValue('user.roles', roles)).toBe(roles);
+    const mixed = ['ok', `key ${API_KEY}`, 'fine'];
+    const scrubbed = off.scrubAttributeValue('notes', mixed);
+    expect(scrubbed).toEqual(['ok', `key ${FILTERED}`, 'fine']);
+    expect(mixed).toEqual(['ok', `key ${API_KEY}`, 'fine']);
+    const spanAttributes = { 'user.roles': roles, 'http.route': '/a' };
+    expect(off.scrubAttributes(spanAttributes)).toBe(spanAttributes);
+  });
+
   it('copies only the path to what it scrubbed, and never changes the value it was given', () => {
     const untouched = { queue: 'billing', steps: [1, 2, { agent: 'Triage' }] };
     const value = { pipeline: untouched, request: { headers: { accept: 'json', authorization: `Bearer ${BEARER}` }, notes: [`mail ${EMAIL}`, 'ok'] } };
@@ -135,6 +146,7 @@ describe('Sentry hooks', () => {
 
   it('beforeBreadcrumb scrubs first, then runs the user hook', () => {
     const hook = createBeforeBreadcrumb(makeConfig({ sentry: { beforeBreadcrumb: (b) => ({ ...b, category: `user-${String(b.category)}` }) } }));
+    if (hook === undefined) throw new Error('a user hook must give a composed beforeBreadcrumb');
     expect(hook({ category: 'auth', message: `login ${EMAIL}`, data: { api_key: API_KEY, url: `https://u:${URL_PASSWORD}@h/x` } })).toEqual({
       category: 'user-auth',
       message: `login ${FILTERED}`,
@@ -168,6 +180,38 @@ describe.each([
     for (const secret of [API_KEY, BEARER, COOKIE, DSN_KEY, URL_PASSWORD, EMAIL]) {
       expect(sentry).not.toContain(secret);
       expect(spans).not.toContain(secret);
+    }
+  });
+
+  it('a breadcrumb is scrubbed in the copy Sentry keeps: the caller\'s object is left as it was', async () => {
+    await h.reset();
+    const data = { api_key: API_KEY, nested: { note: `mail ${EMAIL}` } };
+    const breadcrumb = { category: 'login', message: `key ${API_KEY}`, data };
+    startSpan({ op: 'task', name: 'crumb' }, () => {
+      addBreadcrumb(breadcrumb);
+      captureException(new Error('after the breadcrumb'));
+    });
+    expect(breadcrumb).toEqual({ category: 'login', message: `key ${API_KEY}`, data: { api_key: API_KEY, nested: { note: `mail ${EMAIL}` } } });
+    expect(breadcrumb.data).toBe(data);
+    const crumb = (await h.events()).flatMap((e) => e.breadcrumbs ?? []).find((b) => b.category === 'login');
+    expect(crumb === undefined).toBe(!sentryOn);
+    if (crumb !== undefined) expect(crumb).toMatchObject({ message: `key ${FILTERED}`, data: { api_key: FILTERED, nested: { note: `mail ${FILTERED}` } } });
+    const spanEvent = h.spans().find((s) => s.name === 'crumb')?.events.find((e) => e.name === 'breadcrumb');
+    expect(spanEvent?.attributes).toMatchObject({ category: 'login', message: `key ${FILTERED}` });
+  });
+
+  it('a breadcrumb whose data cannot be read is kept without it, and the caller never sees an error', async () => {
+    await h.reset();
+    const data = Object.defineProperty({}, 'token', { enumerable: true, get: () => { throw new Error('unreadable'); } }) as Record<string, unknown>;
+    startSpan({ op: 'task', name: 'unreadable crumb' }, () => {
+      expect(() => addBreadcrumb({ category: 'odd', message: 'has a throwing getter', data })).not.toThrow();
+      captureException(new Error('after the odd breadcrumb'));
+    });
+    const crumb = (await h.events()).flatMap((e) => e.breadcrumbs ?? []).find((b) => b.category === 'odd');
+    expect(crumb === undefined).toBe(!sentryOn);
+    if (crumb !== undefined) {
+      expect(crumb.message).toBe(FILTERED);
+      expect(crumb.data).toBeUndefined();
     }
   });
 });
