@@ -68,6 +68,7 @@ const ZERO_CODE = {
 };
 const RAW = rawAnchor(sink);
 const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: sink.dsn } };
+const CALLS_OFF = ['--import', './bench/apps/calls-off.mjs'];
 
 const HTTP_CONFIGS = [
   { id: 'bare', label: 'bare Node', args: [], env: {} },
@@ -77,7 +78,12 @@ const HTTP_CONFIGS = [
   { id: 'raw01', label: 'raw OTel SDK, same instrumentations, trace-id ratio 0.1, 1 BSP', ...RAW, env: { ...RAW.env, BENCH_RAW_RATIO: '0.1' } },
   { id: 'sentry', label: 'Sentry v11 native, tracesSampleRate 1.0', ...SENTRY },
   { id: 'zero', label: 'OTel zero-code (auto-instrumentations-node/register)', ...ZERO_CODE },
+  // What the support service's own monitoring calls cost each side: the same two rows with the service's user,
+  // tag, context and breadcrumb calls made no-ops (bench/apps/calls-off.mjs); the layer itself is unchanged.
+  { id: 'rawNoCalls', label: 'raw OTel SDK, AlwaysOn, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...RAW.args], env: RAW.env },
+  { id: 'oursNoCalls', label: 'ours, rate 1.0, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...OURS_ARGS], env: oursEnv(1.0) },
 ];
+const httpConfigsFor = (appId) => HTTP_CONFIGS.filter((c) => c.apps === undefined || c.apps.includes(appId));
 
 const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {} };
 
@@ -174,8 +180,9 @@ async function httpSection(appId) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const servers = {};
   const out = (results.http[appId] = { label: app.label, configs: {} });
+  const configs = httpConfigsFor(appId);
   try {
-    for (const config of HTTP_CONFIGS) {
+    for (const config of configs) {
       servers[config.id] = await startServer(app, config, dir);
       await wrk(servers[config.id].url, WARMUP, app.lua);
       const spans = await spansPerRequest(app, servers[config.id].url);
@@ -183,7 +190,7 @@ async function httpSection(appId) {
       log(`${appId} ${config.id}: warmed up, ${fmt(spans, 2)} spans/request`);
     }
     for (let run = 0; run < RUNS; run++) {
-      for (const config of rotate(HTTP_CONFIGS, run)) {
+      for (const config of rotate(configs, run)) {
         const entry = out.configs[config.id];
         if (RUN_WARMUP > 0) entry.afterIdleRps[run] = (await wrk(servers[config.id].url, RUN_WARMUP, app.lua)).rps;
         const r = await wrk(servers[config.id].url, DURATION, app.lua);
@@ -192,7 +199,7 @@ async function httpSection(appId) {
         entry.bad += r.bad;
         if (r.errors) entry.errors = r.errors;
       }
-      log(`${appId} run ${run + 1}/${RUNS}: ${HTTP_CONFIGS.map((c) => `${c.id}=${fmt(out.configs[c.id].rps[run])}`).join(' ')}`);
+      log(`${appId} run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id}=${fmt(out.configs[c.id].rps[run])}`).join(' ')}`);
     }
   } finally {
     for (const s of Object.values(servers)) await stop(s.child);
@@ -319,6 +326,9 @@ function report() {
       push('', `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`);
     }
     if (c.ours01 && c.raw01) push('', `Ours at 0.1 vs the raw SDK at ratio 0.1: ${ratioCell(c.ours01.rps, c.raw01.rps)}.`);
+    if (c.oursNoCalls && c.rawNoCalls) {
+      push('', `With the service's scope and breadcrumb calls off in both, ours at 1.0 vs the raw SDK: ${ratioCell(c.oursNoCalls.rps, c.rawNoCalls.rps)}. What turning them off gains, in throughput over the same configuration with them: ours ${ratioCell(c.oursNoCalls.rps, c.ours10.rps)}, the raw SDK ${ratioCell(c.rawNoCalls.rps, c.raw.rps)}.`);
+    }
     if (c.raw?.afterIdleRps?.length) {
       push('', `After idle: the first ${run.RUN_WARMUP} s of load after the server waited about ${fmt((Object.keys(c).length - 1) * (run.RUN_WARMUP + run.DURATION), 0)} s while the other configurations ran (not part of the figures above).`, '');
       push('| configuration | requests/s after idle | vs its own steady state | vs raw SDK after idle |', '| --- | --- | --- | --- |');
