@@ -312,7 +312,7 @@ export function bridgeScopesToActiveSpan(sendDefaultPii: boolean): void {
 
 /**
  * What a tenant in the parent's baggage adds to a span, shared by consecutive spans naming the same tenant (every
- * span of a request does): one object per tenant change instead of two per span.
+ * span of a request does): three objects per tenant change instead of three per span.
  */
 let lastBaggageTenant: { tenant: string; attributes: ScopeAttributes } | undefined;
 
@@ -371,7 +371,9 @@ export function addBreadcrumbEvent(span: ApiSpan, breadcrumb: Breadcrumb): void 
 export function scopeBridgeIntegration(_config?: Pick<TelemetryConfig, 'sentry'>): Integration {
   return {
     name: 'OtelScopeBridge',
-    setup(client: Client): void {
+    // After every integration's setup, so this listener runs last: the span event is made from the breadcrumb as
+    // the others (the layer's scrubbing) left it, whatever the order of the integrations.
+    afterAllSetup(client: Client): void {
       client.on('beforeAddBreadcrumb', (breadcrumb: Breadcrumb, hint?: BreadcrumbHint) => {
         const named = hint?.[BREADCRUMB_SPAN_HINT] as ApiSpan | undefined;
         const span = named ?? (IO_BREADCRUMB_CATEGORIES.has(breadcrumb.category ?? '') ? undefined : trace.getActiveSpan());

@@ -96,7 +96,6 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   initSentry(config, {
     isTelemetryUrl,
     onFatalError: lifecycle.onFatal,
-    // Scrubbing first: the scope bridge's span event is then made from the scrubbed breadcrumb.
     integrations: [breadcrumbScrubbingIntegration(config), scopeBridgeIntegration(config), sentryTraceLinkIntegration()],
     beforeSend: createBeforeSend(config),
     beforeBreadcrumb: createBeforeBreadcrumb(config),
