@@ -69,6 +69,8 @@ const ZERO_CODE = {
 const RAW = rawAnchor(sink);
 const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: sink.dsn } };
 const CALLS_OFF = ['--import', './bench/apps/calls-off.mjs'];
+/** The stand-in announces itself before the service listens: a server that never loaded it fails to start. */
+const CALLS_OFF_READY = /calls-off: [^\n]*no-ops\n[\s\S]*LISTENING (\d+)/;
 
 const HTTP_CONFIGS = [
   { id: 'bare', label: 'bare Node', args: [], env: {} },
@@ -80,8 +82,8 @@ const HTTP_CONFIGS = [
   { id: 'zero', label: 'OTel zero-code (auto-instrumentations-node/register)', ...ZERO_CODE },
   // What the support service's own monitoring calls cost each side: the same two rows with the service's user,
   // tag, context and breadcrumb calls made no-ops (bench/apps/calls-off.mjs); the layer itself is unchanged.
-  { id: 'rawNoCalls', label: 'raw OTel SDK, AlwaysOn, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...RAW.args], env: RAW.env },
-  { id: 'oursNoCalls', label: 'ours, rate 1.0, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...OURS_ARGS], env: oursEnv(1.0) },
+  { id: 'rawNoCalls', label: 'raw OTel SDK, AlwaysOn, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...RAW.args], env: RAW.env, ready: CALLS_OFF_READY },
+  { id: 'oursNoCalls', label: 'ours, rate 1.0, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...OURS_ARGS], env: oursEnv(1.0), ready: CALLS_OFF_READY },
 ];
 const httpConfigsFor = (appId) => HTTP_CONFIGS.filter((c) => c.apps === undefined || c.apps.includes(appId));
 
@@ -126,7 +128,7 @@ const APPS = {
 
 async function startServer(app, config, dir) {
   const child = spawnPinned(SERVER_CPU, process.execPath, [...config.args, app.script], childEnv({ ...config.env, ...app.env(dir, config.id) }));
-  const [, port] = await waitForLine(child, /LISTENING (\d+)/);
+  const [, port] = await waitForLine(child, config.ready ?? /LISTENING (\d+)/);
   return { child, url: `http://127.0.0.1:${port}${app.path}` };
 }
 
