@@ -10,7 +10,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { ROOT, LOAD_CPU, SERVER_CPU, childEnv, rssOf, runPinned, sleep, spawnPinned, stop, stopAll, waitForLine } from './lib/proc.mjs';
+import { ROOT, LOAD_CPU, SERVER_CPU, childEnv, cpuTimeOf, rssOf, runPinned, sleep, spawnPinned, stop, stopAll, waitForLine } from './lib/proc.mjs';
 import { OURS_ARGS, oursEnv as oursEnvOf, rawAnchor, startReceiver } from './lib/setups.mjs';
 import { cell, fmt, median, ratios } from './lib/stats.mjs';
 
@@ -92,12 +92,13 @@ const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {
 // ---------------------------------------------------------------- load generation
 function parseWrk(out) {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   const p99m = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(out);
   const unit = { us: 0.001, ms: 1, s: 1000 };
   const p99 = p99m ? Number(p99m[1]) * unit[p99m[2]] : Number.NaN;
   const bad = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const errors = /Socket errors:(.*)/.exec(out)?.[1]?.trim();
-  return { rps, p99, bad, errors };
+  return { rps, requests, p99, bad, errors };
 }
 
 async function wrk(url, seconds, lua) {
@@ -188,14 +189,17 @@ async function httpSection(appId) {
       servers[config.id] = await startServer(app, config, dir);
       await wrk(servers[config.id].url, WARMUP, app.lua);
       const spans = await spansPerRequest(app, servers[config.id].url);
-      out.configs[config.id] = { label: config.label, spans, rps: [], p99: [], afterIdleRps: [], bad: 0 };
+      out.configs[config.id] = { label: config.label, spans, rps: [], cpu: [], p99: [], afterIdleRps: [], bad: 0 };
       log(`${appId} ${config.id}: warmed up, ${fmt(spans, 2)} spans/request`);
     }
     for (let run = 0; run < RUNS; run++) {
       for (const config of rotate(configs, run)) {
         const entry = out.configs[config.id];
         if (RUN_WARMUP > 0) entry.afterIdleRps[run] = (await wrk(servers[config.id].url, RUN_WARMUP, app.lua)).rps;
+        const pid = servers[config.id].child.pid;
+        const cpuBefore = cpuTimeOf(pid);
         const r = await wrk(servers[config.id].url, DURATION, app.lua);
+        entry.cpu[run] = ((cpuTimeOf(pid) - cpuBefore) * 1000) / r.requests;
         entry.rps[run] = r.rps;
         entry.p99[run] = r.p99;
         entry.bad += r.bad;
@@ -320,9 +324,15 @@ function report() {
   for (const [appId, h] of Object.entries(results.http)) {
     const c = h.configs;
     push(`## 2. HTTP overhead: ${h.label}`, '');
-    push('| configuration | spans/request | requests/s | p99 (ms) | throughput vs bare | vs raw SDK | non-2xx (socket errors) |', '| --- | --- | --- | --- | --- | --- | --- |');
+    // CPU per request: the server's own CPU time over the requests served, what a request costs each setup. With
+    // the server's core saturated its ratios (the raw SDK's CPU over this row's) match throughput's; where they
+    // do not, the server was not the bottleneck.
+    const withCpu = c.raw?.cpu?.length > 0;
+    const cpuHeads = withCpu ? ' CPU/request (us) | CPU vs raw SDK |' : '';
+    push(`| configuration | spans/request | requests/s | p99 (ms) | throughput vs bare | vs raw SDK |${cpuHeads} non-2xx (socket errors) |`, `|${' --- |'.repeat(withCpu ? 9 : 7)}`);
     for (const [id, e] of Object.entries(c)) {
-      push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${ratioCell(e.rps, c.bare.rps)} | ${id === 'bare' ? '' : ratioCell(e.rps, c.raw.rps)} | ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
+      const cpuCells = withCpu ? ` ${cell(e.cpu)} | ${id === 'bare' ? '' : ratioCell(c.raw.cpu, e.cpu)} |` : '';
+      push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${ratioCell(e.rps, c.bare.rps)} | ${id === 'bare' ? '' : ratioCell(e.rps, c.raw.rps)} |${cpuCells} ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
     }
     if (c.ours10 && c.sentry && c.zero) {
       push('', `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`);
@@ -330,6 +340,9 @@ function report() {
     if (c.ours01 && c.raw01) push('', `Ours at 0.1 vs the raw SDK at ratio 0.1: ${ratioCell(c.ours01.rps, c.raw01.rps)}.`);
     if (c.oursNoCalls && c.rawNoCalls) {
       push('', `With the service's scope and breadcrumb calls off in both, ours at 1.0 vs the raw SDK: ${ratioCell(c.oursNoCalls.rps, c.rawNoCalls.rps)}. What turning them off gains, in throughput over the same configuration with them: ours ${ratioCell(c.oursNoCalls.rps, c.ours10.rps)}, the raw SDK ${ratioCell(c.rawNoCalls.rps, c.raw.rps)}.`);
+      if (withCpu) {
+        push('', `The same in CPU per request: calls off in both, the raw SDK's CPU over ours ${ratioCell(c.rawNoCalls.cpu, c.oursNoCalls.cpu)}; what the calls add, run by run: ours ${cell(c.ours10.cpu.map((x, i) => x - c.oursNoCalls.cpu[i]))} us, the raw SDK ${cell(c.raw.cpu.map((x, i) => x - c.rawNoCalls.cpu[i]))} us.`);
+      }
     }
     if (c.raw?.afterIdleRps?.length) {
       push('', `After idle: the first ${run.RUN_WARMUP} s of load after the server waited about ${fmt((Object.keys(c).length - 1) * (run.RUN_WARMUP + run.DURATION), 0)} s while the other configurations ran (not part of the figures above).`, '');

@@ -72,6 +72,14 @@ export function rssOf(pid) {
   return match ? Number(match[1]) * 1024 : Number.NaN;
 }
 
+/** CPU time (user + system) a process has used, in ms, from /proc (in clock ticks, 100 a second on Linux). */
+export function cpuTimeOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Runs a command to completion, pinned, and returns its stdout. */
 export async function runPinned(cpu, command, args, env, timeoutMs = 600_000) {
   const child = spawnPinned(cpu, command, args, env);
