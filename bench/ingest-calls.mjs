@@ -4,7 +4,7 @@
 // in BENCH_RUNS fresh processes (5), interleaved, pinned like `npm run bench`; ratios are run by run. Prints a
 // Markdown table (the reading in bench/reading.md quotes it).
 import { SERVER_CPU, childEnv, runPinned, stopAll } from './lib/proc.mjs';
-import { OURS_ARGS, oursEnv, rawAnchor, startReceiver } from './lib/setups.mjs';
+import { OURS_ARGS, oursEnv, rawAnchor, rotate, startReceiver } from './lib/setups.mjs';
 import { cell, median, ratios } from './lib/stats.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -29,9 +29,7 @@ const CONFIGS = [
 const cpu = Object.fromEntries(CONFIGS.map((c) => [c.id, []]));
 const sentEvents = Object.fromEntries(CONFIGS.map((c) => [c.id, []]));
 for (let run = 0; run < RUNS; run++) {
-  // Rotated each run, so no configuration always follows the same neighbour.
-  const order = [...CONFIGS.slice(run % CONFIGS.length), ...CONFIGS.slice(0, run % CONFIGS.length)];
-  for (const config of order) {
+  for (const config of rotate(CONFIGS, run)) {
     const before = await envelopes();
     const out = await runPinned(SERVER_CPU, process.execPath, [...config.args, 'bench/workloads/ingest-calls.mjs'], childEnv({ ...config.env, BENCH_CALLS: config.calls, BENCH_REQUESTS: String(REQUESTS) }));
     const line = out.split('\n').find((l) => l.startsWith('{"cpu"'));

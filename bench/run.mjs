@@ -11,7 +11,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ROOT, LOAD_CPU, SERVER_CPU, childEnv, cpuTimeOf, rssOf, runPinned, sleep, spawnPinned, stop, stopAll, waitForLine } from './lib/proc.mjs';
-import { OURS_ARGS, oursEnv as oursEnvOf, rawAnchor, startReceiver } from './lib/setups.mjs';
+import { OURS_ARGS, oursEnv as oursEnvOf, rawAnchor, rotate, startReceiver } from './lib/setups.mjs';
 import { cell, fmt, median, ratios } from './lib/stats.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -171,11 +171,6 @@ async function startupSection() {
     }
     log(`startup run ${run + 1}/${RUNS}`);
   }
-}
-
-function rotate(list, by) {
-  const k = by % list.length;
-  return [...list.slice(k), ...list.slice(0, k)];
 }
 
 async function httpSection(appId) {

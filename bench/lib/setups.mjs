@@ -1,6 +1,6 @@
-// What the benchmark scripts share: the span receiver, pinned to the load generator's CPU, and the two
-// configurations every one of them compares, ours and the raw SDK anchor, pointed at it. One definition, so
-// `npm run bench` and `npm run bench:calls` always measure the same setups.
+// What the benchmark scripts share: the span receiver, pinned to the load generator's CPU, the two
+// configurations every one of them compares, ours and the raw SDK anchor, pointed at it, and the rotation of
+// interleaved runs. One definition, so `npm run bench` and `npm run bench:calls` always measure alike.
 import { LOAD_CPU, childEnv, spawnPinned, waitForLine } from './proc.mjs';
 
 /** Starts bench/lib/receiver.mjs (OTLP/HTTP and a fake Sentry on one port); `control` asks its control port. */
@@ -32,4 +32,13 @@ export function oursEnv(receiver, rate, exporters = 'otlp') {
 /** The raw OpenTelemetry SDK anchor (bench/anchors/raw-sdk.mjs). */
 export function rawAnchor(receiver) {
   return { args: ['--import', './bench/anchors/raw-sdk.mjs'], env: { BENCH_OTLP_URL: `${receiver.sinkUrl}/v1/traces` } };
+}
+
+/**
+ * `list` started at its `by`-th entry (modulo its length): interleaved runs rotate the order each run, so no
+ * configuration always follows the same neighbour.
+ */
+export function rotate(list, by) {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
 }

@@ -6,7 +6,7 @@ import { diag } from '@opentelemetry/api';
 import { stringMatchesSomePattern } from '@sentry/core';
 import type { Breadcrumb, BreadcrumbHint, Client, ErrorEvent, EventHint, Integration } from '@sentry/core';
 import { pathIsIgnored } from './pattern-match.js';
-import { createRedactor, FILTERED, type Redactor } from './redaction.js';
+import { FILTERED, redactorFor, type Redactor } from './redaction.js';
 import type { EventLike, TelemetryConfig } from './types.js';
 
 /** Event fields that hold SDK bookkeeping (live Scope objects among them), never user data. */
@@ -79,7 +79,7 @@ export type SentryBeforeBreadcrumb = (breadcrumb: Breadcrumb, hint?: BreadcrumbH
  * Pass `ignoreErrors` here rather than to Sentry.init, or it would match the unscrubbed text.
  */
 export function createBeforeSend(config: Pick<TelemetryConfig, 'sentry' | 'sampling'>): SentryBeforeSend {
-  const redactor = createRedactor(config);
+  const redactor = redactorFor(config);
   const userHook = config.sentry.beforeSend;
   return (event, hint) => {
     if (isHealthCheckPath(config, requestPath(event))) return null;
@@ -100,7 +100,7 @@ export function createBeforeSend(config: Pick<TelemetryConfig, 'sentry' | 'sampl
 export function createBeforeBreadcrumb(config: Pick<TelemetryConfig, 'sentry'>): SentryBeforeBreadcrumb | undefined {
   const userHook = config.sentry.beforeBreadcrumb;
   if (userHook === undefined) return undefined;
-  const redactor = createRedactor(config);
+  const redactor = redactorFor(config);
   return (breadcrumb, hint) => {
     const scrubbed = scrubBreadcrumb(breadcrumb, redactor);
     return userHook(scrubbed as EventLike, hint as Record<string, unknown> | undefined) as Breadcrumb | null;
@@ -118,7 +118,7 @@ export function breadcrumbScrubbingIntegration(config: Pick<TelemetryConfig, 'se
     name: 'OtelBreadcrumbScrubbing',
     setup(client: Client): void {
       if (config.sentry.beforeBreadcrumb !== undefined) return;
-      const redactor = createRedactor(config);
+      const redactor = redactorFor(config);
       client.on('beforeAddBreadcrumb', (breadcrumb: Breadcrumb) => {
         try {
           scrubBreadcrumbInPlace(breadcrumb, redactor);

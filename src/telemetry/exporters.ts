@@ -10,7 +10,7 @@ import { getOtlpTracesEndpoint } from '@sentry/node';
 import { ConsoleTreeExporter } from './console-tree.js';
 import { otlpBatchExporter, SpanEncoder } from './otlp-batch.js';
 import { createRedactingExporter, createSpanRedactor, redactSpan, type SpanRedactor } from './redacting-exporter.js';
-import { createRedactor } from './redaction.js';
+import { redactorFor } from './redaction.js';
 import { spanListExporter, type BatchExporter } from './span-batch.js';
 import type { ExporterName, OtlpConfig, TelemetryConfig } from './types.js';
 
@@ -68,7 +68,7 @@ async function createOtlpExporter(otlp: OtlpConfig, encoder: SpanEncoder, redact
 export async function createExporters(config: TelemetryConfig): Promise<NamedExporter[]> {
   // One set of rules; each span is scrubbed once per path, whichever backends receive it (the encoder encodes a
   // span once for every OTLP pipeline; span-object exporters share the remembered view).
-  const redactor = createRedactor(config);
+  const redactor = redactorFor(config);
   const redact = createSpanRedactor(redactor);
   const encoder = new SpanEncoder((span) => redactSpan(span, redactor));
   const exporters: NamedExporter[] = [];

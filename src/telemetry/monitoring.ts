@@ -7,7 +7,7 @@
 import { SpanStatusCode, trace, type Attributes, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
 import * as Sentry from '@sentry/core';
 import { scrubBreadcrumb } from './event-filters.js';
-import { createRedactor, type Redactor } from './redaction.js';
+import { redactorFor, type Redactor } from './redaction.js';
 import { race } from './lifecycle.js';
 import { getRuntimeConfig } from './runtime.js';
 import { ATTR_ERROR_TYPE } from './semconv.js';
@@ -66,16 +66,12 @@ const capturedErrors = new WeakMap<object, string>();
 const recordedOn = new WeakMap<object, WeakSet<Span>>();
 
 const OFFLINE_CONFIG: Pick<TelemetryConfig, 'sentry'> = { sentry: { sendDefaultPii: false, trackSessions: false, debug: false, ignoreErrors: [] } };
-let cachedRedactor: { config: Pick<TelemetryConfig, 'sentry'>; redactor: Redactor } | undefined;
-
 function activeConfig(): Pick<TelemetryConfig, 'sentry'> {
   return getRuntimeConfig() ?? OFFLINE_CONFIG;
 }
 
 function redactor(): Redactor {
-  const config = activeConfig();
-  if (cachedRedactor?.config !== config) cachedRedactor = { config, redactor: createRedactor(config) };
-  return cachedRedactor.redactor;
+  return redactorFor(activeConfig());
 }
 
 function markRecorded(error: unknown, span: Span): boolean {

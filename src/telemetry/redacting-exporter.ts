@@ -6,7 +6,7 @@
 import type { Attributes, Link } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { createRedactor, type Redactor } from './redaction.js';
+import { redactorFor, type Redactor } from './redaction.js';
 import type { TelemetryConfig } from './types.js';
 
 // Plain loops: these run for every exported span, and most spans have no events or links at all.
@@ -95,7 +95,7 @@ export function createRedactingExporter(
   exporter: SpanExporter,
   redactOrConfig: SpanRedactor | Pick<TelemetryConfig, 'sentry'>,
 ): SpanExporter {
-  const redact = typeof redactOrConfig === 'function' ? redactOrConfig : createSpanRedactor(createRedactor(redactOrConfig));
+  const redact = typeof redactOrConfig === 'function' ? redactOrConfig : createSpanRedactor(redactorFor(redactOrConfig));
   const wrapped: SpanExporter = {
     export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
       exporter.export(spans.map(redact), resultCallback);

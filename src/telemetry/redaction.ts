@@ -80,6 +80,22 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const sharedRedactors = new WeakMap<object, Redactor>();
+
+/**
+ * The redactor of a configuration, made once: Sentry's hooks, the monitoring API and the exporters share its
+ * memory of verdicts and scrubbed values, so a value is scrubbed once whichever path meets it first, and one
+ * bounded memory is kept instead of one per path.
+ */
+export function redactorFor(config: Pick<TelemetryConfig, 'sentry'>): Redactor {
+  let redactor = sharedRedactors.get(config.sentry);
+  if (redactor === undefined) {
+    redactor = createRedactor(config);
+    sharedRedactors.set(config.sentry, redactor);
+  }
+  return redactor;
+}
+
 export function createRedactor(config: Pick<TelemetryConfig, 'sentry'>): Redactor {
   const sendDefaultPii = config.sentry.sendDefaultPii;
   // The DSN public key authenticates uploads to the project: it must not be copied into the data itself.

@@ -2,7 +2,7 @@ import type { ErrorEvent } from '@sentry/core';
 import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBeforeBreadcrumb, createBeforeSend } from '../../src/telemetry/event-filters.js';
-import { FILTERED, createRedactor } from '../../src/telemetry/redaction.js';
+import { FILTERED, createRedactor, redactorFor } from '../../src/telemetry/redaction.js';
 import { addBreadcrumb, captureException, setUserContext, startSpan } from '../../src/telemetry/monitoring.js';
 import { DSN_KEY, makeConfig, startHarness, type Harness } from '../fixtures/monitoring-harness.js';
 
@@ -73,6 +73,14 @@ describe('redaction rules', () => {
     expect(withPii['http.request.header.authorization']).toEqual([FILTERED]);
     const clean = { 'http.route': '/a', n: 1 };
     expect(off.scrubAttributes(clean)).toBe(clean);
+  });
+
+  it('one redactor per configuration: every path shares its memory of scrubbed values', () => {
+    const config = makeConfig();
+    expect(redactorFor(config)).toBe(redactorFor(config));
+    expect(redactorFor(config)).not.toBe(redactorFor(makeConfig({ sendDefaultPii: true })));
+    expect(redactorFor(makeConfig({ sendDefaultPii: true })).scrubString(`contact ${EMAIL}`)).toBe(`contact ${EMAIL}`);
+    expect(redactorFor(config).scrubString(`contact ${EMAIL}`)).toBe(`contact ${FILTERED}`);
   });
 
   it('array attributes are copied only when an item changes', () => {
