@@ -1,16 +1,17 @@
 /**
  * One bounded batch pipeline per exporter. It replaces the SDK's BatchSpanProcessor because the layer must
  * account for every span (created = exported + dropped, always) and say so when a backend fails: the stock
- * processor drops silently when its queue is full and reports failures only through a diag logger.
+ * processor drops silently when its queue is full and reports failures only through a diag logger. The queue,
+ * the counts and the warning are the same for log records (logs/log-pipeline.ts); only what enters differs.
  */
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { BatchExporter, SpanBatch } from './span-batch.js';
+import type { BatchExporter, ExportBatch, SpanBatch } from './span-batch.js';
 import type { BatchConfig } from './types.js';
 
 export interface PipelineStats {
-  /** Sampled spans handed to this pipeline. */
+  /** Sampled spans (or log records) handed to this pipeline. */
   received: number;
   exported: number;
   /** Dropped because the queue was full, the export failed, or shutdown ran out of time. */
@@ -19,13 +20,15 @@ export interface PipelineStats {
   pending: number;
 }
 
-/** Writes one warning per exporter at most once per interval, with the spans dropped since the last one. */
+/** Writes one warning per exporter at most once per interval, with the items dropped since the last one. */
 class FailureReporter {
   private lastWarnAt = Number.NEGATIVE_INFINITY;
   private droppedSinceWarn = 0;
 
   constructor(
     private readonly exporterName: string,
+    /** What the pipeline carries, singular (`span`, `log record`). */
+    private readonly unit: string = 'span',
     private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
     private readonly intervalMs = 60_000,
     private readonly now: () => number = Date.now,
@@ -37,7 +40,7 @@ class FailureReporter {
     if (now - this.lastWarnAt < this.intervalMs) return;
     this.lastWarnAt = now;
     this.write(
-      `otel-sentry-bridge: exporter "${this.exporterName}" failed (${reason}); ${this.droppedSinceWarn} span(s) dropped` +
+      `otel-sentry-bridge: exporter "${this.exporterName}" failed (${reason}); ${this.droppedSinceWarn} ${this.unit}(s) dropped` +
         ` since the last warning. Next warning in at most ${Math.round(this.intervalMs / 1000)} s.`,
     );
     this.droppedSinceWarn = 0;
@@ -51,11 +54,20 @@ function describeError(result: ExportResult): string {
   return `${error.message || error.name}${typeof code === 'number' || typeof code === 'string' ? ` (${String(code)})` : ''}`;
 }
 
-export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProcessor {
-  /** The batch spans are added to, and the full ones waiting for their turn. */
+/** What the lifecycle flushes, counts and gives up on at shutdown, whatever the pipeline carries. */
+export interface Pipeline {
+  readonly name: string;
+  stats(): PipelineStats;
+  forceFlush(): Promise<void>;
+  abandon(): number;
+}
+
+/** The bounded queue, its batches, exports and counts, for items of type T (spans, log records). */
+export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
+  /** The batch items are added to, and the full ones waiting for their turn. */
   private filling: B | undefined;
   private full: B[] = [];
-  /** Spans in `filling` and `full`. */
+  /** Items in `filling` and `full`. */
   private queued = 0;
   private inFlight = 0;
   private inFlightExport: Promise<void> | undefined;
@@ -66,28 +78,31 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
   private abandoned = false;
   private readonly counts = { received: 0, exported: 0, dropped: 0 };
 
+  private readonly reporter: FailureReporter;
+
   constructor(
     readonly name: string,
     private readonly exporter: BatchExporter<B>,
     private readonly batch: BatchConfig,
-    private readonly reporter: FailureReporter = new FailureReporter(name),
-  ) {}
+    /** What the pipeline carries, singular, for its messages. */
+    private readonly unit = 'span',
+  ) {
+    this.reporter = new FailureReporter(name, unit);
+  }
 
   stats(): PipelineStats {
     return { ...this.counts, pending: this.queued + this.inFlight };
   }
 
-  onStart(): void {}
-
-  onEnd(span: ReadableSpan): void {
-    if ((span.spanContext().traceFlags & 1) === 0) return;
+  /** Queues one item, or counts it as dropped when the queue is full or the pipeline closed. */
+  protected offer(item: T): void {
     this.counts.received++;
     if (this.closed || this.queued >= this.batch.maxQueueSize) {
-      this.drop(1, this.closed ? 'span ended after shutdown' : `queue full (${this.batch.maxQueueSize} spans)`);
+      this.drop(1, this.closed ? `${this.unit} arrived after shutdown` : `queue full (${this.batch.maxQueueSize} ${this.unit}s)`);
       return;
     }
     const batch = (this.filling ??= this.exporter.newBatch());
-    batch.add(span);
+    batch.add(item);
     this.queued++;
     if (batch.size >= this.batch.maxExportBatchSize) {
       this.full.push(batch);
@@ -98,9 +113,15 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
     }
   }
 
-  private drop(spans: number, reason: string): void {
-    this.counts.dropped += spans;
-    this.reporter.report(spans, reason);
+  private drop(items: number, reason: string): void {
+    this.counts.dropped += items;
+    this.reporter.report(items, reason);
+  }
+
+  /** Counts items that were meant for this pipeline and refused before they reached it (a rate limit). */
+  refuse(items: number, reason: string): void {
+    this.counts.received += items;
+    this.drop(items, reason);
   }
 
   /**
@@ -146,7 +167,7 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
       if (this.abandoned) return;
       if (ok) {
         this.counts.exported += batch.size - batch.lost;
-        if (batch.lost > 0) this.drop(batch.lost, batch.lostReason ?? 'spans could not be encoded');
+        if (batch.lost > 0) this.drop(batch.lost, batch.lostReason ?? `${this.unit}s could not be encoded`);
       }
       if (this.full.length > 0) this.exportNext();
       else if (this.filling) this.schedule();
@@ -176,7 +197,7 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
             settle(false, error instanceof Error ? error.message : String(error));
           }
         });
-      // Resource detectors may still be running for the first spans; serialising before they settle loses them.
+      // Resource detectors may still be running for the first items; serialising before they settle loses them.
       const resource = batch.resource;
       if (resource?.asyncAttributesPending && resource.waitForAsyncAttributes) {
         resource.waitForAsyncAttributes().then(send, send);
@@ -215,5 +236,15 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
     this.abandoned = true;
     if (left > 0) this.drop(left, 'shutdown budget ran out before they were sent');
     return left;
+  }
+}
+
+/** The span processor: sampled spans enter when they end. */
+export class ExportPipeline<B extends SpanBatch = SpanBatch> extends BatchPipeline<ReadableSpan, B> implements SpanProcessor {
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & 1) === 0) return;
+    this.offer(span);
   }
 }

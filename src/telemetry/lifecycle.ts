@@ -3,7 +3,7 @@
  * fatal errors and an emptying event loop. start.ts assembles the SDKs; this file decides when they stop.
  */
 import * as Sentry from '@sentry/node';
-import type { ExportPipeline, PipelineStats } from './export-pipeline.js';
+import type { Pipeline, PipelineStats } from './export-pipeline.js';
 import { drainServers, trackServers, untrackServers } from './server-drain.js';
 import type { TelemetryConfig } from './types.js';
 
@@ -50,7 +50,7 @@ export class Lifecycle {
 
   constructor(
     private readonly config: TelemetryConfig,
-    private readonly pipelines: ExportPipeline[],
+    private readonly pipelines: readonly Pipeline[],
     /** Stops both SDKs; may wait on a hanging backend, so it is always raced against the budget. */
     private readonly stopSdks: () => Promise<unknown>,
   ) {}

@@ -7,18 +7,20 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
-export interface SpanBatch {
-  /** Spans added so far. */
+export interface ExportBatch<T> {
+  /** Items added so far. */
   readonly size: number;
-  /** The first span's resource: its async attributes must settle before the batch is serialised. */
+  /** The first item's resource: its async attributes must settle before the batch is serialised. */
   readonly resource: Resource | undefined;
-  /** Spans added but left out of the request (they could not be encoded), known once it is serialised. */
+  /** Items added but left out of the request (they could not be encoded), known once it is serialised. */
   readonly lost: number;
   readonly lostReason?: string | undefined;
-  add(span: ReadableSpan): void;
+  add(item: T): void;
 }
 
-export interface BatchExporter<B extends SpanBatch = SpanBatch> {
+export type SpanBatch = ExportBatch<ReadableSpan>;
+
+export interface BatchExporter<B extends ExportBatch<never> = SpanBatch> {
   newBatch(): B;
   export(batch: B, done: (result: ExportResult) => void): void;
   shutdown(): Promise<void>;
