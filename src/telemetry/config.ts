@@ -14,7 +14,8 @@ import { readExporters } from './config/exporters.js';
 import { readHeadSha } from './config/git.js';
 import { maskDsn } from './config/masking.js';
 import { readOtelPropagators, readOtelSampler, readOtelTracesExporter } from './config/otel-standard.js';
-import { OTEL_DEFAULT_ENDPOINT, readOtlp } from './config/otlp.js';
+import { readLogs } from './config/logs.js';
+import { OTEL_DEFAULT_ENDPOINT, OTEL_DEFAULT_LOGS_ENDPOINT, readOtlpSignals } from './config/otlp.js';
 import {
   DEFAULT_BAGGAGE_TARGETS,
   DEFAULT_IGNORE_PATHS,
@@ -73,7 +74,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
   const serviceName =
     reader.string('OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? pkg?.name ?? 'unknown_service:node';
 
-  const otlp = readOtlp(reader);
+  const { traces: otlp, logs: otlpLogs } = readOtlpSignals(reader);
   const otelExporters = readOtelTracesExporter(reader);
   const otlpEndpointGiven =
     reader.has('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') || reader.has('OTEL_EXPORTER_OTLP_ENDPOINT');
@@ -84,6 +85,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
   );
   // OTEL_TRACES_EXPORTER=otlp alone means OTel's default collector address, as in any OTel SDK.
   if (exporters.includes('otlp') && !otlpEndpointGiven) otlp.tracesUrl = OTEL_DEFAULT_ENDPOINT[otlp.protocol];
+  if (exporters.includes('otlp') && !otlpEndpointGiven && !reader.has('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT')) {
+    otlpLogs.url = OTEL_DEFAULT_LOGS_ENDPOINT[otlpLogs.protocol];
+  }
 
   const batch = {
     maxQueueSize: reader.integer('OTEL_BSP_MAX_QUEUE_SIZE') ?? BATCH_DEFAULTS.maxQueueSize,
@@ -117,6 +121,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     captureGenAiContent: reader.boolean('TELEMETRY_CAPTURE_GENAI_CONTENT') ?? false,
     tracingDisabled: reader.boolean('OTEL_SDK_DISABLED') ?? false,
   };
+  const logs = readLogs(reader, { exporters, tracingDisabled: common.tracingDisabled, otlp: otlpLogs }, warnings);
 
   const explicitModule = reader.string('TELEMETRY_CONFIG');
   const moduleFile = locateConfigModule(explicitModule, cwd);
@@ -157,6 +162,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     exporters,
     otlp,
     batch,
+    logs,
     logLevel: common.logLevel,
     instrumentations: common.instrumentations,
     shutdownTimeoutMs: common.shutdownTimeoutMs,

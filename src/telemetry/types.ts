@@ -68,6 +68,27 @@ export interface OtlpConfig {
   compression: 'gzip' | 'none';
 }
 
+/** The collector's logs endpoint: the traces settings, with OTEL_EXPORTER_OTLP_LOGS_* in place of _TRACES_. */
+export interface OtlpLogsConfig extends Omit<OtlpConfig, 'tracesUrl'> {
+  /** Full logs URL (`.../v1/logs` appended to a base endpoint), or undefined when none is configured. */
+  url?: string;
+}
+
+/** The lowest severity exported, by name; `off` exports no log record. */
+export type LogsLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
+
+export interface LogsConfig {
+  /** TELEMETRY_LOGS (default `info` when a backend is configured, else `off`). */
+  level: LogsLevel;
+  /** TELEMETRY_LOGS_SAMPLED_ONLY (default false): drop the records of traces that were not sampled. */
+  sampledOnly: boolean;
+  /** TELEMETRY_LOGS_RATE_LIMIT: records per second per process; beyond it records are dropped and counted. */
+  rateLimit: number;
+  otlp: OtlpLogsConfig;
+  /** OTEL_BLRP_*: the queue and batches of each log pipeline. */
+  batch: BatchConfig;
+}
+
 export interface BatchConfig {
   maxQueueSize: number;
   maxExportBatchSize: number;
@@ -118,6 +139,8 @@ export interface TelemetryConfig {
   exporters: ExporterName[];
   otlp: OtlpConfig;
   batch: BatchConfig;
+  /** Application logs and the log records of instrumentations (logs/). */
+  logs: LogsConfig;
   logLevel: 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
   instrumentations: 'default' | 'all';
   shutdownTimeoutMs: number;

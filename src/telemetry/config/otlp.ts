@@ -1,8 +1,8 @@
 /**
- * The collector OTLP exporter's settings, from the OTel-standard OTEL_EXPORTER_OTLP_[TRACES_]* variables. The
- * signal-specific variable wins over the generic one, per key for headers, as in the OTel specification.
+ * The collector OTLP exporters' settings, from the OTel-standard OTEL_EXPORTER_OTLP_[TRACES_|LOGS_]* variables.
+ * The signal-specific variable wins over the generic one, per key for headers, as in the OTel specification.
  */
-import type { OtlpConfig, OtlpProtocol } from '../types.js';
+import type { OtlpConfig, OtlpLogsConfig, OtlpProtocol } from '../types.js';
 import type { EnvReader } from './env-reader.js';
 import { maskHeaderList, maskUrl } from './masking.js';
 
@@ -10,6 +10,7 @@ const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'
 const COMPRESSIONS = ['gzip', 'none'] as const;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const TRACES_PATH = 'v1/traces';
+const LOGS_PATH = 'v1/logs';
 const HEADER_NAME = /^[!#$%&'*+.^_`|~\dA-Za-z-]+$/;
 
 /** OTel's default endpoints, used only when OTEL_TRACES_EXPORTER asks for otlp without naming an endpoint. */
@@ -19,39 +20,74 @@ export const OTEL_DEFAULT_ENDPOINT: Record<OtlpProtocol, string> = {
   grpc: 'http://localhost:4317',
 };
 
+export const OTEL_DEFAULT_LOGS_ENDPOINT: Record<OtlpProtocol, string> = {
+  'http/protobuf': 'http://localhost:4318/v1/logs',
+  'http/json': 'http://localhost:4318/v1/logs',
+  grpc: 'http://localhost:4317',
+};
+
 const generic = (suffix: string): string => `OTEL_EXPORTER_OTLP_${suffix}`;
 const traces = (suffix: string): string => `OTEL_EXPORTER_OTLP_TRACES_${suffix}`;
+const logs = (suffix: string): string => `OTEL_EXPORTER_OTLP_LOGS_${suffix}`;
 
-export function readOtlp(reader: EnvReader): OtlpConfig {
-  // Both variants are read (and so validated) even when the TRACES_ one wins.
-  const protocols = [reader.choice(traces('PROTOCOL'), PROTOCOLS), reader.choice(generic('PROTOCOL'), PROTOCOLS)];
+export interface OtlpSignals {
+  traces: OtlpConfig;
+  logs: OtlpLogsConfig;
+}
+
+/**
+ * The traces and the logs exporter settings. Each signal's own variable wins over the generic one (per key for
+ * headers); every variable is read once, so an invalid generic value is reported once.
+ */
+export function readOtlpSignals(reader: EnvReader): OtlpSignals {
+  // Both variants are read (and so validated) even when the signal's one wins.
+  const protocols = [
+    reader.choice(traces('PROTOCOL'), PROTOCOLS),
+    reader.choice(generic('PROTOCOL'), PROTOCOLS),
+    reader.choice(logs('PROTOCOL'), PROTOCOLS),
+  ];
   const compressions = [
     reader.choice(traces('COMPRESSION'), COMPRESSIONS),
     reader.choice(generic('COMPRESSION'), COMPRESSIONS),
+    reader.choice(logs('COMPRESSION'), COMPRESSIONS),
   ];
-  const timeouts = [reader.integer(traces('TIMEOUT')), reader.integer(generic('TIMEOUT'))];
-  const protocol = protocols[0] ?? protocols[1] ?? 'http/protobuf';
-  const compression = compressions[0] ?? compressions[1] ?? 'none';
-  const timeoutMillis = timeouts[0] ?? timeouts[1] ?? DEFAULT_TIMEOUT_MS;
+  const timeouts = [reader.integer(traces('TIMEOUT')), reader.integer(generic('TIMEOUT')), reader.integer(logs('TIMEOUT'))];
+  const genericHeaders = readHeaders(reader, generic('HEADERS'));
+  const base = readHttpUrl(reader, generic('ENDPOINT'));
 
-  const headers = {
-    ...readHeaders(reader, generic('HEADERS')),
-    ...readHeaders(reader, traces('HEADERS')),
+  const protocol = protocols[0] ?? protocols[1] ?? 'http/protobuf';
+  const tracesConfig: OtlpConfig = {
+    headers: mergeCaseInsensitive({ ...genericHeaders, ...readHeaders(reader, traces('HEADERS')) }),
+    protocol,
+    timeoutMillis: timeouts[0] ?? timeouts[1] ?? DEFAULT_TIMEOUT_MS,
+    compression: compressions[0] ?? compressions[1] ?? 'none',
   };
-  const config: OtlpConfig = { headers: mergeCaseInsensitive(headers), protocol, timeoutMillis, compression };
-  const tracesUrl = readTracesUrl(reader, protocol);
-  if (tracesUrl !== undefined) config.tracesUrl = tracesUrl;
-  return config;
+  const tracesUrl = signalUrl(readHttpUrl(reader, traces('ENDPOINT')), base, protocol, TRACES_PATH);
+  if (tracesUrl !== undefined) tracesConfig.tracesUrl = tracesUrl;
+
+  const logsProtocol = protocols[2] ?? protocols[1] ?? 'http/protobuf';
+  const logsConfig: OtlpLogsConfig = {
+    headers: mergeCaseInsensitive({ ...genericHeaders, ...readHeaders(reader, logs('HEADERS')) }),
+    protocol: logsProtocol,
+    timeoutMillis: timeouts[2] ?? timeouts[1] ?? DEFAULT_TIMEOUT_MS,
+    compression: compressions[2] ?? compressions[1] ?? 'none',
+  };
+  const logsUrl = signalUrl(readHttpUrl(reader, logs('ENDPOINT')), base, logsProtocol, LOGS_PATH);
+  if (logsUrl !== undefined) logsConfig.url = logsUrl;
+  return { traces: tracesConfig, logs: logsConfig };
 }
 
-function readTracesUrl(reader: EnvReader, protocol: OtlpProtocol): string | undefined {
-  const specific = readHttpUrl(reader, traces('ENDPOINT'));
-  const base = readHttpUrl(reader, generic('ENDPOINT'));
+export function readOtlp(reader: EnvReader): OtlpConfig {
+  return readOtlpSignals(reader).traces;
+}
+
+/** A signal's own endpoint is used as it is; the base endpoint gets the signal's path (OTel specification). */
+function signalUrl(specific: string | undefined, base: string | undefined, protocol: OtlpProtocol, path: string): string | undefined {
   if (specific !== undefined) return specific;
   if (base === undefined) return undefined;
   // gRPC names the service in the request, not in the URL: the base endpoint is used as is.
   if (protocol === 'grpc') return base;
-  return `${base.endsWith('/') ? base : `${base}/`}${TRACES_PATH}`;
+  return `${base.endsWith('/') ? base : `${base}/`}${path}`;
 }
 
 function readHttpUrl(reader: EnvReader, name: string): string | undefined {
