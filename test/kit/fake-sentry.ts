@@ -30,6 +30,17 @@ export interface ReceivedEnvelopeItem {
   payload: unknown;
 }
 
+/** One record of a `log` envelope item (Sentry Logs), as Sentry's SDKs serialise it. */
+export interface SentryLogItem {
+  timestamp: number;
+  level: string;
+  body: string;
+  trace_id?: string;
+  severity_number?: number;
+  /** Typed values: `{ value, type: 'string' | 'integer' | 'double' | 'boolean' | 'array' }`. */
+  attributes?: Record<string, { value: unknown; type: string }>;
+}
+
 export interface ReceivedEnvelope {
   headers: Record<string, unknown>;
   items: ReceivedEnvelopeItem[];
@@ -54,12 +65,15 @@ export interface FakeSentry {
   readonly events: Event[];
   /** `transaction` items (the layer should send none: OTel owns tracing). */
   readonly transactions: Event[];
+  /** The records of `log` items (Sentry Logs), in arrival order. */
+  readonly logs: SentryLogItem[];
   /** Spans received on the OTLP endpoint, normalised. */
   readonly spans: ReceivedSpan[];
   /** Every request with its headers, including refused ones. */
   readonly requests: SentryRequestRecord[];
   readonly rejected: RejectedCounts;
   waitForEvents(match: Match<Event>, timeoutMs?: number, minCount?: number): Promise<Event[]>;
+  waitForLogs(match: Match<SentryLogItem>, timeoutMs?: number, minCount?: number): Promise<SentryLogItem[]>;
   waitForEnvelopes(match: Match<ReceivedEnvelope>, timeoutMs?: number, minCount?: number): Promise<ReceivedEnvelope[]>;
   waitForSpans(match: Match<ReceivedSpan>, timeoutMs?: number, minCount?: number): Promise<ReceivedSpan[]>;
   waitForRequests(match: Match<SentryRequestRecord>, timeoutMs?: number, minCount?: number): Promise<SentryRequestRecord[]>;
@@ -108,6 +122,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
   const envelopes = new Collection<ReceivedEnvelope>();
   const events = new Collection<Event>();
   const transactions: Event[] = [];
+  const logs = new Collection<SentryLogItem>();
   const spans = new Collection<ReceivedSpan>();
   const requests = new Collection<SentryRequestRecord>();
 
@@ -135,8 +150,12 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
         const envelope: ReceivedEnvelope = { headers: raw[0] as Record<string, unknown>, items: toItems(raw), raw };
         const eventItems = envelope.items.filter((item) => item.type === 'event').map((item) => item.payload as Event);
         transactions.push(...envelope.items.filter((item) => item.type === 'transaction').map((item) => item.payload as Event));
+        const logItems = envelope.items
+          .filter((item) => item.type === 'log')
+          .flatMap((item) => ((item.payload as { items?: SentryLogItem[] } | undefined)?.items ?? []));
         envelopes.push(envelope);
         events.push(...eventItems);
+        logs.push(...logItems);
         return sendJson(res, 200, { id: envelope.headers['event_id'] ?? eventItems[0]?.event_id ?? null });
       }
 
@@ -170,11 +189,14 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
     envelopes: envelopes.items,
     events: events.items,
     transactions,
+    logs: logs.items,
     spans: spans.items,
     requests: requests.items,
     rejected: server.rejected,
     waitForEvents: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       events.waitFor(match, timeoutMs, minCount, describeEvents),
+    waitForLogs: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
+      logs.waitFor(match, timeoutMs, minCount, (items) => `${items.length} log record(s)${items.length ? `: ${items.slice(0, 20).map((l) => JSON.stringify(l.body)).join(', ')}` : ''}`),
     waitForEnvelopes: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       envelopes.waitFor(match, timeoutMs, minCount, (items) => `${items.length} envelope(s)`),
     waitForSpans: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
@@ -191,6 +213,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
       envelopes.clear();
       events.clear();
       transactions.length = 0;
+      logs.clear();
       spans.clear();
       requests.clear();
     },

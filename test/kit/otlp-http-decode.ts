@@ -1,5 +1,5 @@
-import { decodeTraceRequestProto, encodeTraceResponseProto } from './otlp-proto.js';
-import { normalizeExportRequest, type ReceivedSpan } from './otlp-normalize.js';
+import { decodeLogsRequestProto, decodeTraceRequestProto, encodeLogsResponseProto, encodeTraceResponseProto } from './otlp-proto.js';
+import { normalizeExportRequest, normalizeLogsExportRequest, type ReceivedLogRecord, type ReceivedSpan } from './otlp-normalize.js';
 
 export type OtlpHttpEncoding = 'json' | 'protobuf';
 
@@ -23,4 +23,19 @@ export function otlpSuccessResponse(encoding: OtlpHttpEncoding): { contentType: 
   return encoding === 'json'
     ? { contentType: 'application/json', body: '{}' }
     : { contentType: 'application/x-protobuf', body: encodeTraceResponseProto() };
+}
+
+/** Decodes an OTLP/HTTP logs body (already decompressed) into normalised log records; throws on malformed input. */
+export function decodeOtlpLogsBody(body: Buffer, encoding: OtlpHttpEncoding): ReceivedLogRecord[] {
+  if (encoding === 'json') {
+    return normalizeLogsExportRequest(JSON.parse(body.toString('utf8')) as unknown, 'json');
+  }
+  return normalizeLogsExportRequest(decodeLogsRequestProto(body), 'protobuf');
+}
+
+/** The success response of OTLP/HTTP logs: an empty ExportLogsServiceResponse in the request's encoding. */
+export function otlpLogsSuccessResponse(encoding: OtlpHttpEncoding): { contentType: string; body: Uint8Array | string } {
+  return encoding === 'json'
+    ? { contentType: 'application/json', body: '{}' }
+    : { contentType: 'application/x-protobuf', body: encodeLogsResponseProto() };
 }

@@ -229,3 +229,67 @@ export function normalizeExportRequest(request: unknown, encoding: ReceivedSpan[
 export function spanDurationMs(span: Pick<ReceivedSpan, 'startTimeUnixNano' | 'endTimeUnixNano'>): number {
   return Number(span.endTimeUnixNano - span.startTimeUnixNano) / 1e6;
 }
+
+const SEVERITY_NAMES: readonly string[] = [
+  'unspecified',
+  ...['trace', 'debug', 'info', 'warn', 'error', 'fatal'].flatMap((name) => [name, `${name}2`, `${name}3`, `${name}4`]),
+];
+
+/** A log record as a receiver got it, whatever the encoding (ids in hex, times as bigint nanoseconds). */
+export interface ReceivedLogRecord {
+  /** Absent when the record was emitted outside any span. */
+  traceId?: string;
+  spanId?: string;
+  /** Low 8 bits: W3C trace flags (1 = sampled). */
+  flags: number;
+  timeUnixNano: bigint;
+  observedTimeUnixNano: bigint;
+  severityNumber: number;
+  severityText?: string;
+  /** The body flattened like an attribute value (strings stay strings). */
+  body: AttributeValue;
+  eventName?: string;
+  attributes: Attributes;
+  resource: Attributes;
+  scope: { name: string; version?: string };
+  encoding: 'json' | 'protobuf';
+}
+
+/** Normalises a decoded ExportLogsServiceRequest (OTLP/JSON or protobuf) into a flat list of records. */
+export function normalizeLogsExportRequest(request: unknown, encoding: ReceivedLogRecord['encoding']): ReceivedLogRecord[] {
+  if (!isRecord(request)) return [];
+  const records: ReceivedLogRecord[] = [];
+  for (const resourceLogs of list(request['resourceLogs'])) {
+    const resourceObject = isRecord(resourceLogs['resource']) ? resourceLogs['resource'] : {};
+    const resource = flattenAttributes(resourceObject['attributes']);
+    for (const scopeLogs of list(resourceLogs['scopeLogs'])) {
+      const scopeObject = isRecord(scopeLogs['scope']) ? scopeLogs['scope'] : {};
+      const scope: ReceivedLogRecord['scope'] = { name: typeof scopeObject['name'] === 'string' ? scopeObject['name'] : '' };
+      const version = optionalString(scopeObject['version']);
+      if (version !== undefined) scope.version = version;
+      for (const log of list(scopeLogs['logRecords'])) {
+        const out: ReceivedLogRecord = {
+          flags: toNumber(log['flags']),
+          timeUnixNano: toBigInt(log['timeUnixNano']),
+          observedTimeUnixNano: toBigInt(log['observedTimeUnixNano']),
+          severityNumber: toNumber(log['severityNumber'], SEVERITY_NAMES),
+          body: flattenAnyValue(log['body']),
+          attributes: flattenAttributes(log['attributes']),
+          resource,
+          scope,
+          encoding,
+        };
+        const traceId = toHexId(log['traceId']);
+        if (traceId !== undefined) out.traceId = traceId;
+        const spanId = toHexId(log['spanId']);
+        if (spanId !== undefined) out.spanId = spanId;
+        const severityText = optionalString(log['severityText']);
+        if (severityText !== undefined) out.severityText = severityText;
+        const eventName = optionalString(log['eventName']);
+        if (eventName !== undefined) out.eventName = eventName;
+        records.push(out);
+      }
+    }
+  }
+  return records;
+}
