@@ -1,11 +1,12 @@
 /**
  * The development exporter: each finished local trace printed as an indented tree with durations, status and
- * the attributes a developer looks for first. A trace is printed when its local root ends; children that end
- * earlier wait in a bounded buffer.
+ * the attributes a developer looks for first, and the trace's log lines under their spans. A trace is printed
+ * when its local root ends; children that end earlier wait in a bounded buffer.
  */
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { treeLogLines, type LogLineSource } from './logs/console-lines.js';
 
 const KEY_ATTRIBUTES = [
   'http.request.method',
@@ -41,7 +42,7 @@ function describe(attributes: Attributes): string {
   return parts.length > 0 ? ` {${parts.join(', ')}}` : '';
 }
 
-function renderTrace(spans: ReadableSpan[]): string {
+function renderTrace(spans: ReadableSpan[], logs: Map<string, string[]> | undefined): string {
   const byParent = new Map<string | undefined, ReadableSpan[]>();
   const ids = new Set(spans.map((s) => s.spanContext().spanId));
   for (const span of spans) {
@@ -60,10 +61,14 @@ function renderTrace(spans: ReadableSpan[]): string {
       const ms = hrTimeToMilliseconds(span.duration).toFixed(1);
       const status = span.status.code === SpanStatusCode.ERROR ? ` ERROR${span.status.message ? `: ${span.status.message}` : ''}` : '';
       lines.push(`${'  '.repeat(depth)}${depth === 0 ? '' : '└ '}${span.name} ${ms} ms${status}${describe(span.attributes)}`);
+      for (const line of logs?.get(span.spanContext().spanId) ?? []) lines.push(`${'  '.repeat(depth + 1)}· ${line}`);
+      logs?.delete(span.spanContext().spanId);
       walk(span.spanContext().spanId, depth + 1);
     }
   };
   walk(undefined, 0);
+  // Lines of spans this tree does not hold (unsampled children, spans still running).
+  for (const line of [...(logs?.values() ?? [])].flat()) lines.push(`  · ${line}`);
   const traceId = spans[0]?.spanContext().traceId ?? '';
   return `trace ${traceId}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }
@@ -73,7 +78,10 @@ export class ConsoleTreeExporter implements SpanExporter {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private pendingCount = 0;
 
-  constructor(private readonly write: (text: string) => void = (text) => process.stderr.write(text)) {}
+  constructor(
+    private readonly write: (text: string) => void = (text) => process.stderr.write(text),
+    private readonly logLines: LogLineSource = treeLogLines,
+  ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     for (const span of spans) {
@@ -106,7 +114,7 @@ export class ConsoleTreeExporter implements SpanExporter {
     if (!spans) return;
     this.pending.delete(traceId);
     this.pendingCount -= spans.length;
-    this.write(renderTrace(spans));
+    this.write(renderTrace(spans, this.logLines.take(traceId)));
   }
 
   async forceFlush(): Promise<void> {

@@ -15,7 +15,7 @@ export interface InstrumentationHooks {
 }
 
 /** Optional instrumentations: the npm module they patch, and how to build them. */
-const OPTIONAL: Array<{ module: string; load: () => Promise<Instrumentation> }> = [
+const OPTIONAL: Array<{ module: string; load: (logSending: boolean) => Promise<Instrumentation> }> = [
   {
     module: 'express',
     load: async () => {
@@ -25,17 +25,16 @@ const OPTIONAL: Array<{ module: string; load: () => Promise<Instrumentation> }> 
     },
   },
   { module: 'openai', load: async () => new (await import('@opentelemetry/instrumentation-openai')).OpenAIInstrumentation() },
-  // Log correlation only (trace ids in log lines): log sending would parse every line into a LoggerProvider
-  // that has no processor, since the layer exports no logs.
+  // Trace ids in log lines always; log sending (every line parsed into a record) only when logs are on.
   {
     module: 'pino',
-    load: async () =>
-      new (await import('@opentelemetry/instrumentation-pino')).PinoInstrumentation({ disableLogSending: true }),
+    load: async (logSending) =>
+      new (await import('@opentelemetry/instrumentation-pino')).PinoInstrumentation({ disableLogSending: !logSending }),
   },
   {
     module: 'winston',
-    load: async () =>
-      new (await import('@opentelemetry/instrumentation-winston')).WinstonInstrumentation({ disableLogSending: true }),
+    load: async (logSending) =>
+      new (await import('@opentelemetry/instrumentation-winston')).WinstonInstrumentation({ disableLogSending: !logSending }),
   },
   { module: 'pg', load: async () => new (await import('@opentelemetry/instrumentation-pg')).PgInstrumentation() },
   { module: 'mysql2', load: async () => new (await import('@opentelemetry/instrumentation-mysql2')).MySQL2Instrumentation() },
@@ -63,14 +62,16 @@ export async function createInstrumentations(
   mode: 'default' | 'all',
   appDir: string,
   hooks: InstrumentationHooks = {},
+  /** Whether pino and winston send their records to the logs API (TELEMETRY_LOGS on). */
+  logSending = false,
 ): Promise<Instrumentation[]> {
   if (mode === 'all') {
     const { getNodeAutoInstrumentations } = await import('@opentelemetry/auto-instrumentations-node');
     return getNodeAutoInstrumentations({
       '@opentelemetry/instrumentation-http': hooks.http ?? {},
       '@opentelemetry/instrumentation-undici': hooks.undici ?? {},
-      '@opentelemetry/instrumentation-pino': { disableLogSending: true },
-      '@opentelemetry/instrumentation-winston': { disableLogSending: true },
+      '@opentelemetry/instrumentation-pino': { disableLogSending: !logSending },
+      '@opentelemetry/instrumentation-winston': { disableLogSending: !logSending },
     });
   }
   const [{ HttpInstrumentation }, { UndiciInstrumentation }] = await Promise.all([
@@ -82,6 +83,6 @@ export async function createInstrumentations(
     new UndiciInstrumentation(mergeHooks<UndiciInstrumentationConfig>({}, hooks.undici)),
   ];
   const wanted = OPTIONAL.filter((entry) => isModuleInstalled(entry.module, appDir));
-  instrumentations.push(...(await Promise.all(wanted.map((entry) => entry.load()))));
+  instrumentations.push(...(await Promise.all(wanted.map((entry) => entry.load(logSending)))));
   return instrumentations;
 }

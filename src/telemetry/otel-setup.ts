@@ -1,12 +1,13 @@
 /**
  * The OpenTelemetry side: a tracer provider with our sampler, propagator and processors, and the curated
  * instrumentations. Built from the provider and registerInstrumentations rather than NodeSDK: NodeSDK loads
- * the metrics and logs SDKs and their exporters at start-up, which the layer never uses.
+ * the metrics SDK and every exporter at start-up; the layer builds its logs side itself (logs/setup.ts).
  */
 import { dirname } from 'node:path';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
-import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { genAiProviderNameProcessor } from './genai.js';
@@ -28,16 +29,14 @@ const DEFAULT_ATTRIBUTE_VALUE_LENGTH = 4096;
  */
 export function loadInstrumentations(config: TelemetryConfig): Promise<Instrumentation[]> {
   const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
-  return createInstrumentations(config.instrumentations, appDir, propagationInstrumentationHooks(config));
+  // pino and winston send their records to the logs pipelines only when logs are on (logs/).
+  const logSending = config.logs.level !== 'off';
+  return createInstrumentations(config.instrumentations, appDir, propagationInstrumentationHooks(config), logSending);
 }
 
-/** Starts tracing; resolves with the function that stops it and releases every global it registered. */
-export async function startTracing(
-  config: TelemetryConfig,
-  pipelines: SpanProcessor[],
-  instrumentations: Instrumentation[],
-): Promise<() => Promise<void>> {
-  const resource = defaultResource()
+/** The service's resource, shared by spans and log records. */
+export function createResource(config: TelemetryConfig): Resource {
+  return defaultResource()
     .merge(detectResources({ detectors: [envDetector, processDetector, hostDetector] }))
     .merge(
       resourceFromAttributes({
@@ -47,6 +46,16 @@ export async function startTracing(
         'deployment.environment.name': config.environment,
       }),
     );
+}
+
+/** Starts tracing; resolves with the function that stops it and releases every global it registered. */
+export async function startTracing(
+  config: TelemetryConfig,
+  pipelines: SpanProcessor[],
+  instrumentations: Instrumentation[],
+  resource: Resource = createResource(config),
+  loggerProvider?: LoggerProvider,
+): Promise<() => Promise<void>> {
   const provider = new NodeTracerProvider({
     resource,
     sampler: createSampler(config),
@@ -63,7 +72,11 @@ export async function startTracing(
       : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH } }),
   });
   provider.register({ propagator: createPropagator(config), contextManager: new SharedContextManager() });
-  const unregisterInstrumentations = registerInstrumentations({ tracerProvider: provider, instrumentations });
+  const unregisterInstrumentations = registerInstrumentations({
+    tracerProvider: provider,
+    ...(loggerProvider ? { loggerProvider } : {}),
+    instrumentations,
+  });
 
   // instrumentation-http patches node:http once, for whichever loader asks first. When a CommonJS dependency
   // (express) requires it first, the ESM namespace stays unpatched and named imports (`import { request } from

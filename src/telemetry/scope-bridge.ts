@@ -296,6 +296,14 @@ export function currentTenant(sendDefaultPii: boolean): string | undefined {
 }
 
 /**
+ * The user, tenant and context attributes the current scopes give a span starting now, from the same
+ * remembered merge (log records take the request's user and tenant from it); undefined when the scopes are empty.
+ */
+export function currentScopeSpanAttributes(sendDefaultPii: boolean): Attributes | undefined {
+  return currentScopeAttributes(sendDefaultPii)?.attributes;
+}
+
+/**
  * Pushes the current scopes onto the active span and its local root: called by the monitoring API right after
  * it changed the user, a tag or a context, so spans that started earlier (the server span) carry them too.
  */

@@ -4,7 +4,7 @@
  * Sentry.init after; then hands the process hooks to the lifecycle.
  */
 import { readFileSync } from 'node:fs';
-import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
 import { loadConfig, maskDsn } from './config.js';
 import { breadcrumbScrubbingIntegration, createBeforeBreadcrumb, createBeforeSend } from './event-filters.js';
@@ -12,7 +12,9 @@ import { ExportPipeline, type PipelineStats } from './export-pipeline.js';
 import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
 import { Lifecycle, type ShutdownReport } from './lifecycle.js';
-import { loadInstrumentations, startTracing } from './otel-setup.js';
+import { ownDiagLogger } from './logs/own-output.js';
+import { startLogs } from './logs/setup.js';
+import { createResource, loadInstrumentations, startTracing } from './otel-setup.js';
 import { setRuntimeConfig } from './runtime.js';
 import { scopeBridgeIntegration } from './scope-bridge.js';
 import { initSentry } from './sentry-setup.js';
@@ -58,7 +60,7 @@ function startupLine(config: TelemetryConfig): string {
   const rate = config.sampling.tracesSampler ? 'tracesSampler' : String(config.sampling.tracesSampleRate ?? 0);
   return (
     `otel-sentry-bridge ${packageVersion()}: service=${config.serviceName} environment=${config.environment} ` +
-    `release=${config.release} exporters=${config.exporters.join(',') || 'none'} sample_rate=${rate} ` +
+    `release=${config.release} exporters=${config.exporters.join(',') || 'none'} logs=${config.logs.level} sample_rate=${rate} ` +
     `sentry=${dsn ? `on (${maskDsn(dsn.raw)})` : 'off'}`
   );
 }
@@ -67,6 +69,7 @@ function startupLine(config: TelemetryConfig): string {
 function telemetryUrlMatcher(config: TelemetryConfig): (url: string) => boolean {
   const prefixes: string[] = [];
   if (config.otlp.tracesUrl) prefixes.push(config.otlp.tracesUrl);
+  if (config.logs.otlp.url) prefixes.push(config.logs.otlp.url);
   const dsn = config.sentry.dsn;
   if (dsn) prefixes.push(`${dsn.protocol}://${dsn.host}${dsn.port ? `:${dsn.port}` : ''}/`);
   return (url) => prefixes.some((prefix) => url.startsWith(prefix));
@@ -78,7 +81,9 @@ export interface StartOptions {
 }
 
 async function build(config: TelemetryConfig, options: StartOptions): Promise<Telemetry> {
-  diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  // Marked as the layer's own output: the console source must not turn a warning about a failing logs backend
+  // into a record for that backend.
+  diag.setLogger(ownDiagLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   // One switch drives our GenAI helpers and the official OpenAI instrumentation alike.
   process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = String(config.captureGenAiContent);
 
@@ -86,11 +91,16 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   const exporters = config.tracingDisabled ? [] : await createExporters(config);
   const pipelines = exporters.map((named) => new ExportPipeline(named.name, named.exporter, config.batch));
   const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
+  // Spans and log records carry one resource; the logs side is up before the instrumentations that log through it.
+  const resource = createResource(config);
+  const logs = await startLogs(config, resource);
   // Everything the layer imports is loaded by now: the hook only wraps the app's modules.
   options.registerLoaderHook?.();
-  const stopTracing = config.tracingDisabled ? undefined : await startTracing(config, pipelines, instrumentations);
-  const lifecycle = new Lifecycle(config, pipelines, () =>
-    Promise.allSettled([stopTracing?.(), Sentry.close(1)]),
+  const stopTracing = config.tracingDisabled
+    ? undefined
+    : await startTracing(config, pipelines, instrumentations, resource, logs?.provider);
+  const lifecycle = new Lifecycle(config, [...pipelines, ...(logs?.pipelines ?? [])], () =>
+    Promise.allSettled([stopTracing?.(), logs?.stop(), Sentry.close(1)]),
   );
   const isTelemetryUrl = telemetryUrlMatcher(config);
   initSentry(config, {

@@ -1,0 +1,41 @@
+/**
+ * One pipeline per logs backend, following the span backends (TELEMETRY_EXPORTERS): Sentry Logs when the DSN is
+ * set, the collector when it has a logs endpoint, the development tree with the console exporter.
+ */
+import type { TelemetryConfig } from '../types.js';
+import { consoleLinesExporter, inSampledTrace, treeLogLines } from './console-lines.js';
+import { LogPipeline } from './log-pipeline.js';
+import { createOtlpLogsExporter } from './otlp-logs-exporter.js';
+import { sentryLogsExporter } from './sentry-logs-exporter.js';
+
+/** Sentry's own SDK sends at most 100 records per envelope. */
+const SENTRY_MAX_BATCH = 100;
+
+/** The resource attributes a Sentry log item carries: its items have no resource of their own. */
+function serviceAttributes(config: TelemetryConfig): Record<string, string> {
+  return {
+    ...config.resourceAttributes,
+    'service.name': config.serviceName,
+    'service.version': config.release,
+    'deployment.environment.name': config.environment,
+  };
+}
+
+export async function createLogPipelines(config: TelemetryConfig): Promise<LogPipeline[]> {
+  const { batch, otlp } = config.logs;
+  const pipelines: LogPipeline[] = [];
+  for (const name of config.exporters) {
+    if (name === 'sentry' && config.sentry.dsn) {
+      const sentryBatch = { ...batch, maxExportBatchSize: Math.min(batch.maxExportBatchSize, SENTRY_MAX_BATCH) };
+      pipelines.push(new LogPipeline('sentry-logs', sentryLogsExporter(serviceAttributes(config)), sentryBatch));
+    } else if (name === 'otlp' && otlp.url !== undefined) {
+      const { exporter } = await createOtlpLogsExporter({ ...otlp, url: otlp.url });
+      pipelines.push(new LogPipeline('otlp-logs', exporter, batch));
+    } else if (name === 'console') {
+      // No delay: the lines must be in before the span pipeline hands the tree their trace's root.
+      const consoleBatch = { ...batch, scheduledDelayMillis: 0 };
+      pipelines.push(new LogPipeline('console-logs', consoleLinesExporter(treeLogLines), consoleBatch, inSampledTrace));
+    }
+  }
+  return pipelines;
+}

@@ -1,0 +1,60 @@
+/**
+ * One bounded, counted pipeline per logs backend: the span pipeline's queue, batches, counts and once-a-minute
+ * warning (export-pipeline.ts), fed with scrubbed log records instead of ended spans.
+ */
+import type { Resource } from '@opentelemetry/resources';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { BatchPipeline } from '../export-pipeline.js';
+import type { BatchExporter, ExportBatch } from '../span-batch.js';
+import type { BatchConfig } from '../types.js';
+
+/** The records themselves: log records are small and short-lived next to spans, and every exporter takes them. */
+export class LogList implements ExportBatch<ReadableLogRecord> {
+  readonly records: ReadableLogRecord[] = [];
+  readonly lost = 0;
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  get resource(): Resource | undefined {
+    return this.records[0]?.resource;
+  }
+
+  add(record: ReadableLogRecord): void {
+    this.records.push(record);
+  }
+}
+
+export type LogBatchExporter = BatchExporter<LogList>;
+
+export function logListExporter(exporter: LogRecordExporter): LogBatchExporter {
+  return {
+    newBatch: () => new LogList(),
+    export: (batch, done) => exporter.export(batch.records, done),
+    shutdown: () => exporter.shutdown(),
+  };
+}
+
+/** What a pipeline takes: all records, or (the console tree) only those it can show. */
+export type RecordFilter = (record: Pick<ReadableLogRecord, 'spanContext'>) => boolean;
+
+export class LogPipeline extends BatchPipeline<ReadableLogRecord, LogList> {
+  constructor(
+    name: string,
+    exporter: LogBatchExporter,
+    batch: BatchConfig,
+    private readonly accepts: RecordFilter = () => true,
+  ) {
+    super(name, exporter, batch, 'log record');
+  }
+
+  add(record: ReadableLogRecord): void {
+    if (this.accepts(record)) this.offer(record);
+  }
+
+  /** Counts a record this pipeline would have taken as dropped, for `reason` (the rate limit). */
+  turnAway(record: Pick<ReadableLogRecord, 'spanContext'>, reason: string): void {
+    if (this.accepts(record)) this.refuse(1, reason);
+  }
+}
