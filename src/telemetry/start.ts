@@ -4,7 +4,7 @@
  * Sentry.init after; then hands the process hooks to the lifecycle.
  */
 import { readFileSync } from 'node:fs';
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
 import { loadConfig, maskDsn } from './config.js';
 import { breadcrumbScrubbingIntegration, createBeforeBreadcrumb, createBeforeSend } from './event-filters.js';
@@ -12,7 +12,6 @@ import { ExportPipeline, type PipelineStats } from './export-pipeline.js';
 import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
 import { Lifecycle, type ShutdownReport } from './lifecycle.js';
-import { ownDiagLogger } from './logs/own-output.js';
 import { startLogs } from './logs/setup.js';
 import { createResource, loadInstrumentations, startTracing } from './otel-setup.js';
 import { setRuntimeConfig } from './runtime.js';
@@ -81,9 +80,9 @@ export interface StartOptions {
 }
 
 async function build(config: TelemetryConfig, options: StartOptions): Promise<Telemetry> {
-  // Marked as the layer's own output: the console source must not turn a warning about a failing logs backend
-  // into a record for that backend.
-  diag.setLogger(ownDiagLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
+  // The console logger prints with the console methods saved when the API loaded, before the logs source hooks
+  // the console: its lines never come back as log records (test/e2e/logs-backends.test.ts).
+  diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[config.logLevel], suppressOverrideMessage: true });
   // One switch drives our GenAI helpers and the official OpenAI instrumentation alike.
   process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = String(config.captureGenAiContent);
 

@@ -6,7 +6,6 @@
  */
 import { format } from 'node:util';
 import { addConsoleInstrumentationHandler } from '@sentry/core';
-import { isOwnOutput } from './own-output.js';
 import { SEVERITY_DEBUG, SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_TRACE, SEVERITY_WARN } from './severity.js';
 
 /** The instrumentation scope the console's records carry. */
@@ -33,7 +32,7 @@ export function captureConsole(logger: EmittingLogger, minimum: number): () => v
   return addConsoleInstrumentationHandler(({ args, level }) => {
     const severity = SEVERITY[level];
     // Below the level, nothing is formatted: console.log stays as cheap as it was.
-    if (severity === undefined || severity[0] < minimum || emitting || isOwnOutput()) return;
+    if (severity === undefined || severity[0] < minimum || emitting) return;
     let body: string;
     if (level === 'assert') {
       // console.assert prints only when its condition fails, and so is a record only then.
