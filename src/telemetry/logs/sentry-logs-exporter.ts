@@ -3,8 +3,8 @@
  * version 2), posted through the Sentry client's transport. Chosen over Sentry's OTLP logs endpoint, which is in
  * open beta and documented as lacking what the native protocol links (user, release, environment as Sentry reads
  * them): the envelope goes where errors go, with the DSN's credentials, honours Sentry's per-category rate limits
- * (`log_item`) in the transport, and uploads with tracing suppressed (sentry-setup.ts). One envelope in flight per
- * pipeline keeps the transport's 64-request buffer free for error events.
+ * (`log_item`) in the transport, and uploads with tracing suppressed and a timeout (sentry-setup.ts). One envelope
+ * in flight per pipeline keeps the transport's 64-request buffer free for error events.
  */
 import { hrTimeToMilliseconds, ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
@@ -86,7 +86,9 @@ export function sentryLogsExporter(resourceAttributes: Record<string, unknown>):
     export(batch, done) {
       // Looked up per export: the pipeline exists before Sentry.init, and a later init replaces the client.
       const client = getClient();
-      if (client === undefined) return done(failed('Sentry is not initialised'));
+      // The transport itself, not client.sendEnvelope(), which answers a network error like a success.
+      const transport = client?.getTransport();
+      if (client === undefined || transport === undefined) return done(failed('Sentry is not initialised'));
       const { release, environment } = client.getOptions();
       const sdk = client.getSdkMetadata()?.sdk;
       const common: Record<string, unknown> = {
@@ -101,13 +103,13 @@ export function sentryLogsExporter(resourceAttributes: Record<string, unknown>):
       const envelope = createEnvelope<LogEnvelope>(sdk ? { sdk: { name: sdk.name, version: sdk.version } } : {}, [
         [{ type: 'log', item_count: items.length, content_type: 'application/vnd.sentry.items.log+json' }, { version: 2, items }],
       ]);
-      client.sendEnvelope(envelope).then(
+      transport.send(envelope).then(
         (response) => {
           const status = response.statusCode;
           if (status !== undefined && status >= 200 && status < 300) done({ code: ExportResultCode.SUCCESS });
           // The transport answers without a status when it did not send: Sentry's rate limit for logs is running,
           // or its request buffer is full.
-          else if (status === undefined) done(failed('not sent: Sentry rate limit for logs in force, or its transport queue is full'));
+          else if (status === undefined) done(failed('not sent: a Sentry rate limit for logs is in force, or its transport queue is full'));
           else done(failed(status === 429 ? 'rate limited by Sentry (HTTP 429)' : `Sentry answered HTTP ${status}`));
         },
         (error: unknown) => done(failed(error instanceof Error ? error.message : String(error))),
