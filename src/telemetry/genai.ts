@@ -171,9 +171,18 @@ export interface ChatRecorder {
   setResult(result: ChatResult): void;
 }
 
-/** Content capture uses the conventions' structured message form, serialised as JSON on spans. */
-function toConventionMessages(messages: readonly ChatMessage[]): string {
-  return JSON.stringify(messages.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] })));
+/**
+ * Content capture uses the conventions' structured message form, serialised as JSON on spans; the OpenAI
+ * instrumentation's content is written in the same form (logs/genai-content.ts).
+ */
+function toConventionMessages(messages: readonly ChatMessage[], finishReason?: string): string {
+  return JSON.stringify(
+    messages.map((m) => ({
+      role: m.role,
+      parts: [{ type: 'text', content: m.content }],
+      ...(finishReason !== undefined ? { finish_reason: finishReason } : {}),
+    })),
+  );
 }
 
 /**
@@ -207,7 +216,8 @@ export function withChatSpan<T>(
           span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, result.finishReasons);
         }
         if (capture && result.output !== undefined) {
-          span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, toConventionMessages([{ role: 'assistant', content: result.output }]));
+          const output = toConventionMessages([{ role: 'assistant', content: result.output }], result.finishReasons?.[0]);
+          span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, output);
         }
       },
     };
