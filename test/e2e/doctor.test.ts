@@ -66,7 +66,7 @@ describe('otel-sentry-bridge doctor', () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.report?.ok).toBe(true);
     expect(run.report?.counts.fail).toBe(0);
-    for (const id of ['node', 'esm-hook', 'config', 'sentry.dsn', 'sampling', 'exporters', 'reach.sentry.envelope', 'reach.sentry.otlp', 'reach.collector']) {
+    for (const id of ['node', 'esm-hook', 'config', 'sentry.dsn', 'sampling', 'exporters', 'logs', 'reach.sentry.envelope', 'reach.sentry.otlp', 'reach.collector', 'reach.collector.logs']) {
       expect({ id, status: byId(run.report, id).status }).toEqual({ id, status: 'ok' });
     }
     const message = byId(run.report, 'send.sentry.message');
@@ -85,6 +85,17 @@ describe('otel-sentry-bridge doctor', () => {
     expect(otlpSpan.details?.trace_id).toBe(traceId);
     await sentry.waitForSpans((s) => s.traceId === traceId && s.name === 'otel-sentry-bridge doctor test span');
     await collector.waitForSpans((s) => s.traceId === traceId && s.name === 'otel-sentry-bridge doctor test span');
+
+    // A test log record reached both logs backends, found by the trace id the doctor printed.
+    const collectorLog = byId(run.report, 'send.log.otlp');
+    const sentryLog = byId(run.report, 'send.log.sentry');
+    expect([collectorLog.status, sentryLog.status]).toEqual(['ok', 'ok']);
+    const logTraceId = collectorLog.details?.trace_id ?? '';
+    expect(logTraceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(sentryLog.details?.trace_id).toBe(logTraceId);
+    await collector.waitForLogs((r) => r.traceId === logTraceId && r.body === 'otel-sentry-bridge doctor: test log record');
+    await sentry.waitForLogs((i) => i.trace_id === logTraceId && i.body === 'otel-sentry-bridge doctor: test log record');
+    expect(byId(run.report, 'logs').summary).toMatch(/^logs at info and above: sentry -> Sentry Logs .*otlp -> http:\/\/127\.0\.0\.1:\d+\/v1\/logs \(http\/protobuf\)/);
 
     // The DSN key is never printed whole, in JSON or text.
     expect(run.stdout).not.toContain(sentry.publicKey);
@@ -105,10 +116,11 @@ describe('otel-sentry-bridge doctor', () => {
       ['--json', '--timeout-ms', '2000'],
     );
     expect(run.code).toBe(1);
-    for (const id of ['reach.sentry.envelope', 'reach.sentry.otlp', 'reach.collector', 'send.sentry.message', 'send.span.sentry', 'send.span.otlp']) {
+    for (const id of ['reach.sentry.envelope', 'reach.sentry.otlp', 'reach.collector', 'reach.collector.logs', 'send.sentry.message', 'send.span.sentry', 'send.span.otlp', 'send.log.otlp', 'send.log.sentry']) {
       expect({ id, status: byId(run.report, id).status }).toEqual({ id, status: 'fail' });
     }
     expect(byId(run.report, 'reach.collector').summary).toContain('connection refused');
+    expect(byId(run.report, 'reach.collector.logs').summary).toContain('connection refused');
     expect(run.stdout).not.toContain('0123456789abcdef0123456789abcdef');
   });
 

@@ -187,7 +187,32 @@ export function genAiCheck(config: TelemetryConfig): CheckResult {
     : check('genai.content', 'ok', 'GenAI content capture off: prompts and completions stay in the process');
 }
 
+/** Where application logs go (TELEMETRY_LOGS and the backends that take them). */
+export function logsCheck(config: TelemetryConfig): CheckResult {
+  const { level, otlp, rateLimit, sampledOnly } = config.logs;
+  if (level === 'off') return check('logs', 'ok', 'logs off: no log record is exported (TELEMETRY_LOGS=off, or no backend)');
+  const targets = config.exporters.flatMap((name) => {
+    if (name === 'sentry') return config.sentry.dsn ? ['sentry -> Sentry Logs (envelope endpoint)'] : [];
+    if (name === 'otlp') return otlp.url ? [`otlp -> ${maskUrl(otlp.url)} (${otlp.protocol})`] : [];
+    return ['console -> the tree on stderr'];
+  });
+  if (targets.length === 0) {
+    return check('logs', 'warn', `TELEMETRY_LOGS=${level} but no backend takes log records`, {
+      fix: 'Set SENTRY_DSN, or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT (or the base OTEL_EXPORTER_OTLP_ENDPOINT) for the collector.',
+    });
+  }
+  const limits = `at most ${rateLimit} records/s${sampledOnly ? ', sampled traces only' : ''}`;
+  return check('logs', 'ok', `logs at ${level} and above: ${targets.join('; ')}; ${limits}`);
+}
+
 /** Every offline check for a configuration that loaded. */
 export function configDerivedChecks(env: NodeJS.ProcessEnv, config: TelemetryConfig): CheckResult[] {
-  return [samplingCheck(config), exportersCheck(config), otlpHeadersCheck(env, config), piiCheck(config), genAiCheck(config)];
+  return [
+    samplingCheck(config),
+    exportersCheck(config),
+    logsCheck(config),
+    otlpHeadersCheck(env, config),
+    piiCheck(config),
+    genAiCheck(config),
+  ];
 }

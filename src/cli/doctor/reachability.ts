@@ -1,6 +1,6 @@
 /**
- * Reachability of the backends the configuration names: Sentry's envelope endpoint (errors), Sentry's OTLP
- * endpoint and the collector (spans). Each probe sends an empty but valid request with the credentials the
+ * Reachability of the backends the configuration names: Sentry's envelope endpoint (errors and logs), Sentry's
+ * OTLP endpoint and the collector (spans), the collector's logs endpoint. Each probe sends an empty but valid request with the credentials the
  * layer would use, so a wrong key or project shows up here and not as silently missing data.
  */
 import { getOtlpTracesEndpoint } from '@sentry/node';
@@ -52,7 +52,10 @@ function judge(id: string, what: string, shownUrl: string, outcome: ProbeOutcome
     });
   }
   return check(id, 'fail', `${what} ${shownUrl} answers HTTP ${status}`, {
-    fix: status === 404 ? 'Wrong path: OTEL_EXPORTER_OTLP_ENDPOINT is the base URL (/v1/traces is appended).' : 'Check the URL.',
+    fix:
+      status === 404
+        ? 'Wrong path: OTEL_EXPORTER_OTLP_ENDPOINT is the base URL (/v1/traces and /v1/logs are appended).'
+        : 'Check the URL.',
   });
 }
 
@@ -102,6 +105,23 @@ export async function reachabilityChecks(config: TelemetryConfig, timeoutMs: num
             timeoutMs,
           });
     probes.push(probe.then((outcome) => judge('reach.collector', `collector (${config.otlp.protocol})`, shown, outcome, timeoutMs)));
+  }
+  const logs = config.logs.otlp;
+  if (logs.url && config.logs.level !== 'off' && config.exporters.includes('otlp')) {
+    const shown = maskUrl(logs.url);
+    // An empty ExportLogsServiceRequest, as for traces.
+    const probe =
+      logs.protocol === 'grpc'
+        ? probeConnect(logs.url, timeoutMs)
+        : probeHttp({
+            url: logs.url,
+            method: 'POST',
+            ...(logs.protocol === 'http/json'
+              ? { body: '{}', headers: { ...logs.headers, 'content-type': 'application/json' } }
+              : { body: new Uint8Array(0), headers: { ...logs.headers, 'content-type': 'application/x-protobuf' } }),
+            timeoutMs,
+          });
+    probes.push(probe.then((outcome) => judge('reach.collector.logs', `collector logs (${logs.protocol})`, shown, outcome, timeoutMs)));
   }
   return Promise.all(probes);
 }

@@ -13,6 +13,7 @@ import {
   type LoadedConfig,
 } from './config-checks.js';
 import { reachabilityChecks } from './reachability.js';
+import { testLogChecks } from './test-log.js';
 import { testMessageCheck } from './test-message.js';
 import { testSpanChecks } from './test-span.js';
 import { summarise, type CheckResult, type DoctorReport } from './types.js';
@@ -50,11 +51,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     checks.push(...configDerivedChecks(options.env, config));
     checks.push(...(await reachabilityChecks(config, options.timeoutMs)));
     if (options.send) {
-      const [message, spans] = await Promise.all([
+      const [message, spans, logs] = await Promise.all([
         testMessageCheck(config, options.timeoutMs),
         testSpanChecks(config, options.timeoutMs),
+        testLogChecks(config, options.timeoutMs),
       ]);
-      checks.push(message, ...spans);
+      checks.push(message, ...spans, ...logs);
     }
   }
   return summarise(packageVersion(), checks);

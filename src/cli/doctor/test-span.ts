@@ -7,6 +7,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createExporters, type NamedExporter } from '../../telemetry/exporters.js';
+import type { BatchExporter, ExportBatch } from '../../telemetry/span-batch.js';
 import type { TelemetryConfig } from '../../telemetry/types.js';
 import { check, type CheckResult } from './types.js';
 
@@ -38,14 +39,15 @@ function makeTestSpan(config: TelemetryConfig): ReadableSpan {
   return ended;
 }
 
-function exportOnce(named: NamedExporter, span: ReadableSpan, timeoutMs: number): Promise<ExportResult | 'timeout'> {
+/** One item through one exporter, as a pipeline would send it: the exporter's answer, or `timeout`. */
+export function exportOnce<T, B extends ExportBatch<T>>(exporter: BatchExporter<B>, item: T, timeoutMs: number): Promise<ExportResult | 'timeout'> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve('timeout'), timeoutMs);
     timer.unref();
     try {
-      const batch = named.exporter.newBatch();
-      batch.add(span);
-      named.exporter.export(batch, (result) => {
+      const batch = exporter.newBatch();
+      batch.add(item);
+      exporter.export(batch, (result) => {
         clearTimeout(timer);
         resolve(result);
       });
@@ -75,7 +77,7 @@ export async function testSpanChecks(config: TelemetryConfig, timeoutMs: number)
   const results = await Promise.all(
     exporters.map(async (named): Promise<CheckResult> => {
       const id = `send.span.${named.name}`;
-      const outcome = await exportOnce(named, span, timeoutMs);
+      const outcome = await exportOnce(named.exporter, span, timeoutMs);
       // A hanging backend must not hold the command: give shutdown a short slice and move on.
       await Promise.race([named.exporter.shutdown().catch(() => {}), new Promise((r) => setTimeout(r, 200).unref())]);
       if (outcome === 'timeout') {

@@ -72,6 +72,14 @@ export function toSentryLog(record: ReadableLogRecord, common: Record<string, un
   };
 }
 
+/** An envelope with one `log` container item, as @sentry/core 11.12 builds it. */
+export function logEnvelope(items: SerializedLog[], sdk?: { name?: string; version?: string }): LogEnvelope {
+  const headers = sdk?.name !== undefined && sdk.version !== undefined ? { sdk: { name: sdk.name, version: sdk.version } } : {};
+  return createEnvelope<LogEnvelope>(headers, [
+    [{ type: 'log', item_count: items.length, content_type: 'application/vnd.sentry.items.log+json' }, { version: 2, items }],
+  ]);
+}
+
 function failed(message: string): ExportResult {
   return { code: ExportResultCode.FAILED, error: new Error(message) };
 }
@@ -100,10 +108,7 @@ export function sentryLogsExporter(resourceAttributes: Record<string, unknown>):
       };
       const fallbackTraceId = getCurrentScope().getPropagationContext().traceId;
       const items = batch.records.map((record) => toSentryLog(record, common, fallbackTraceId));
-      const envelope = createEnvelope<LogEnvelope>(sdk ? { sdk: { name: sdk.name, version: sdk.version } } : {}, [
-        [{ type: 'log', item_count: items.length, content_type: 'application/vnd.sentry.items.log+json' }, { version: 2, items }],
-      ]);
-      transport.send(envelope).then(
+      transport.send(logEnvelope(items, sdk)).then(
         (response) => {
           const status = response.statusCode;
           if (status !== undefined && status >= 200 && status < 300) done({ code: ExportResultCode.SUCCESS });
