@@ -1,4 +1,5 @@
-// A corpus of secrets driven through the support service and a fixture under the bootstrap: request headers
+// A corpus of secrets driven through the support service and a fixture under the bootstrap (spans, events and
+// log records alike): request headers
 // (API key, bearer token, cookie), the query string, URL credentials (in a webhook URL, which fetch refuses with
 // an error quoting it), a foreign DSN, OpenAI keys, emails (PII off), secrets in request bodies and prompts, and a
 // model error that quotes the prompt back. None may appear in any payload the fake Sentry or the collector
@@ -109,6 +110,14 @@ describe('secrets never leave the process', () => {
     await collector.waitForSpans((s) => s.name === 'execute_tool escalate_to_helpdesk', 20_000, 2);
     await collector.waitForSpans((s) => s.kindName === 'server' && s.attributes['http.response.status_code'] === 401, 20_000);
     await sentry.waitForSpans((s) => s.name === 'execute_tool escalate_to_helpdesk', 20_000, 2);
+    // The log records too (TELEMETRY_LOGS defaults to info): the start-up line that prints the development API
+    // keys, and the requests' business events, through the same scrubbing.
+    const [keysAtCollector] = await collector.waitForLogs((r) => String(r.body).startsWith('Development API keys'), 20_000);
+    const [keysAtSentry] = await sentry.waitForLogs((i) => i.body.startsWith('Development API keys'), 20_000);
+    for (const body of [String(keysAtCollector!.body), keysAtSentry!.body]) expect(body).toContain('X-API-Key [Filtered]');
+    await collector.waitForLogs((r) => String(r.body).startsWith('business event'), 20_000, 2);
+    await sentry.waitForLogs((i) => i.body.startsWith('business event'), 20_000, 2);
+    expect(collectorProxy.payloads.some((p) => p.path === '/v1/logs')).toBe(true);
 
     // The paths were exercised: the error quoting the URL and the prompt arrived, scrubbed.
     const failures = sentry.events.filter((e) => e.message === 'escalation_failed').map((e) => JSON.stringify(e.extra));
