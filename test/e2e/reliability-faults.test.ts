@@ -95,7 +95,9 @@ function warnings(stderr: string): Warning[] {
 
 function finalCounts(stderr: string): Record<string, Omit<Stats, 'pending'>> {
   const counts: Record<string, Omit<Stats, 'pending'>> = {};
-  for (const m of stderr.matchAll(/(\w+): (\d+) received, (\d+) exported, (\d+) dropped/g)) {
+  for (const m of stderr.matchAll(/([\w-]+): (\d+) received, (\d+) exported, (\d+) dropped/g)) {
+    // The span pipelines only: the log pipelines (`otlp-logs`, ...) carry the app's log lines.
+    if (m[1]?.endsWith('-logs')) continue;
     counts[m[1] as string] = { received: Number(m[2]), exported: Number(m[3]), dropped: Number(m[4]) };
   }
   return counts;
