@@ -3,7 +3,8 @@
 // Knobs for development (the committed figures say which values they used):
 //   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_RUN_WARMUP (s before each HTTP
 //   run, 3), BENCH_DOWN_SECONDS (60),
-//   BENCH_SECTIONS (startup,http,span,export,down), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md).
+//   BENCH_SECTIONS (startup,http,span,export,down), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md),
+//   BENCH_CONFIGS (HTTP configuration ids to run, e.g. oursLogsInfo,oursLogsOff; default all).
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -84,8 +85,14 @@ const HTTP_CONFIGS = [
   // tag, context and breadcrumb calls made no-ops (bench/apps/calls-off.mjs); the layer itself is unchanged.
   { id: 'rawNoCalls', label: 'raw OTel SDK, AlwaysOn, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...RAW.args], env: RAW.env, ready: CALLS_OFF_READY },
   { id: 'oursNoCalls', label: 'ours, rate 1.0, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...OURS_ARGS], env: oursEnv(1.0), ready: CALLS_OFF_READY },
+  // What exporting application logs costs a request (the ingest path writes a business-event line per request):
+  // the same configuration with TELEMETRY_LOGS at info (the default with a backend) and off.
+  { id: 'oursLogsInfo', label: 'ours, rate 1.0, logs at info (console lines to the OTLP receiver)', apps: ['ingest'], args: OURS_ARGS, env: { ...oursEnv(1.0), TELEMETRY_LOGS: 'info' } },
+  { id: 'oursLogsOff', label: 'ours, rate 1.0, logs off (TELEMETRY_LOGS=off)', apps: ['ingest'], args: OURS_ARGS, env: { ...oursEnv(1.0), TELEMETRY_LOGS: 'off' } },
 ];
-const httpConfigsFor = (appId) => HTTP_CONFIGS.filter((c) => c.apps === undefined || c.apps.includes(appId));
+const ONLY_CONFIGS = process.env.BENCH_CONFIGS ? new Set(process.env.BENCH_CONFIGS.split(',')) : undefined;
+const httpConfigsFor = (appId) =>
+  HTTP_CONFIGS.filter((c) => (c.apps === undefined || c.apps.includes(appId)) && (ONLY_CONFIGS === undefined || ONLY_CONFIGS.has(c.id)));
 
 const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {} };
 
@@ -322,12 +329,17 @@ function report() {
     // CPU per request: the server's own CPU time over the requests served, what a request costs each setup. With
     // the server's core saturated its ratios (the raw SDK's CPU over this row's) match throughput's; where they
     // do not, the server was not the bottleneck.
-    const withCpu = c.raw?.cpu?.length > 0;
+    const withCpu = Object.values(c).some((e) => e.cpu?.length > 0);
     const cpuHeads = withCpu ? ' CPU/request (us) | CPU vs raw SDK |' : '';
     push(`| configuration | spans/request | requests/s | p99 (ms) | throughput vs bare | vs raw SDK |${cpuHeads} non-2xx (socket errors) |`, `|${' --- |'.repeat(withCpu ? 9 : 7)}`);
+    // A run of some configurations only (BENCH_CONFIGS) may lack the anchors: their ratio cells stay empty.
+    const vs = (anchor, id, a, b) => (anchor === undefined || id === 'bare' ? '' : ratioCell(a, b));
     for (const [id, e] of Object.entries(c)) {
-      const cpuCells = withCpu ? ` ${cell(e.cpu)} | ${id === 'bare' ? '' : ratioCell(c.raw.cpu, e.cpu)} |` : '';
-      push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${ratioCell(e.rps, c.bare.rps)} | ${id === 'bare' ? '' : ratioCell(e.rps, c.raw.rps)} |${cpuCells} ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
+      const cpuCells = withCpu ? ` ${cell(e.cpu)} | ${vs(c.raw, id, c.raw?.cpu, e.cpu)} |` : '';
+      push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${c.bare ? ratioCell(e.rps, c.bare.rps) : ''} | ${vs(c.raw, id, e.rps, c.raw?.rps)} |${cpuCells} ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
+    }
+    if (c.oursLogsInfo && c.oursLogsOff) {
+      push('', `Logs at info vs off, CPU per request (info over off, run by run): ${ratioCell(c.oursLogsInfo.cpu, c.oursLogsOff.cpu)}; the difference ${cell(c.oursLogsInfo.cpu.map((x, i) => x - c.oursLogsOff.cpu[i]))} us; throughput (info over off) ${ratioCell(c.oursLogsInfo.rps, c.oursLogsOff.rps)}.`);
     }
     if (c.ours10 && c.sentry && c.zero) {
       push('', `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`);
@@ -339,7 +351,7 @@ function report() {
         push('', `The same in CPU per request: calls off in both, the raw SDK's CPU over ours ${ratioCell(c.rawNoCalls.cpu, c.oursNoCalls.cpu)}; what the calls add, run by run: ours ${cell(c.ours10.cpu.map((x, i) => x - c.oursNoCalls.cpu[i]))} us, the raw SDK ${cell(c.raw.cpu.map((x, i) => x - c.rawNoCalls.cpu[i]))} us.`);
       }
     }
-    if (c.raw?.afterIdleRps?.length) {
+    if (c.raw?.afterIdleRps?.length && c.bare) {
       push('', `After idle: the first ${run.RUN_WARMUP} s of load after the server waited about ${fmt((Object.keys(c).length - 1) * (run.RUN_WARMUP + run.DURATION), 0)} s while the other configurations ran (not part of the figures above).`, '');
       push('| configuration | requests/s after idle | vs its own steady state | vs raw SDK after idle |', '| --- | --- | --- | --- |');
       for (const [id, e] of Object.entries(c)) {
