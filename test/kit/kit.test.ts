@@ -14,12 +14,21 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { Metadata } from '@grpc/grpc-js';
-import { createEnvelope, getEnvelopeEndpointWithUrlEncodedAuth, makeDsn, serializeEnvelope, type Event, type EventEnvelope } from '@sentry/core';
+import {
+  createEnvelope,
+  getEnvelopeEndpointWithUrlEncodedAuth,
+  makeDsn,
+  serializeEnvelope,
+  type Event,
+  type EventEnvelope,
+  type LogEnvelope,
+} from '@sentry/core';
 import { makeNodeTransport } from '@sentry/node';
 import { describe, expect, it } from 'vitest';
 import {
   closeAfterTest,
   childrenOf,
+  encodeLogsRequestProto,
   encodeTraceRequestProto,
   formatSpanTree,
   localRoots,
@@ -243,6 +252,67 @@ describe('OTLP/HTTP receiver', () => {
     expect({ traceId: fromBase64?.traceId, spanId: fromBase64?.spanId }).toEqual({ traceId: span?.traceId, spanId: span?.spanId });
   });
 
+  it('decodes logs: hand-written OTLP/JSON (enum names, string ints) and forged protobuf alike', async () => {
+    const receiver = closeAfterTest(await startOtlpReceiver());
+    const otlp = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
+          scopeLogs: [
+            {
+              scope: { name: 'otel-sentry-bridge/console', version: '1' },
+              logRecords: [
+                {
+                  timeUnixNano: '1700000000000000001',
+                  observedTimeUnixNano: '1700000000000000002',
+                  severityNumber: 'SEVERITY_NUMBER_WARN2',
+                  severityText: 'WARN',
+                  body: { stringValue: 'disk almost full' },
+                  attributes: [{ key: 'count', value: { intValue: '3' } }],
+                  flags: 1,
+                  traceId: '0af7651916cd43dd8448eb211c80319c',
+                  spanId: 'b7ad6b7169203331',
+                  eventName: 'disk.warning',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect((await request(receiver.logsUrl, { body: otlp })).status).toBe(200);
+    const [record] = await receiver.waitForLogs(1);
+    expect(record).toEqual({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      flags: 1,
+      timeUnixNano: 1700000000000000001n,
+      observedTimeUnixNano: 1700000000000000002n,
+      severityNumber: 14,
+      severityText: 'WARN',
+      body: 'disk almost full',
+      eventName: 'disk.warning',
+      attributes: { count: 3 },
+      resource: { 'service.name': 'svc' },
+      scope: { name: 'otel-sentry-bridge/console', version: '1' },
+      encoding: 'json',
+    });
+    receiver.reset();
+    const asProto = structuredClone(otlp) as unknown as Record<string, unknown>;
+    const protoRecord = (asProto['resourceLogs'] as { scopeLogs: { logRecords: Record<string, unknown>[] }[] }[])[0]!.scopeLogs[0]!.logRecords[0]!;
+    protoRecord['severityNumber'] = 14;
+    protoRecord['traceId'] = Buffer.from('0af7651916cd43dd8448eb211c80319c', 'hex');
+    protoRecord['spanId'] = Buffer.from('b7ad6b7169203331', 'hex');
+    const proto = await request(receiver.logsUrl, {
+      body: gzipSync(encodeLogsRequestProto(asProto)),
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
+    });
+    expect(proto.status).toBe(200);
+    const [decoded] = await receiver.waitForLogs(1);
+    expect({ ...decoded, encoding: 'json' }).toEqual(record);
+    expect(receiver.requests.map((r) => [r.path, r.logCount, r.spanCount])).toEqual([['/v1/logs', 1, 0]]);
+  });
+
   it('rejects unknown content types and malformed bodies without storing spans', async () => {
     const receiver = closeAfterTest(await startOtlpReceiver());
     expect((await request(receiver.tracesUrl, { body: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
@@ -375,6 +445,23 @@ describe('fake Sentry', () => {
     const record = sentry.requests[0];
     expect(record).toMatchObject({ endpoint: 'envelope', authorized: true, encoding: 'gzip', status: 200 });
     expect(record?.query.get('sentry_key')).toBe(sentry.publicKey);
+    await transport.flush();
+  });
+
+  it('keeps the records of log items (Sentry Logs), as Sentry\'s transport sends them', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const dsn = makeDsn(sentry.dsn)!;
+    const items = [
+      { timestamp: 1700000000.5, level: 'info' as const, body: 'one', trace_id: 'aa'.repeat(16), severity_number: 9, attributes: { n: { type: 'integer' as const, value: 1 } } },
+      { timestamp: 1700000001.5, level: 'error' as const, body: 'two', trace_id: 'aa'.repeat(16), severity_number: 17 },
+    ];
+    const envelope = createEnvelope<LogEnvelope>({}, [
+      [{ type: 'log', item_count: 2, content_type: 'application/vnd.sentry.items.log+json' }, { version: 2, items }],
+    ]);
+    const transport = makeNodeTransport({ url: getEnvelopeEndpointWithUrlEncodedAuth(dsn), recordDroppedEvent: () => {} });
+    expect((await transport.send(envelope))?.statusCode).toBe(200);
+    expect(await sentry.waitForLogs(2)).toEqual(items);
+    expect(sentry.events).toEqual([]);
     await transport.flush();
   });
 
