@@ -8,6 +8,7 @@ import {
   request,
   startApp,
   startFakeSentry,
+  startOtlpGrpcReceiver,
   startOtlpReceiver,
   useKitCleanup,
   type FakeSentry,
@@ -79,6 +80,27 @@ describe('application logs reach Sentry and the collector on the request trace',
     // The planted secret appears nowhere in what either backend received.
     expect(JSON.stringify(sentry.envelopes.map((e) => e.items))).not.toContain(PLANTED);
     expect(JSON.stringify(otlp.logs, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(PLANTED);
+  });
+
+  it('over gRPC, with the traces\' headers in the call metadata', async () => {
+    const grpc = closeAfterTest(await startOtlpGrpcReceiver());
+    const app = await startApp(APP, {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: grpc.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-team=support',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        OTEL_BLRP_SCHEDULE_DELAY: '100',
+      },
+    });
+    await request(`${app.url}/api/log/grace`);
+    const [server] = await grpc.waitForSpans((span) => span.kindName === 'server');
+    const records = await grpc.waitForLogs((r) => String(r.body).includes('for grace'), 10_000, SOURCES.length);
+    expect(new Set(records.map((r) => r.traceId))).toEqual(new Set([server!.traceId]));
+    expect(records.every((r) => r.attributes['user.id'] === 'grace')).toBe(true);
+    const logCalls = grpc.requests.filter((r) => r.logCount > 0);
+    expect(logCalls.length).toBeGreaterThan(0);
+    expect(logCalls.every((r) => r.metadata['x-team'] === 'support')).toBe(true);
   });
 
   it('keeps an error log of a trace that was not sampled, and drops it only with TELEMETRY_LOGS_SAMPLED_ONLY', async () => {

@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { decodeTraceRequestProto, encodeTraceResponseProto } from './otlp-proto.js';
-import { normalizeExportRequest, type ReceivedSpan } from './otlp-normalize.js';
+import { decodeLogsRequestProto, decodeTraceRequestProto, encodeLogsResponseProto, encodeTraceResponseProto } from './otlp-proto.js';
+import { normalizeExportRequest, normalizeLogsExportRequest, type ReceivedLogRecord, type ReceivedSpan } from './otlp-normalize.js';
 import { DEFAULT_SLOW_DELAY_MS, emptyRejectedCounts, type Fault, type FaultMode, type RejectedCounts } from './fault.js';
-import { DEFAULT_WAIT_MS, describeSpans } from './otlp-receiver.js';
+import { DEFAULT_WAIT_MS, describeLogs, describeSpans } from './otlp-receiver.js';
 import { Collection, type Match } from './waiters.js';
 
 export interface GrpcRequestRecord {
@@ -13,6 +13,8 @@ export interface GrpcRequestRecord {
   metadata: Record<string, string>;
   fault: FaultMode;
   spanCount: number;
+  /** Log records decoded from this call (LogsService). */
+  logCount: number;
 }
 
 export interface OtlpGrpcReceiver {
@@ -20,10 +22,13 @@ export interface OtlpGrpcReceiver {
   readonly url: string;
   readonly port: number;
   readonly spans: ReceivedSpan[];
+  /** Log records received by the LogsService, normalised like the HTTP receiver's. */
+  readonly logs: ReceivedLogRecord[];
   readonly requests: GrpcRequestRecord[];
   waitForRequests(match: Match<GrpcRequestRecord>, timeoutMs?: number, minCount?: number): Promise<GrpcRequestRecord[]>;
   readonly rejected: RejectedCounts;
   waitForSpans(match: Match<ReceivedSpan>, timeoutMs?: number, minCount?: number): Promise<ReceivedSpan[]>;
+  waitForLogs(match: Match<ReceivedLogRecord>, timeoutMs?: number, minCount?: number): Promise<ReceivedLogRecord[]>;
   /**
    * Fault modes map onto gRPC: 429 -> RESOURCE_EXHAUSTED, 503 -> UNAVAILABLE (retryable per the OTLP spec),
    * down -> the server is shut down and new connections are refused, slow/hang as over HTTP.
@@ -33,24 +38,27 @@ export interface OtlpGrpcReceiver {
   close(): Promise<void>;
 }
 
-const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
-
 // Serialisation stays with the kit's protobufjs types, so gRPC decodes with the same .proto files as OTLP/HTTP.
-const traceServiceDefinition: grpc.ServiceDefinition = {
-  Export: {
-    path: EXPORT_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: Buffer) => value,
-    requestDeserialize: (bytes: Buffer) => bytes,
-    responseSerialize: (value: Uint8Array) => Buffer.from(value),
-    responseDeserialize: (bytes: Buffer) => bytes,
-  },
-};
+function serviceDefinition(path: string): grpc.ServiceDefinition {
+  return {
+    Export: {
+      path,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (value: Buffer) => value,
+      requestDeserialize: (bytes: Buffer) => bytes,
+      responseSerialize: (value: Uint8Array) => Buffer.from(value),
+      responseDeserialize: (bytes: Buffer) => bytes,
+    },
+  };
+}
+const traceServiceDefinition = serviceDefinition('/opentelemetry.proto.collector.trace.v1.TraceService/Export');
+const logsServiceDefinition = serviceDefinition('/opentelemetry.proto.collector.logs.v1.LogsService/Export');
 
-/** Starts an OTLP/gRPC TraceService on 127.0.0.1 (insecure, like a local collector). */
+/** Starts an OTLP/gRPC TraceService and LogsService on 127.0.0.1 (insecure, like a local collector). */
 export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
   const spans = new Collection<ReceivedSpan>();
+  const logs = new Collection<ReceivedLogRecord>();
   const requests = new Collection<GrpcRequestRecord>();
   const rejected = emptyRejectedCounts();
   const timers = new Set<NodeJS.Timeout>();
@@ -59,62 +67,77 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
   let port = 0;
   let closed = false;
 
-  const exportHandler: grpc.handleUnaryCall<Buffer, Uint8Array> = (call, callback) => {
-    const current = fault;
-    const metadata: Record<string, string> = {};
-    for (const [key, value] of Object.entries(call.metadata.getMap())) metadata[key] = String(value);
-    const record: GrpcRequestRecord = { metadata, fault: current.mode, spanCount: 0 };
-    requests.push(record);
+  /** One Export handler per service: `store` decodes and keeps what a call carried, answering its response. */
+  const handlerOf =
+    (store: (body: Buffer, record: GrpcRequestRecord) => Uint8Array): grpc.handleUnaryCall<Buffer, Uint8Array> =>
+    (call, callback) => {
+      const current = fault;
+      const metadata: Record<string, string> = {};
+      for (const [key, value] of Object.entries(call.metadata.getMap())) metadata[key] = String(value);
+      const record: GrpcRequestRecord = { metadata, fault: current.mode, spanCount: 0, logCount: 0 };
+      requests.push(record);
 
-    const accept = (): void => {
-      let decoded: ReceivedSpan[];
-      try {
-        decoded = normalizeExportRequest(decodeTraceRequestProto(call.request), 'protobuf');
-      } catch (error) {
-        callback({ code: grpc.status.INVALID_ARGUMENT, details: String(error) });
-        return;
+      const accept = (): void => {
+        let response: Uint8Array;
+        try {
+          response = store(call.request, record);
+        } catch (error) {
+          callback({ code: grpc.status.INVALID_ARGUMENT, details: String(error) });
+          return;
+        }
+        callback(null, response);
+      };
+
+      switch (current.mode) {
+        case 'ok':
+          accept();
+          return;
+        case 'down':
+          rejected.down += 1;
+          callback({ code: grpc.status.UNAVAILABLE, details: 'down' });
+          return;
+        case 'hang':
+          rejected.hang += 1;
+          return;
+        case '429':
+          rejected['429'] += 1;
+          callback({ code: grpc.status.RESOURCE_EXHAUSTED, details: 'rate limited' });
+          return;
+        case '503':
+          rejected['503'] += 1;
+          callback({ code: grpc.status.UNAVAILABLE, details: 'unavailable' });
+          return;
+        case 'slow': {
+          rejected.slow += 1;
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            // A client that hit its deadline has cancelled the call: its spans were not delivered.
+            if (call.cancelled || closed) return;
+            accept();
+          }, current.delayMs ?? DEFAULT_SLOW_DELAY_MS);
+          timers.add(timer);
+          return;
+        }
       }
-      record.spanCount = decoded.length;
-      spans.push(...decoded);
-      callback(null, encodeTraceResponseProto());
     };
 
-    switch (current.mode) {
-      case 'ok':
-        accept();
-        return;
-      case 'down':
-        rejected.down += 1;
-        callback({ code: grpc.status.UNAVAILABLE, details: 'down' });
-        return;
-      case 'hang':
-        rejected.hang += 1;
-        return;
-      case '429':
-        rejected['429'] += 1;
-        callback({ code: grpc.status.RESOURCE_EXHAUSTED, details: 'rate limited' });
-        return;
-      case '503':
-        rejected['503'] += 1;
-        callback({ code: grpc.status.UNAVAILABLE, details: 'unavailable' });
-        return;
-      case 'slow': {
-        rejected.slow += 1;
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          // A client that hit its deadline has cancelled the call: its spans were not delivered.
-          if (call.cancelled || closed) return;
-          accept();
-        }, current.delayMs ?? DEFAULT_SLOW_DELAY_MS);
-        timers.add(timer);
-        return;
-      }
-    }
-  };
+  const exportHandler = handlerOf((body, record) => {
+    const decoded = normalizeExportRequest(decodeTraceRequestProto(body), 'protobuf');
+    record.spanCount = decoded.length;
+    spans.push(...decoded);
+    return encodeTraceResponseProto();
+  });
+  const logsHandler = handlerOf((body, record) => {
+    const decoded = normalizeLogsExportRequest(decodeLogsRequestProto(body), 'protobuf');
+    record.logCount = decoded.length;
+    logs.push(...decoded);
+    return encodeLogsResponseProto();
+  });
 
   const bind = async (): Promise<void> => {
     const next = new grpc.Server();
     next.addService(traceServiceDefinition, { Export: exportHandler });
+    next.addService(logsServiceDefinition, { Export: logsHandler });
     port = await new Promise<number>((resolve, reject) => {
       next.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
         error ? reject(error) : resolve(boundPort),
@@ -136,10 +159,13 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
     url,
     port,
     spans: spans.items,
+    logs: logs.items,
     requests: requests.items,
     rejected,
     waitForSpans: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       spans.waitFor(match, timeoutMs, minCount, describeSpans),
+    waitForLogs: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
+      logs.waitFor(match, timeoutMs, minCount, describeLogs),
     waitForRequests: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       requests.waitFor(match, timeoutMs, minCount, (items) => `${items.length} request(s)`),
     setFault: async (next) => {
@@ -150,6 +176,7 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpGrpcReceiver> {
     },
     reset: () => {
       spans.clear();
+      logs.clear();
       requests.clear();
     },
     close: async () => {
