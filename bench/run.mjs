@@ -68,6 +68,11 @@ const ZERO_CODE = {
 };
 const RAW = rawAnchor(sink);
 const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: sink.dsn } };
+const SENTRY_OWN = { args: ['--import', './bench/anchors/sentry-own-pipeline.mjs'], env: { SENTRY_DSN: sink.dsn, BENCH_OTLP_URL: `${sinkUrl}/v1/traces` } };
+const SENTRY_OWN_LABEL = 'Sentry with its own OTel pipeline (openTelemetryIntegration, NodeTracerProvider, 1 BSP)';
+// On the ingest path the service's user, tag, context, breadcrumb and capture calls go to @sentry/node directly.
+const SENTRY_CALLS = ['--import', './bench/apps/sentry-calls.mjs'];
+const SENTRY_CALLS_READY = /sentry-calls: [^\n]*@sentry\/node\n[\s\S]*LISTENING (\d+)/;
 const CALLS_OFF = ['--import', './bench/apps/calls-off.mjs'];
 /** The stand-in announces itself before the service listens: a server that never loaded it fails to start. */
 const CALLS_OFF_READY = /calls-off: [^\n]*no-ops\n[\s\S]*LISTENING (\d+)/;
@@ -80,6 +85,8 @@ const HTTP_CONFIGS = [
   { id: 'raw01', label: 'raw OTel SDK, same instrumentations, trace-id ratio 0.1, 1 BSP', ...RAW, env: { ...RAW.env, BENCH_RAW_RATIO: '0.1' } },
   { id: 'sentry', label: 'Sentry v11 native, tracesSampleRate 1.0', ...SENTRY },
   { id: 'zero', label: 'OTel zero-code (auto-instrumentations-node/register)', ...ZERO_CODE },
+  { id: 'sentryOwn', label: SENTRY_OWN_LABEL, apps: ['express'], ...SENTRY_OWN },
+  { id: 'sentryOwn', label: `${SENTRY_OWN_LABEL}, the service's calls through @sentry/node`, apps: ['ingest'], args: [...SENTRY_CALLS, ...SENTRY_OWN.args], env: SENTRY_OWN.env, ready: SENTRY_CALLS_READY },
   // What the support service's own monitoring calls cost each side: the same two rows with the service's user,
   // tag, context and breadcrumb calls made no-ops (bench/apps/calls-off.mjs); the layer itself is unchanged.
   { id: 'rawNoCalls', label: 'raw OTel SDK, AlwaysOn, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...RAW.args], env: RAW.env, ready: CALLS_OFF_READY },
@@ -333,6 +340,14 @@ function report() {
       push('', `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`);
     }
     if (c.ours01 && c.raw01) push('', `Ours at 0.1 vs the raw SDK at ratio 0.1: ${ratioCell(c.ours01.rps, c.raw01.rps)}.`);
+    if (withCpu && c.ours10) {
+      // CPU per request, the other configuration's over ours: above 1 means ours is cheaper.
+      const vs = (other, label) => (c[other] ? `${label} ${ratioCell(c[other].cpu, c.ours10.cpu)}` : undefined);
+      const parts = [vs('sentryOwn', 'Sentry with its own OTel pipeline'), vs('zero', 'OTel zero-code'), vs('sentry', 'Sentry native')].filter(Boolean);
+      if (parts.length) push('', `CPU per request, the other setup's over ours at 1.0 (above 1: ours is cheaper): ${parts.join('; ')}.`);
+      if (c.ours01 && c.raw01) push('', `CPU per request at 0.1, the raw SDK at ratio 0.1 over ours: ${ratioCell(c.raw01.cpu, c.ours01.cpu)}.`);
+      if (c.bare && c.raw) push('', `Overhead above bare Node in CPU per request, ours at 1.0 over the raw SDK's (the stretch target is at most 0.5): ${cell(c.ours10.cpu.map((x, i) => (x - c.bare.cpu[i]) / (c.raw.cpu[i] - c.bare.cpu[i])), 2)}.`);
+    }
     if (c.oursNoCalls && c.rawNoCalls) {
       push('', `With the service's scope and breadcrumb calls off in both, ours at 1.0 vs the raw SDK: ${ratioCell(c.oursNoCalls.rps, c.rawNoCalls.rps)}. What turning them off gains, in throughput over the same configuration with them: ours ${ratioCell(c.oursNoCalls.rps, c.ours10.rps)}, the raw SDK ${ratioCell(c.rawNoCalls.rps, c.raw.rps)}.`);
       if (withCpu) {
