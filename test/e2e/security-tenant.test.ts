@@ -8,7 +8,8 @@ import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { closeAfterTest, request, startApp, startOtlpReceiver, useKitCleanup, type OtlpReceiver } from '../kit/index.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../fixtures/openai-server.js';
-import { KEY_001, ingestOk, ingestTrace, only } from './support-helpers.js';
+import { startFakeWebhook } from '../fixtures/webhook-server.js';
+import { KEY_001, ingestOk, ingestTrace, only, type IngestAnswer } from './support-helpers.js';
 import { baggageOf, startSupportService } from './security-support.js';
 
 useKitCleanup();
@@ -139,5 +140,45 @@ describe('tenant.id in W3C baggage', () => {
     expect(byQuery('peer').attributes['tenant.id']).toBe('empresa_001');
     const children = await helpdesk.otlp.waitForSpans((s) => s.name === 'handle delivery', 15_000, 2);
     expect(children.map((s) => s.attributes['tenant.id']).toSorted()).toEqual(['empresa_001', undefined]);
+  });
+});
+
+describe('a caller cannot choose the tenant of outgoing calls', () => {
+  /** An ingest authenticated as empresa_001 that also claims empresa_002 in its baggage, escalated to a webhook. */
+  async function spoofedIngest(env: Record<string, string>) {
+    const webhook = closeAfterTest(await startFakeWebhook());
+    const otlp = closeAfterTest(await startOtlpReceiver());
+    const app = await startSupportService({ TELEMETRY_EXPORTERS: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, ESCALATION_WEBHOOK_URL: webhook.url, ...env });
+    const response = await request(`${app.url}/api/ingest-message`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY_001, baggage: 'tenant.id=empresa_002,region=eu-west' },
+      body: { channel: 'web', text: ANGRY, external_user_id: 'web-spoof' },
+    });
+    expect(response.status, response.text).toBe(200);
+    const answer = response.json as IngestAnswer;
+    const [delivery] = await webhook.waitForDeliveries(() => true);
+    const trace = await ingestTrace(otlp, answer.ticket_id);
+    return { toWebhook: baggageOf(delivery!.record.headers), trace, server: only(trace, (s) => s.kindName === 'server', 'server span') };
+  }
+
+  it('by default the authenticated company replaces the claimed one, and no peer is trusted: the claim is dropped', async () => {
+    const { toWebhook, trace, server } = await spoofedIngest({});
+    expect(toWebhook['tenant.id']).toBe('empresa_001');
+    // Nothing the caller sent in baggage is accepted from it, so nothing of it travels on.
+    expect(toWebhook.region).toBeUndefined();
+    expect(server.attributes['tenant.id']).toBe('empresa_001');
+    for (const span of trace) {
+      expect(span.attributes['tenant.id'] ?? 'empresa_001', span.name).toBe('empresa_001');
+      expect(span.attributes['tenant.received_id'], span.name).toBeUndefined();
+    }
+  });
+
+  it('TELEMETRY_BAGGAGE_ACCEPT_FROM=127.0.0.1: the claim is recorded as tenant.received_id, never as tenant.id, and never sent on', async () => {
+    const { toWebhook, trace, server } = await spoofedIngest({ TELEMETRY_BAGGAGE_ACCEPT_FROM: '127.0.0.1' });
+    expect(toWebhook['tenant.id']).toBe('empresa_001');
+    // The peer's other entries are accepted and travel on to baggage targets.
+    expect(toWebhook.region).toBe('eu-west');
+    expect(server.attributes).toMatchObject({ 'tenant.id': 'empresa_001', 'tenant.received_id': 'empresa_002' });
+    for (const span of trace) expect(span.attributes['tenant.id'] ?? 'empresa_001', span.name).toBe('empresa_001');
   });
 });
