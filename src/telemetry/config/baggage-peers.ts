@@ -60,8 +60,12 @@ export function peerMatcher(entries: readonly string[]): (address: string) => bo
   for (const entry of entries) {
     const parsed = parsePeerEntry(entry);
     if (typeof parsed === 'string') continue;
-    if (parsed.prefix === undefined) list.addAddress(parsed.address, parsed.family);
-    else list.addSubnet(parsed.address, parsed.prefix, parsed.family);
+    try {
+      if (parsed.prefix === undefined) list.addAddress(parsed.address, parsed.family);
+      else list.addSubnet(parsed.address, parsed.prefix, parsed.family);
+    } catch {
+      // Refused by node:net although isIP accepted it: that entry admits no one rather than failing start-up.
+    }
   }
   return (address) => {
     const version = isIP(address);
