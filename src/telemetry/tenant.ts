@@ -14,10 +14,8 @@ export const TENANT_BAGGAGE_KEY = 'tenant.id';
 export const ATTR_TENANT_RECEIVED_ID = 'tenant.received_id';
 
 const RECEIVED_TENANT = createContextKey('otel-sentry-bridge.received-tenant');
-
-export function withReceivedTenant(context: Context, tenant: string): Context {
-  return context.setValue(RECEIVED_TENANT, tenant);
-}
+/** A claim is written on every span of the request: a peer's 8 KB value must not become 8 KB per span. */
+const MAX_RECEIVED_TENANT = 256;
 
 export function receivedTenantOf(context: Context): string | undefined {
   const tenant = context.getValue(RECEIVED_TENANT);
@@ -35,7 +33,7 @@ export function acceptIncomingBaggage(context: Context, entries: ReadonlyArray<r
   let any = false;
   for (const [key, value] of entries) {
     if (key === TENANT_BAGGAGE_KEY) {
-      result = withReceivedTenant(result, value);
+      result = result.setValue(RECEIVED_TENANT, value.slice(0, MAX_RECEIVED_TENANT));
     } else {
       kept[key] = { value };
       any = true;

@@ -143,6 +143,14 @@ describe('scope bridge: an incoming tenant.id is recorded as a claim, never as t
     }
   });
 
+  it('cuts a long claim at 256 characters', () => {
+    exporter.reset();
+    registerPeerHeaders({ baggage: `tenant.id=${'x'.repeat(5000)}` }, '127.0.0.1', (incoming) => {
+      withScope(() => tracer.startSpan('long claim', { kind: SpanKind.SERVER }, incoming).end());
+    });
+    expect(finished('long claim').attributes[ATTR_TENANT_RECEIVED_ID]).toBe('x'.repeat(256));
+  });
+
   it('drops the baggage of a peer not listed, of every peer by default, and of a carrier without a known peer', () => {
     exporter.reset();
     const cases: Array<[string, string | undefined, typeof propagator]> = [
