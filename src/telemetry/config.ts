@@ -10,6 +10,7 @@ import { DSN_ACCEPTED, parseDsn } from './config/dsn.js';
 import { readEnvironment } from './config/environment.js';
 import { EnvReader, RATE_ACCEPTED } from './config/env-reader.js';
 import { Problems } from './config/errors.js';
+import { readPeerList } from './config/baggage-peers.js';
 import { readExporters } from './config/exporters.js';
 import { readHeadSha } from './config/git.js';
 import { maskDsn } from './config/masking.js';
@@ -103,6 +104,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
   const propagatorsNone = readOtelPropagators(reader).none;
   const envPropagationTargets = readPatternList(reader, 'TELEMETRY_PROPAGATION_TARGETS');
   const envBaggageTargets = readPatternList(reader, 'TELEMETRY_BAGGAGE_TARGETS');
+  const envBaggageAcceptFrom = readPeerList(reader, 'TELEMETRY_BAGGAGE_ACCEPT_FROM');
   const envIgnorePaths = readPatternList(reader, 'TELEMETRY_IGNORE_PATHS');
   const envOrgId = readOrgId(reader);
   const envStrict = reader.boolean('SENTRY_STRICT_TRACE_CONTINUATION');
@@ -153,6 +155,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
       baggageTargets: [
         ...(user.baggageTargets ?? envBaggageTargets ?? (propagatorsNone ? noTargets : DEFAULT_BAGGAGE_TARGETS)),
       ],
+      // No peer by default: behind a load balancer every client arrives from a private address.
+      baggageAcceptFrom: [...(user.baggageAcceptFrom ?? envBaggageAcceptFrom ?? [])],
     },
     exporters,
     otlp,

@@ -16,9 +16,9 @@ import {
 import { isTracingSuppressed, TraceState } from '@opentelemetry/core';
 import { extractTraceparentData, parseBaggageHeader } from '@sentry/core';
 import { configuredOrgId, freezeDsc, isSentryBaggageKey, serializeBaggage } from './dsc.js';
-import { getOutgoingPermission, peerMaySendBaggage, peerOf } from './propagation-targets.js';
+import { baggageSenderCheck, getOutgoingPermission } from './propagation-targets.js';
 import { currentTenant } from './scope-bridge.js';
-import { TENANT_BAGGAGE_KEY } from './tenant.js';
+import { acceptIncomingBaggage, TENANT_BAGGAGE_KEY } from './tenant.js';
 import { getTraceHead, setIncomingTrace, type Dsc } from './trace-head.js';
 import { formatTraceParent, parseTraceParent } from './traceparent.js';
 import type { TelemetryConfig } from './types.js';
@@ -120,15 +120,12 @@ function removeOtherCasings(carrier: unknown, name: string): void {
 }
 
 export function createPropagator(config: TelemetryConfig): TextMapPropagator {
+  const acceptsBaggageFrom = baggageSenderCheck(config.propagation);
+
   function extractUnsafe(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     const baggage = parseBaggage(joined(getter.get(carrier, BAGGAGE), ','));
     let result = context;
-    const peer = peerOf(carrier);
-    if (baggage.others.length && (peer === undefined || peerMaySendBaggage(peer, config.propagation))) {
-      const entries: Record<string, { value: string }> = {};
-      for (const [key, value] of baggage.others) entries[key] = { value };
-      result = propagation.setBaggage(result, propagation.createBaggage(entries));
-    }
+    if (baggage.others.length && acceptsBaggageFrom(carrier)) result = acceptIncomingBaggage(result, baggage.others);
 
     let traceId: string;
     let spanId: string;
@@ -188,21 +185,20 @@ export function createPropagator(config: TelemetryConfig): TextMapPropagator {
     }
     const others: Array<[string, string]> = [];
     if (permission.baggage) {
-      const seen = new Set<string>();
+      // The company of the current (authenticated) scope goes downstream as `tenant.id` and replaces any other:
+      // the caller's header or the app's baggage may name one only when the scope names none, and an incoming
+      // one never reaches the context (tenant.ts). The per-request hooks remove it for hosts outside baggageTargets.
+      const tenant = currentTenant(config.sentry.sendDefaultPii);
+      const seen = new Set<string>(tenant === undefined ? [] : [TENANT_BAGGAGE_KEY]);
       for (const [key, value] of callerBaggage.others) {
+        if (seen.has(key)) continue;
         seen.add(key);
         others.push([key, value]);
       }
-      const baggage = propagation.getBaggage(context);
-      for (const [key, entry] of baggage?.getAllEntries() ?? []) {
+      for (const [key, entry] of propagation.getBaggage(context)?.getAllEntries() ?? []) {
         if (!seen.has(key)) others.push([key, entry.value]);
       }
-      // The company of the current request goes downstream as `tenant.id`, unless the caller or the incoming
-      // baggage already named one. The per-request hooks remove it again for hosts outside baggageTargets.
-      if (!seen.has(TENANT_BAGGAGE_KEY) && baggage?.getEntry(TENANT_BAGGAGE_KEY) === undefined) {
-        const tenant = currentTenant(config.sentry.sendDefaultPii);
-        if (tenant !== undefined) others.push([TENANT_BAGGAGE_KEY, tenant]);
-      }
+      if (tenant !== undefined) others.push([TENANT_BAGGAGE_KEY, tenant]);
     }
     const header = serializeBaggage(dsc, others);
     if (header) setter.set(carrier, BAGGAGE, header);

@@ -55,6 +55,8 @@ export interface UserConfig {
   ignoreSpans?: Pattern[];
   tracePropagationTargets?: Pattern[];
   baggageTargets?: Pattern[];
+  /** IP addresses and CIDR ranges whose non-Sentry baggage is accepted (none by default). */
+  baggageAcceptFrom?: string[];
   orgId?: string;
   strictTraceContinuation?: boolean;
 }
@@ -86,8 +88,13 @@ export interface SamplingConfig {
 export interface PropagationConfig {
   /** Hosts that receive trace headers and the `sentry-*` baggage. */
   tracePropagationTargets: Pattern[];
-  /** Hosts that receive (and may send us) non-Sentry baggage entries such as `tenant.id`. */
+  /** Hosts that receive our non-Sentry baggage entries such as `tenant.id`. */
   baggageTargets: Pattern[];
+  /**
+   * Peers (IP addresses and CIDR ranges) whose non-Sentry baggage is accepted; their `tenant.id` is recorded as
+   * `tenant.received_id`, never as `tenant.id`. Empty by default.
+   */
+  baggageAcceptFrom: string[];
 }
 
 /** Everything the layer reads, parsed once, validated, typed. */
