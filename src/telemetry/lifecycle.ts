@@ -4,6 +4,7 @@
  */
 import * as Sentry from '@sentry/node';
 import type { ExportPipeline, PipelineStats } from './export-pipeline.js';
+import { appUncaughtListeners, asUncaughtError, rejectionMode, warnUnhandledRejection } from './node-rejections.js';
 import { drainServers, trackServers, untrackServers } from './server-drain.js';
 import type { TelemetryConfig } from './types.js';
 
@@ -110,6 +111,10 @@ export class Lifecycle {
   readonly onFatal = (error: unknown): void => {
     if (this.fatalInProgress) return;
     this.fatalInProgress = true;
+    // Node would run no more of the app's code; in strict mode it would not reach the app's rejection listeners.
+    for (const listener of process.listeners('unhandledRejection')) {
+      if (listener !== this.onRejection && !this.knownRejectionListeners.has(listener)) process.off('unhandledRejection', listener);
+    }
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     // Drain as on SIGTERM: requests in flight finish and end their spans, no new one starts, then all is flushed.
     void this.exitAfter(true, 1);
@@ -133,17 +138,57 @@ export class Lifecycle {
   };
 
   private knownRejectionListeners = new Set<NodeJS.UnhandledRejectionListener>();
+  private readonly rejectionMode = rejectionMode();
 
   /**
-   * Node ends the process on an unhandled rejection; Sentry's listener (mode none) captured it, and the layer
-   * restores Node's outcome unless the app listens for rejections itself.
+   * Node picks an unhandled rejection's outcome by whether anyone listens for it; Sentry's listener (mode none: it
+   * only captures) and this one always do, so Node would do nothing. This listener does what Node would have done
+   * without them, by the `--unhandled-rejections` mode and the app's own listeners (node-rejections.ts).
    */
   private readonly onRejection = (reason: unknown): void => {
+    if (this.fatalInProgress) return;
     const appListens = process
       .listeners('unhandledRejection')
       .some((listener) => listener !== this.onRejection && !this.knownRejectionListeners.has(listener));
-    if (!appListens) this.onFatal(reason);
+    if (appListens) return;
+    switch (this.rejectionMode) {
+      case 'throw':
+        this.raiseAsUncaught(reason);
+        break;
+      // Node raised it as an uncaught exception before this event (the fatal path ran unless the app listens for
+      // those); what is left is the warning Node prints when no rejection listener handled it.
+      case 'strict':
+        warnUnhandledRejection(reason);
+        break;
+      case 'warn-with-error-code':
+        warnUnhandledRejection(reason);
+        process.exitCode = 1;
+        break;
+      // 'warn': Node prints its warning whoever listens; 'none': nothing happens.
+      default:
+        break;
+    }
   };
+
+  /**
+   * Node's `throw` mode: the rejection becomes an uncaught exception with origin `unhandledRejection`. Only the
+   * app's listeners are called: Sentry captured the rejection already and would capture it a second time.
+   */
+  private raiseAsUncaught(reason: unknown): void {
+    const error = asUncaughtError(reason);
+    for (const monitor of process.listeners('uncaughtExceptionMonitor')) monitor.call(process, error, 'unhandledRejection');
+    const listeners = appUncaughtListeners();
+    if (listeners.length === 0) {
+      this.onFatal(error);
+      return;
+    }
+    try {
+      for (const listener of listeners) listener.call(process, error, 'unhandledRejection');
+    } catch (thrown) {
+      // Node ends the process when an uncaughtException listener throws.
+      this.onFatal(thrown);
+    }
+  }
 
   /** Registers the process hooks; call after Sentry.init so its rejection listener is known as not the app's. */
   install(): void {
