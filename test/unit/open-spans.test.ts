@@ -45,8 +45,13 @@ describe('OpenSpans', () => {
   });
 
   it('stays bounded when spans are never ended, forgetting the oldest', () => {
-    const { open, tracer } = setup();
+    const { open, exporter, tracer } = setup();
     for (let i = 0; i < 20_000; i++) tracer.startSpan(`leaked ${i}`);
     expect(open.size).toBe(16_384);
+    expect(open.endOpen('process exiting')).toBe(16_384);
+    const names = new Set(exporter.getFinishedSpans().map((s) => s.name));
+    expect(names.has('leaked 19999')).toBe(true);
+    expect(names.has(`leaked ${20_000 - 16_384}`)).toBe(true);
+    expect(names.has(`leaked ${20_000 - 16_384 - 1}`)).toBe(false);
   });
 });
