@@ -17,14 +17,16 @@ export function exitTally(exporters: Record<string, PipelineStats>, events: Sent
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** e.g. `flushed 7 spans to sentry, 7 to otlp and 1 Sentry event`. */
+/** e.g. `flushed 7 spans to sentry, 7 to otlp and 1 Sentry event` (no events named with Sentry off). */
 export function deliveredSince(before: ExitTally, after: ExitTally): string {
   const spans = Object.entries(after.exporters).map(
     ([name, stats]) => [name, stats.exported - (before.exporters[name]?.exported ?? 0)] as const,
   );
   const parts = spans.map(([name, n], i) => (i === 0 ? `${plural(n, 'span')} to ${name}` : `${n} to ${name}`));
-  const events = plural(after.events.sent - before.events.sent, 'Sentry event');
-  return `flushed ${parts.length > 0 ? `${parts.join(', ')} and ${events}` : events}`;
+  if (after.events.tracked) parts.push(plural(after.events.sent - before.events.sent, 'Sentry event'));
+  if (parts.length === 0) return 'nothing to flush';
+  const last = parts.pop() ?? '';
+  return `flushed ${parts.length > 0 ? `${parts.join(', ')} and ${last}` : last}`;
 }
 
 /**

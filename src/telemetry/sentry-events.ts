@@ -6,6 +6,8 @@
 import type { Client } from '@sentry/core';
 
 export interface SentryEventCounts {
+  /** False with Sentry off (nothing is sent) or no client: the counts are then 0 and say nothing. */
+  tracked: boolean;
   /** Accepted by Sentry (a 2xx answer). */
   sent: number;
   /** Given up: refused, rate limited, or no answer (Sentry's transport does not retry). */
@@ -16,9 +18,9 @@ export interface SentryEventCounts {
 
 export type SentryEventCounter = () => SentryEventCounts;
 
-const NONE: SentryEventCounter = () => ({ sent: 0, failed: 0, pending: 0 });
+const NONE: SentryEventCounter = () => ({ tracked: false, sent: 0, failed: 0, pending: 0 });
 
-/** Counts the events of `client`; without a client, or with Sentry off (nothing leaves), everything is 0. */
+/** Counts the events of `client`; without a client, or with Sentry off (nothing leaves), nothing is tracked. */
 export function countSentryEvents(client: Client | undefined, enabled: boolean): SentryEventCounter {
   if (!client || !enabled) return NONE;
   const counts = { handed: 0, sent: 0, failed: 0 };
@@ -34,6 +36,6 @@ export function countSentryEvents(client: Client | undefined, enabled: boolean):
     // Events between capture and upload (event processors, beforeSend): the client's own counter, when present.
     const processing = Reflect.get(client, '_numProcessing');
     const inClient = typeof processing === 'number' ? processing : 0;
-    return { sent: counts.sent, failed: counts.failed, pending: inClient + counts.handed - counts.sent - counts.failed };
+    return { tracked: true, sent: counts.sent, failed: counts.failed, pending: inClient + counts.handed - counts.sent - counts.failed };
   };
 }
