@@ -57,3 +57,28 @@ describe('a handler rejects: the outcome of plain Node', () => {
     }
   }
 });
+
+describe('uncaught exceptions in an app that listens for them', () => {
+  it('keeps serving, as under plain Node, and each exception is captured', async () => {
+    const runs: Array<{ survived: boolean; appSaw: string[] }> = [];
+    const sentry = closeAfterTest(await startFakeSentry());
+    for (const layered of [false, true]) {
+      const app = await startApp(FIXTURE, {
+        importRegister: layered,
+        env: { APP_LISTENERS: 'uncaught', ...(layered ? { SENTRY_DSN: sentry.dsn, TELEMETRY_EXPORTERS: 'sentry' } : {}) },
+      });
+      // The timers' exceptions fire before the process can end: /stop waits for none of them.
+      for (let i = 0; i < 3; i++) expect((await request(`${app.url}/throw`)).status).toBe(202);
+      const survived = (await request(`${app.url}/ok`)).status === 200;
+      await request(`${app.url}/stop`);
+      await app.exited;
+      runs.push({ survived, appSaw: app.stdout().split('\n').filter((line) => line.startsWith('APP ')) });
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[0]?.appSaw).toHaveLength(3);
+    const values = (await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value?.startsWith('process-faults: uncaught exception') === true, 10_000, 3))
+      .map((e) => e.exception?.values?.[0]?.value)
+      .sort();
+    expect(values).toEqual([1, 2, 3].map((n) => `process-faults: uncaught exception ${n}`));
+  });
+});
