@@ -195,7 +195,8 @@ export class Lifecycle {
   private readonly exitHook = (...args: ExitArgs): void => {
     // Forwarded as given: process.exit() without an argument keeps process.exitCode, with one it replaces it.
     const exitNow = (): never => this.realExit.apply(process, args);
-    if (this.explicitExit || this.shuttingDown) exitNow();
+    // Inside an 'exit' listener nothing can wait any more (Node exits when the listeners return).
+    if (this.explicitExit || this.shuttingDown || Reflect.get(process, '_exiting') === true) exitNow();
     if (this.pending(this.stats(), this.sentryEvents()) === 0 && !this.openSpans?.size) exitNow();
     const call = `process.exit(${args.length > 0 ? String(args[0]) : ''})`;
     this.explicitExit = { call };

@@ -172,6 +172,16 @@ describe('process.exit() right after the work', () => {
 });
 
 describe('signals and restarts', () => {
+  it("delivers the spans when the app's own SIGTERM listener calls process.exit() at once", async () => {
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const app = await startApp('test/fixtures/own-sigterm-app.mjs', {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '60000', EXIT_ON_SIGTERM: '1' },
+    });
+    for (let i = 0; i < 3; i++) expect((await request(`${app.url}/${i}`)).status).toBe(200);
+    expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(collector.spans.filter((s) => s.kindName === 'server')).toHaveLength(3);
+  });
+
   it('exits on SIGTERM when the only other listener is signal-exit (a dependency, not the app)', async () => {
     const collector = closeAfterTest(await startOtlpReceiver());
     const app = await startApp('test/fixtures/signal-exit-app.mjs', {
