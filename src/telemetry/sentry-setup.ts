@@ -11,6 +11,7 @@ import * as Sentry from '@sentry/node';
 import type { Integration } from '@sentry/core';
 import { exceptionDedupeIntegration } from './exception-dedupe.js';
 import { requestIsolationIntegration } from './request-isolation.js';
+import { uncaughtExceptionIntegration } from './uncaught-exceptions.js';
 import type { TelemetryConfig } from './types.js';
 
 export interface SentrySetupOptions {
@@ -129,7 +130,8 @@ export function initSentry(config: TelemetryConfig, options: SentrySetupOptions)
           sessions: config.sentry.trackSessions,
           ignoreOutgoingRequests: (url) => options.isTelemetryUrl(url),
         }),
-        Sentry.onUncaughtExceptionIntegration({ onFatalError: options.onFatalError }),
+        // Every uncaught exception captured (Sentry's own integration captures the first one only).
+        uncaughtExceptionIntegration(options.onFatalError),
         // `warn` (Sentry's default) would keep alive a process Node ends; the layer applies Node's outcome.
         Sentry.onUnhandledRejectionIntegration({ mode: 'none' }),
         Sentry.contextLinesIntegration(),

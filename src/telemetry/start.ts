@@ -12,9 +12,11 @@ import { ExportPipeline, type PipelineStats } from './export-pipeline.js';
 import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
 import { Lifecycle, type ShutdownReport } from './lifecycle.js';
+import { OpenSpans } from './open-spans.js';
 import { loadInstrumentations, startTracing } from './otel-setup.js';
 import { setRuntimeConfig } from './runtime.js';
 import { scopeBridgeIntegration } from './scope-bridge.js';
+import { countSentryEvents } from './sentry-events.js';
 import { initSentry } from './sentry-setup.js';
 import { shareStorageWithSentry } from './shared-storage.js';
 import { sentryTraceLinkIntegration } from './sentry-trace-link.js';
@@ -88,12 +90,17 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
   // Everything the layer imports is loaded by now: the hook only wraps the app's modules.
   options.registerLoaderHook?.();
-  const stopTracing = config.tracingDisabled ? undefined : await startTracing(config, pipelines, instrumentations);
-  const lifecycle = new Lifecycle(config, pipelines, () =>
-    Promise.allSettled([stopTracing?.(), Sentry.close(1)]),
+  // The exit paths end the spans still open (a crashed request's) instead of losing them.
+  const openSpans = config.tracingDisabled ? undefined : new OpenSpans();
+  const stopTracing = openSpans ? await startTracing(config, [...pipelines, openSpans], instrumentations) : undefined;
+  const lifecycle = new Lifecycle(
+    config,
+    pipelines,
+    () => Promise.allSettled([stopTracing?.(), Sentry.close(1)]),
+    openSpans,
   );
   const isTelemetryUrl = telemetryUrlMatcher(config);
-  initSentry(config, {
+  const sentryClient = initSentry(config, {
     isTelemetryUrl,
     onFatalError: lifecycle.onFatal,
     integrations: [breadcrumbScrubbingIntegration(config), scopeBridgeIntegration(config), sentryTraceLinkIntegration()],
@@ -103,7 +110,7 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   // Sentry's scopes move into the storage of the context manager startTracing registered (shared-storage.ts).
   if (stopTracing) shareStorageWithSentry();
   const stopFetchBreadcrumbs = installFetchBreadcrumbs(isTelemetryUrl);
-  lifecycle.install();
+  lifecycle.install(countSentryEvents(sentryClient, config.sentry.dsn !== undefined));
 
   for (const warning of config.warnings) process.stderr.write(`otel-sentry-bridge: warning: ${warning}\n`);
   process.stderr.write(`${startupLine(config)}\n`);

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { deliveredSince, exitTally, notDelivered } from '../../src/telemetry/exit-report.js';
+
+const stats = (received: number, exported: number, dropped: number, pending: number) => ({ received, exported, dropped, pending });
+const events = (sent: number, failed: number, pending: number, tracked = true) => ({ tracked, sent, failed, pending });
+
+describe('exit report', () => {
+  it('names what went out during the exit, per backend, and the Sentry events when Sentry is on', () => {
+    const before = exitTally({ sentry: stats(5, 0, 0, 5), otlp: stats(5, 0, 0, 5) }, events(0, 0, 1));
+    const after = exitTally({ sentry: stats(7, 7, 0, 0), otlp: stats(7, 7, 0, 0) }, events(1, 0, 0));
+    expect(deliveredSince(before, after)).toBe('flushed 7 spans to sentry, 7 to otlp and 1 Sentry event');
+    expect(notDelivered(before, after)).toBe('');
+    const off = exitTally({ otlp: stats(1, 1, 0, 0) }, events(0, 0, 0, false));
+    expect(deliveredSince(exitTally({ otlp: stats(1, 0, 0, 1) }, events(0, 0, 0, false)), off)).toBe('flushed 1 span to otlp');
+  });
+
+  it('counts as not delivered what was dropped during the exit or is still pending, and nothing from before', () => {
+    const before = exitTally({ otlp: stats(10, 0, 6, 4) }, events(0, 2, 1));
+    const after = exitTally({ otlp: stats(12, 0, 9, 3) }, events(0, 3, 1));
+    expect(notDelivered(before, after)).toBe(
+      '6 spans not delivered (otlp: 12 received, 0 exported, 9 dropped, 3 pending), 2 Sentry events not delivered',
+    );
+  });
+});
