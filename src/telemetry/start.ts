@@ -13,6 +13,7 @@ import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
 import { Lifecycle, type ShutdownReport } from './lifecycle.js';
 import { loadInstrumentations, startTracing } from './otel-setup.js';
+import { createProfiling } from './profiling/index.js';
 import { setRuntimeConfig } from './runtime.js';
 import { scopeBridgeIntegration } from './scope-bridge.js';
 import { initSentry } from './sentry-setup.js';
@@ -88,7 +89,11 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
   // Everything the layer imports is loaded by now: the hook only wraps the app's modules.
   options.registerLoaderHook?.();
-  const stopTracing = config.tracingDisabled ? undefined : await startTracing(config, pipelines, instrumentations);
+  // Off (rate 0) loads nothing native; a profiler that cannot load here leaves one warning (profiling/).
+  const profiling = createProfiling(config);
+  const stopTracing = config.tracingDisabled
+    ? undefined
+    : await startTracing(config, pipelines, instrumentations, profiling ? [profiling.processor] : []);
   const lifecycle = new Lifecycle(config, pipelines, () =>
     Promise.allSettled([stopTracing?.(), Sentry.close(1)]),
   );
@@ -96,7 +101,12 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   initSentry(config, {
     isTelemetryUrl,
     onFatalError: lifecycle.onFatal,
-    integrations: [breadcrumbScrubbingIntegration(config), scopeBridgeIntegration(config), sentryTraceLinkIntegration()],
+    integrations: [
+      breadcrumbScrubbingIntegration(config),
+      scopeBridgeIntegration(config),
+      sentryTraceLinkIntegration(),
+      ...(profiling ? [profiling.integration] : []),
+    ],
     beforeSend: createBeforeSend(config),
     beforeBreadcrumb: createBeforeBreadcrumb(config),
   });
