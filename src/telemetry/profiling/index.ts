@@ -14,9 +14,6 @@ import { profilingIntegration } from './integration.js';
 /** Internal (tests): the chunk interval in ms, instead of Sentry's 60 s. */
 export const CHUNK_INTERVAL_ENV = 'OTEL_SENTRY_BRIDGE_PROFILE_CHUNK_INTERVAL_MS';
 
-export const PROFILING_MAPPING =
-  "profileLifecycle 'trace', each sampled trace profiled with probability SENTRY_PROFILES_SAMPLE_RATE (decided from its trace id)";
-
 export interface Profiling {
   readonly profilerId: string;
   /** Runs before the exporters: it marks spans at their start. */
