@@ -127,7 +127,7 @@ class FakeNative implements NativeProfiler {
 function session(native: NativeProfiler) {
   const chunks: ProfileChunk[] = [];
   const sender = { send: (c: ProfileChunk) => chunks.push(c) } as unknown as ChunkSender;
-  const s = new ProfilerSession(native, sender, () => ({ release: 'r', environment: 'e', sdk: IDENTITY.sdk }), 60_000);
+  const s = new ProfilerSession(native, sender, () => ({ release: 'r', environment: 'e', sdk: IDENTITY.sdk }), 60_000, 20);
   return { s, chunks };
 }
 
@@ -138,7 +138,8 @@ function span(traceId: string, spanId: string, flags = TraceFlags.SAMPLED) {
   return { span: s, attributes, context };
 }
 
-const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Longer than the sessions' 20 ms stop grace. */
+const afterGrace = () => new Promise((resolve) => setTimeout(resolve, 60));
 
 describe('trace lifecycle', () => {
   it('decides per trace from the trace id: the same trace everywhere, about the rate over many', () => {
@@ -169,13 +170,15 @@ describe('trace lifecycle', () => {
     lifecycle.onEnd(child.span);
     expect(s.isRunning).toBe(true);
     lifecycle.onEnd(root.span);
-    // The stop waits for the end of the turn: a root starting now keeps the same native profile.
+    // The stop waits for the grace period: a root starting within it keeps the same native profile.
     const next = span('c'.repeat(32), '4'.repeat(16));
     lifecycle.onStart(next.span, ROOT_CONTEXT);
-    await turn();
+    await afterGrace();
     expect(native.starts).toBe(1);
+    expect(s.isRunning).toBe(true);
     lifecycle.onEnd(next.span);
-    await turn();
+    expect(s.isRunning).toBe(true);
+    await afterGrace();
     expect(s.isRunning).toBe(false);
     expect(native.running.size).toBe(0);
     expect(lifecycle.wasProfiled('a'.repeat(32))).toBe(true);
