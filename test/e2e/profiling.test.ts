@@ -90,6 +90,29 @@ describe('profiling', () => {
     expect(sentry.profileChunks.some((c) => frameNames(c).includes('burnCpuForProfile'))).toBe(true);
   });
 
+  it('keeps at most 4 chunks waiting on a Sentry that does not answer, counts the drops, and keeps serving', async () => {
+    const { sentry, env } = await backends();
+    await sentry.setFault({ mode: 'hang', endpoint: 'envelope' });
+    const app = await startApp(FIXTURE, {
+      env: { ...env, SENTRY_PROFILES_SAMPLE_RATE: '1', OTEL_SENTRY_BRIDGE_PROFILE_CHUNK_INTERVAL_MS: '200' },
+    });
+    // Each request keeps a profiled trace open long enough for the 200 ms chunk cut to find samples.
+    const warning = app.waitForLine(/profile chunks dropped: 4 still waiting on Sentry \(0 sent, \d+ dropped, 0 failed\)/, 15_000);
+    let warned = false;
+    warning.then(() => (warned = true), () => (warned = true));
+    let served = 0;
+    const load = (async () => {
+      for (let i = 0; i < 40 && !warned; i++) {
+        if ((await request(`${app.url}/api/burn?ms=120`)).status === 200) served++;
+      }
+    })();
+    await warning;
+    await load;
+    expect(served).toBeGreaterThan(0);
+    expect(sentry.rejected.hang).toBeGreaterThanOrEqual(4);
+    expect((await request(`${app.url}/api/burn?ms=10`)).status).toBe(200);
+  });
+
   it('profiles nothing and loads no native module at rate 0', async () => {
     const { sentry, otlp, env } = await backends();
     const app = await startApp(FIXTURE, { env: { ...env, SENTRY_PROFILES_SAMPLE_RATE: '0', OTEL_SENTRY_BRIDGE_PROFILE_CHUNK_INTERVAL_MS: '300' } });
