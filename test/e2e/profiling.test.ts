@@ -98,11 +98,12 @@ describe('profiling', () => {
     });
     // Each request keeps a profiled trace open long enough for the 200 ms chunk cut to find samples.
     const warning = app.waitForLine(/profile chunks dropped: 4 still waiting on Sentry \(0 sent, \d+ dropped, 0 failed\)/, 15_000);
-    let warned = false;
-    warning.then(() => (warned = true), () => (warned = true));
+    // Set from the warning's promise, while the loop below awaits requests.
+    const seen = { warning: false };
+    warning.then(() => (seen.warning = true), () => (seen.warning = true));
     let served = 0;
     const load = (async () => {
-      for (let i = 0; i < 40 && !warned; i++) {
+      for (let i = 0; i < 40 && !seen.warning; i++) {
         if ((await request(`${app.url}/api/burn?ms=120`)).status === 200) served++;
       }
     })();
