@@ -126,6 +126,17 @@ describe('profiling', () => {
     expect(sentry.envelopes.flatMap((e) => e.items).filter((item) => item.type === 'profile_chunk')).toEqual([]);
   });
 
+  it('stays off with one warning, loading nothing native, when SENTRY_DSN is not set', async () => {
+    const otlp = closeAfterTest(await startOtlpReceiver());
+    const app = await startApp(FIXTURE, { env: { ...otlpEnv(otlp), SENTRY_TRACES_SAMPLE_RATE: '1', SENTRY_PROFILES_SAMPLE_RATE: '1' } });
+    expect((await request(`${app.url}/api/burn?ms=50`)).status).toBe(200);
+    expect(await nativeLoaded(app.url)).toEqual([]);
+    const [span] = await otlp.waitForSpans(isBurnServer);
+    expect(span!.attributes['sentry.profiler_id']).toBeUndefined();
+    const warnings = app.stderr().split('\n').filter((line) => line.includes('profiling is off'));
+    expect(warnings).toEqual(['otel-sentry-bridge: warning: profiling is off: SENTRY_PROFILES_SAMPLE_RATE is set but SENTRY_DSN is not']);
+  });
+
   it('warns once and runs unprofiled when the native binary cannot load', async () => {
     const { sentry, otlp, env } = await backends();
     const broken = join(tmpdir(), `broken-profiler-${process.pid}.node`);

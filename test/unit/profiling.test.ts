@@ -10,7 +10,7 @@ import type { NativeProfiler, ProfilerLoad, RawChunkProfile } from '../../src/te
 import { ChunkSender, MAX_CHUNKS_IN_FLIGHT } from '../../src/telemetry/profiling/sender.js';
 import { ProfilerSession } from '../../src/telemetry/profiling/session.js';
 import { isTraceProfiled, TraceLifecycleProcessor } from '../../src/telemetry/profiling/trace-lifecycle.js';
-import { cleanupApps, makeApp } from './config-helpers.js';
+import { cleanupApps, DSN, makeApp } from './config-helpers.js';
 
 afterEach(() => {
   cleanupApps();
@@ -234,12 +234,19 @@ describe('doctor profiling check', () => {
   });
 
   it('gives the mapping in force and whether the binary loads', async () => {
-    const config = await load({ SENTRY_PROFILES_SAMPLE_RATE: '0.5', SENTRY_TRACES_SAMPLE_RATE: '0.2' });
+    const config = await load({ SENTRY_PROFILES_SAMPLE_RATE: '0.5', SENTRY_TRACES_SAMPLE_RATE: '0.2', SENTRY_DSN: DSN });
     const on = profilingCheck(config);
     expect(on.status).toBe('ok');
     expect(on.summary).toMatch(/profiling on at 0\.5: profileLifecycle 'trace'.*native profiler loads/);
     expect(on.details).toEqual({ 'traces sample rate': '0.2', 'profiled share of all traces': '0.1' });
     const broken = profilingCheck(config, () => ({ ok: false, reason: 'no binary for plan9' }));
     expect(broken).toMatchObject({ status: 'warn', summary: expect.stringContaining('unprofiled: no binary for plan9') });
+  });
+
+  it('warns that profiling stays off without a DSN, without loading the profiler', async () => {
+    const loader = vi.fn<() => ProfilerLoad>();
+    const result = profilingCheck(await load({ SENTRY_PROFILES_SAMPLE_RATE: '1' }), loader);
+    expect(result).toMatchObject({ status: 'warn', summary: expect.stringContaining('SENTRY_DSN is not set: profiling stays off') });
+    expect(loader).not.toHaveBeenCalled();
   });
 });

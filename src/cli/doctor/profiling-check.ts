@@ -18,6 +18,11 @@ export function profilingCheck(config: TelemetryConfig, load: () => ProfilerLoad
       fix: 'Profiles follow sampled traces: unset OTEL_SDK_DISABLED, or set SENTRY_PROFILES_SAMPLE_RATE=0.',
     });
   }
+  if (!config.sentry.dsn) {
+    return check('profiling', 'warn', `SENTRY_PROFILES_SAMPLE_RATE=${rate} but SENTRY_DSN is not set: profiling stays off`, {
+      fix: 'Profiles go only to Sentry: set SENTRY_DSN, or set SENTRY_PROFILES_SAMPLE_RATE=0.',
+    });
+  }
   const loaded = load();
   if (!loaded.ok) {
     return check('profiling', 'warn', `SENTRY_PROFILES_SAMPLE_RATE=${rate}, but the app will run unprofiled: ${loaded.reason}`, {

@@ -33,12 +33,17 @@ function chunkInterval(env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * Undefined when profiling is off (rate unset or 0, tracing disabled) or the native profiler cannot run here;
- * the latter prints one warning and the app runs unprofiled.
+ * Undefined when profiling is off (rate unset or 0, tracing disabled), has nowhere to go (no DSN) or the native
+ * profiler cannot run here; the last two print one warning and the app runs unprofiled.
  */
 export function createProfiling(config: TelemetryConfig): Profiling | undefined {
   const rate = config.sentry.profilesSampleRate ?? 0;
   if (rate <= 0 || config.tracingDisabled) return undefined;
+  if (!config.sentry.dsn) {
+    // Chunks go only to Sentry: without a DSN the profiler would sample for nothing.
+    process.stderr.write('otel-sentry-bridge: warning: profiling is off: SENTRY_PROFILES_SAMPLE_RATE is set but SENTRY_DSN is not\n');
+    return undefined;
+  }
   const load = loadNativeProfiler();
   if (!load.ok) {
     process.stderr.write(`otel-sentry-bridge: warning: profiling is off: ${load.reason}\n`);
