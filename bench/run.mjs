@@ -7,7 +7,7 @@
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
 import { once } from 'node:events';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -297,6 +297,16 @@ async function profilingSection(appId) {
     { id: 'off', label: 'ours, rate 1.0, profiling 0', args: OURS_ARGS, env: { ...oursEnv(1.0), SENTRY_PROFILES_SAMPLE_RATE: '0' } },
     { id: 'on', label: 'ours, rate 1.0, profiling 1.0', args: OURS_ARGS, env: { ...oursEnv(1.0), SENTRY_PROFILES_SAMPLE_RATE: '1' } },
   ];
+  // Sentry's own profiling pins @sentry/node 11.1.0: its rows run only where its folder was installed.
+  if (existsSync(join(ROOT, 'bench/sentry-profiling/node_modules/@sentry/profiling-node'))) {
+    const anchor = { args: ['--import', './bench/sentry-profiling/anchor.mjs'] };
+    configs.push(
+      { id: 'sentryOff', label: 'Sentry 11.1 native, tracesSampleRate 1.0, no profiling', ...anchor, env: { SENTRY_DSN: sink.dsn } },
+      { id: 'sentryOn', label: "Sentry 11.1 native + @sentry/profiling-node, profileSessionSampleRate 1.0, lifecycle 'trace'", ...anchor, env: { SENTRY_DSN: sink.dsn, BENCH_SENTRY_PROFILING: '1' } },
+    );
+  } else if (appId === 'express') {
+    log('profiling: bench/sentry-profiling is not installed (cd bench/sentry-profiling && npm ci): no Sentry native rows');
+  }
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const servers = {};
   const out = (results.profiling[appId] = { label: app.label, configs: {} });
@@ -425,11 +435,13 @@ function report() {
     push('');
   }
   if (Object.keys(results.profiling).length) {
-    push('## 6. Profiling (SENTRY_PROFILES_SAMPLE_RATE)', '', 'Ours at traces rate 1.0 with profiling 0 and 1.0 (@sentry/node-cpu-profiler, trace lifecycle, 60 s chunks to the fake Sentry). CPU/request: the server\'s CPU time over the requests served. RSS after each run.', '');
+    push('## 6. Profiling (SENTRY_PROFILES_SAMPLE_RATE)', '', 'Ours at traces rate 1.0 with profiling 0 and 1.0 (@sentry/node-cpu-profiler, trace lifecycle, 60 s chunks to the fake Sentry), and where bench/sentry-profiling is installed Sentry 11.1 native without and with @sentry/profiling-node. CPU/request: the server\'s CPU time over the requests served; each profiled row is compared with its own unprofiled one. RSS after each run. Chunks: the profile chunks the fake Sentry received from all profiled rows of the app.', '');
     push('| app | configuration | requests/s | p99 (ms) | CPU/request (us) | CPU vs profiling 0 | RSS (MB) | profile chunks received |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const p of Object.values(results.profiling)) {
       for (const [id, e] of Object.entries(p.configs)) {
-        push(`| ${p.label} | ${e.label} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${cell(e.cpu)} | ${id === 'off' ? '' : ratioCell(e.cpu, p.configs.off.cpu)} | ${cell(e.rss.map((x) => x / 2 ** 20))} | ${id === 'on' ? p.chunks : ''} |`);
+        // Each profiled row against its own unprofiled one: ours against ours, Sentry's against Sentry's.
+        const base = id === 'on' ? p.configs.off : id === 'sentryOn' ? p.configs.sentryOff : undefined;
+        push(`| ${p.label} | ${e.label} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${cell(e.cpu)} | ${base ? ratioCell(e.cpu, base.cpu) : ''} | ${cell(e.rss.map((x) => x / 2 ** 20))} | ${id === 'off' || id === 'sentryOff' ? '' : p.chunks} |`);
       }
     }
     push('');
