@@ -87,10 +87,10 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   const exporters = config.tracingDisabled ? [] : await createExporters(config);
   const pipelines = exporters.map((named) => new ExportPipeline(named.name, named.exporter, config.batch));
   const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
-  // Everything the layer imports is loaded by now: the hook only wraps the app's modules.
-  options.registerLoaderHook?.();
   // Off (rate 0) loads nothing native; a profiler that cannot load here leaves one warning (profiling/).
   const profiling = createProfiling(config);
+  // Everything the layer imports is loaded by now: the hook only wraps the app's modules.
+  options.registerLoaderHook?.();
   const stopTracing = config.tracingDisabled
     ? undefined
     : await startTracing(config, pipelines, instrumentations, profiling ? [profiling.processor] : []);
