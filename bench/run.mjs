@@ -3,10 +3,11 @@
 // Knobs for development (the committed figures say which values they used):
 //   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_RUN_WARMUP (s before each HTTP
 //   run, 3), BENCH_DOWN_SECONDS (60),
-//   BENCH_SECTIONS (startup,http,span,export,down), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md).
+//   BENCH_SECTIONS (startup,http,span,export,down,profiling), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md).
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -23,7 +24,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 // seconds are measured apart, so each run's figure is the server's steady state and the recovery is its own table.
 const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 3);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling').split(','));
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'docs/benchmarks.md');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STARTUP_LAUNCHES = 3;
@@ -94,7 +95,7 @@ const HTTP_CONFIGS = [
 ];
 const httpConfigsFor = (appId) => HTTP_CONFIGS.filter((c) => c.apps === undefined || c.apps.includes(appId));
 
-const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {} };
+const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {}, profiling: {} };
 
 // ---------------------------------------------------------------- load generation
 function parseWrk(out) {
@@ -293,6 +294,62 @@ async function downSection() {
   }
 }
 
+/**
+ * SENTRY_PROFILES_SAMPLE_RATE 1.0 against 0 (traces at 1.0 both): the server's CPU per request and its RSS after
+ * each run; the profiler's chunks go to the receiver's fake Sentry at the default 60 s interval.
+ */
+async function profilingSection(appId) {
+  const app = APPS[appId];
+  const configs = [
+    { id: 'off', label: 'ours, rate 1.0, profiling 0', args: OURS_ARGS, env: { ...oursEnv(1.0), SENTRY_PROFILES_SAMPLE_RATE: '0' } },
+    { id: 'on', label: 'ours, rate 1.0, profiling 1.0', args: OURS_ARGS, env: { ...oursEnv(1.0), SENTRY_PROFILES_SAMPLE_RATE: '1' } },
+  ];
+  // Sentry's own profiling pins @sentry/node 11.1.0: its rows run only where its folder was installed.
+  if (existsSync(join(ROOT, 'bench/sentry-profiling/node_modules/@sentry/profiling-node'))) {
+    const anchor = { args: ['--import', './bench/sentry-profiling/anchor.mjs'] };
+    configs.push(
+      { id: 'sentryOff', label: 'Sentry 11.1 native, tracesSampleRate 1.0, no profiling', ...anchor, env: { SENTRY_DSN: sink.dsn } },
+      { id: 'sentryOn', label: "Sentry 11.1 native + @sentry/profiling-node, profileSessionSampleRate 1.0, lifecycle 'trace'", ...anchor, env: { SENTRY_DSN: sink.dsn, BENCH_SENTRY_PROFILING: '1' } },
+    );
+  } else if (appId === 'express') {
+    log('profiling: bench/sentry-profiling is not installed (cd bench/sentry-profiling && npm ci): no Sentry native rows');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const servers = {};
+  const out = (results.profiling[appId] = { label: app.label, configs: {} });
+  try {
+    const chunksBefore = (await receiver('/stats')).profileChunks ?? 0;
+    for (const config of configs) {
+      servers[config.id] = await startServer(app, config, dir);
+      await wrk(servers[config.id].url, WARMUP, app.lua);
+      out.configs[config.id] = { label: config.label, rps: [], cpu: [], p99: [], rss: [] };
+    }
+    for (let run = 0; run < RUNS; run++) {
+      for (const config of rotate(configs, run)) {
+        const entry = out.configs[config.id];
+        if (RUN_WARMUP > 0) await wrk(servers[config.id].url, RUN_WARMUP, app.lua);
+        const pid = servers[config.id].child.pid;
+        const cpuBefore = cpuTimeOf(pid);
+        const r = await wrk(servers[config.id].url, DURATION, app.lua);
+        entry.cpu[run] = ((cpuTimeOf(pid) - cpuBefore) * 1000) / r.requests;
+        entry.rps[run] = r.rps;
+        entry.p99[run] = r.p99;
+        entry.rss[run] = rssOf(pid);
+      }
+      log(`profiling ${appId} run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${fmt(out.configs[c.id].cpu[run])} us/req`).join(', ')}`);
+    }
+    // SIGTERM flushes: the profiled server's last chunk arrives before the count.
+    for (const s of Object.values(servers)) {
+      s.child.kill('SIGTERM');
+      await Promise.race([once(s.child, 'exit'), sleep(10_000)]);
+    }
+    out.chunks = ((await receiver('/stats')).profileChunks ?? 0) - chunksBefore;
+  } finally {
+    for (const s of Object.values(servers)) await stop(s.child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- report
 function ratioCell(a, b, digits = 2) {
   return cell(ratios(a, b), digits);
@@ -392,6 +449,18 @@ function report() {
     }
     push('');
   }
+  if (Object.keys(results.profiling).length) {
+    push('## 6. Profiling (SENTRY_PROFILES_SAMPLE_RATE)', '', 'Ours at traces rate 1.0 with profiling 0 and 1.0 (@sentry/node-cpu-profiler, trace lifecycle, 60 s chunks to the fake Sentry), and where bench/sentry-profiling is installed Sentry 11.1 native without and with @sentry/profiling-node. CPU/request: the server\'s CPU time over the requests served; each profiled row is compared with its own unprofiled one. RSS after each run. Chunks: the profile chunks the fake Sentry received from all profiled rows of the app.', '');
+    push('| app | configuration | requests/s | p99 (ms) | CPU/request (us) | CPU vs profiling 0 | RSS (MB) | profile chunks received |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const p of Object.values(results.profiling)) {
+      for (const [id, e] of Object.entries(p.configs)) {
+        // Each profiled row against its own unprofiled one: ours against ours, Sentry's against Sentry's.
+        const base = id === 'on' ? p.configs.off : id === 'sentryOn' ? p.configs.sentryOff : undefined;
+        push(`| ${p.label} | ${e.label} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${cell(e.cpu)} | ${base ? ratioCell(e.cpu, base.cpu) : ''} | ${cell(e.rss.map((x) => x / 2 ** 20))} | ${id === 'off' || id === 'sentryOff' ? '' : p.chunks} |`);
+      }
+    }
+    push('');
+  }
   return lines.join('\n');
 }
 
@@ -419,6 +488,9 @@ try {
   if (SECTIONS.has('span')) await spanSection();
   if (SECTIONS.has('export')) await exportSection();
   if (SECTIONS.has('down')) await downSection();
+  if (SECTIONS.has('profiling')) {
+    for (const appId of (process.env.BENCH_APPS ?? 'express,ingest').split(',')) await profilingSection(appId);
+  }
   if (!process.env.BENCH_REPORT_ONLY) writeFileSync(join(ROOT, 'bench/last-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   let reading = '';
   try {

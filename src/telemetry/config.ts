@@ -48,11 +48,6 @@ const INSTRUMENTATION_SETS = ['default', 'all'] as const;
  */
 const BATCH_DEFAULTS = { maxQueueSize: 8192, maxExportBatchSize: 1024, scheduledDelayMillis: 1000, exportTimeoutMillis: 10_000 };
 
-const PROFILING_WARNING =
-  'SENTRY_PROFILES_SAMPLE_RATE is set but profiling stays off: @sentry/profiling-node stops at 11.1.0 and pins ' +
-  'that exact @sentry/node, and its trace lifecycle needs Sentry\'s own spans, which this layer replaces with ' +
-  'OpenTelemetry spans.';
-
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<TelemetryConfig> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
@@ -68,7 +63,6 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
 
   const tracesSampleRate = readTracesSampleRate(reader, warnings);
   const profilesSampleRate = reader.rate('SENTRY_PROFILES_SAMPLE_RATE');
-  if (profilesSampleRate !== undefined && profilesSampleRate > 0) warnings.push(PROFILING_WARNING);
 
   const resourceAttributes = readResourceAttributes(reader);
   const serviceName =

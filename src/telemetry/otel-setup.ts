@@ -36,6 +36,8 @@ export async function startTracing(
   config: TelemetryConfig,
   pipelines: SpanProcessor[],
   instrumentations: Instrumentation[],
+  /** Processors that only mark spans as they start (profiling); they run before the pipelines. */
+  markers: SpanProcessor[] = [],
 ): Promise<() => Promise<void>> {
   const resource = defaultResource()
     .merge(detectResources({ detectors: [envDetector, processDetector, hostDetector] }))
@@ -54,6 +56,7 @@ export async function startTracing(
     spanProcessors: [
       safeProcessor(createScopeBridgeProcessor(config)),
       safeProcessor(genAiProviderNameProcessor()),
+      ...markers.map(safeProcessor),
       ...pipelines,
     ],
     // OTel's default value length is unlimited: one 100 KB attribute per request would be exported whole to

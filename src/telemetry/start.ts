@@ -14,6 +14,7 @@ import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
 import { Lifecycle, type ShutdownReport } from './lifecycle.js';
 import { OpenSpans } from './open-spans.js';
 import { loadInstrumentations, startTracing } from './otel-setup.js';
+import { createProfiling } from './profiling/index.js';
 import { setRuntimeConfig } from './runtime.js';
 import { scopeBridgeIntegration } from './scope-bridge.js';
 import { countSentryEvents } from './sentry-events.js';
@@ -88,11 +89,15 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   const exporters = config.tracingDisabled ? [] : await createExporters(config);
   const pipelines = exporters.map((named) => new ExportPipeline(named.name, named.exporter, config.batch));
   const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
+  // Off (rate 0) loads nothing native; a profiler that cannot load here leaves one warning (profiling/).
+  const profiling = createProfiling(config);
   // Everything the layer imports is loaded by now: the hook only wraps the app's modules.
   options.registerLoaderHook?.();
   // The exit paths end the spans still open (a crashed request's) instead of losing them.
   const openSpans = config.tracingDisabled ? undefined : new OpenSpans();
-  const stopTracing = openSpans ? await startTracing(config, [...pipelines, openSpans], instrumentations) : undefined;
+  const stopTracing = openSpans
+    ? await startTracing(config, [...pipelines, openSpans], instrumentations, profiling ? [profiling.processor] : [])
+    : undefined;
   const lifecycle = new Lifecycle(
     config,
     pipelines,
@@ -103,7 +108,12 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   const sentryClient = initSentry(config, {
     isTelemetryUrl,
     onFatalError: lifecycle.onFatal,
-    integrations: [breadcrumbScrubbingIntegration(config), scopeBridgeIntegration(config), sentryTraceLinkIntegration()],
+    integrations: [
+      breadcrumbScrubbingIntegration(config),
+      scopeBridgeIntegration(config),
+      sentryTraceLinkIntegration(),
+      ...(profiling ? [profiling.integration] : []),
+    ],
     beforeSend: createBeforeSend(config),
     beforeBreadcrumb: createBeforeBreadcrumb(config),
   });

@@ -10,6 +10,7 @@ import { ConfigError, maskDsn } from '../../telemetry/config.js';
 import { parseDsn } from '../../telemetry/config/dsn.js';
 import { maskHeaderList, maskUrl } from '../../telemetry/config/masking.js';
 import type { TelemetryConfig } from '../../telemetry/types.js';
+import { profilingCheck } from './profiling-check.js';
 import { check, type CheckResult } from './types.js';
 
 export type LoadedConfig = { ok: true; config: TelemetryConfig } | { ok: false; error: unknown };
@@ -189,5 +190,12 @@ export function genAiCheck(config: TelemetryConfig): CheckResult {
 
 /** Every offline check for a configuration that loaded. */
 export function configDerivedChecks(env: NodeJS.ProcessEnv, config: TelemetryConfig): CheckResult[] {
-  return [samplingCheck(config), exportersCheck(config), otlpHeadersCheck(env, config), piiCheck(config), genAiCheck(config)];
+  return [
+    samplingCheck(config),
+    profilingCheck(config),
+    exportersCheck(config),
+    otlpHeadersCheck(env, config),
+    piiCheck(config),
+    genAiCheck(config),
+  ];
 }
