@@ -42,12 +42,16 @@ const texts = {
   'planted secrets': plantedText,
   'digits and spaces': '1 2 3 4 5 6 7 8 9 0 ',
   'digit run': '1234567890',
-  'plus and digits': '+1 22 333 4444 55555 ',
+  'plus and digits': '+1 22 333 ',
+  'phone-shaped runs': '+1 22 333 4444 55555 ',
   'BEGIN without END': '-----BEGIN PRIVATE KEY-----\nabc\n',
-  'password: no value': 'password: "',
+  'password: no value': 'password:\n',
+  'password: "unclosed': `password: "${'x'.repeat(1000)}`,
   'password is (prose)': 'my password is not ',
   'AWS-like ids': 'AKIA1234567890ABCDE ',
   'IBAN-like': 'GB82 WEST 1234 ',
+  'parentheses': '(((((1)))))-',
+  'percent-encoded text': 'q=card%20number%204111%201111%20',
   'email-like words': 'a@b word.word.word ',
 };
 

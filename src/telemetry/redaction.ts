@@ -51,12 +51,12 @@ const PREFIXED_KEY = /\b(?:sk|pk|rk)-(?:proj-|live-|test-)?[A-Za-z0-9_-]{16,}|\b
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,63}/g;
 
 /**
- * A password or secret written in free text: `password: X`, `"password":"X"` (JSON inside a string, escaped or
- * not), `db_password=X`, `my password is X`. Each part is bounded, and the alternatives after the name are
+ * A password or secret written in free text: `password: X`, `"password":"X"` (JSON inside a string, escaped
+ * up to three times, as JSON in a GenAI message in a JSON log line is), `db_password=X`, `my password is X`. Each part is bounded, and the alternatives after the name are
  * disjoint, so a match attempt costs at most a few hundred steps wherever it starts.
  */
 const SECRET_PHRASE =
-  /(?<![A-Za-z0-9])(pass(?:word|wd|phrase|code)|pwd|secret(?:[-_]?(?:access[-_]?)?key)?|cvv2?|cvc2?)(?:(\s{1,4}(?:is|was)\s{1,4})([^\s"'<>]{1,256})|(\\?["']?[ \t]{0,4}[:=][ \t]{0,4})(?:(\\?")((?:[^"\\\n]|\\[^"]){1,256})\\?"|'([^'\n]{1,256})'|([^\s"'\\,;&<>]{1,256})))/gi;
+  /(?<![A-Za-z0-9])(pass(?:word|wd|phrase|code)|pwd|secret(?:[-_]?(?:access[-_]?)?key)?|cvv2?|cvc2?)(?:(\s{1,4}(?:is|was)\s{1,4})([^\s"'<>]{1,256})|(\\{0,7}["']?[ \t]{0,4}[:=][ \t]{0,4})(?:(\\{0,7}")((?:[^"\\\n]|\\[^"]){1,256})\\{0,7}"|'([^'\n]{1,256})'|([^\s"'\\,;&<>]{1,256})))/gi;
 const SECRET_PHRASE_HINT = /pass|pwd|secret|cv[vc]/i;
 /** One scan that tells whether the phrase or PEM rules could apply (most values: neither). */
 const WORD_RULES_HINT = /pass|pwd|secret|cv[vc]|-----BEGIN/i;
@@ -68,9 +68,23 @@ const NOT_A_PASSWORD = new Set(
   'not no wrong incorrect invalid expired correct required missing empty blank too the a an being still reset changed locked weak strong ok fine valid same different now set it this that also already very and or but only case sensitive'.split(' '),
 );
 /** AWS access key ids: long-term (AKIA), temporary (ASIA) and the other IAM unique-id prefixes. */
-const AWS_KEY_ID = /\b(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g;
+const AWS_KEY_ID = /(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
 /** A secret access key's shape: 40 base64 characters. Scrubbed only next to a key id (same text or object). */
 const AWS_SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+
+const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
+const PERCENT_ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/** `+` as a space and every well-formed run of percent escapes decoded; a malformed run stays as it is. */
+function decodeForScrubbing(text: string): string {
+  return text.replaceAll('+', ' ').replace(PERCENT_ESCAPES, (escapes) => {
+    try {
+      return decodeURIComponent(escapes);
+    } catch {
+      return escapes;
+    }
+  });
+}
 
 /** Nested data deeper than this is cut: scrubbing must stay bounded whatever a caller passes. */
 const MAX_DEPTH = 10;
@@ -229,7 +243,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return verdict;
   };
 
-  const applyRules = (value: string): string => {
+  const applyValueRules = (value: string): string => {
     let out = value;
     // Cheap guards first: most attribute values are short identifiers that match no rule.
     if (out.includes('://')) out = out.replace(URL_CREDENTIALS, `$1${FILTERED}@`);
@@ -256,6 +270,17 @@ export function createRedactor(config: RedactionConfig): Redactor {
     if (longestRun >= 8) out = replaceNumbers(out, FILTERED, !sendDefaultPii);
     for (const pattern of userPatterns) out = out.replace(pattern, FILTERED);
     return out;
+  };
+  // Text in a query string or a form body arrives percent-encoded (`q=card%204111%201111...`, `url.full`,
+  // `url.query`), where the rules above see no separators. The decoded form is checked too, and when it held a
+  // secret, the decoded form, scrubbed, is what leaves the process.
+  const applyRules = (value: string): string => {
+    const out = applyValueRules(value);
+    if (!PERCENT_ESCAPE.test(value) && !(value.includes('+') && value.includes('='))) return out;
+    const decoded = decodeForScrubbing(out);
+    if (decoded === out) return out;
+    const clean = applyValueRules(decoded);
+    return clean === decoded ? out : clean;
   };
   // Spans of a request repeat the same short values (the user, the tenant, the route, the scope's tags on every
   // span): one lookup instead of nine scans. Emptied when full, so values made from data cannot grow it.

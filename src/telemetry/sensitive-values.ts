@@ -67,12 +67,12 @@ function issuerKnown(digits: string): boolean {
   }
 }
 
+const DIGIT_GROUP = /\d+/g;
+
 /**
  * 12 to 19 digits, single spaces or dashes between them, not inside a longer word, number or dotted version.
  * The separator is optional but can only match a separator character, so each text has one way to match.
  */
-const DIGIT_GROUP = /\d+/g;
-
 export const CARD_CANDIDATE = /(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w]|[.,]\d)/g;
 
 function isCardNumber(digits: string): boolean {
@@ -82,6 +82,8 @@ function isCardNumber(digits: string): boolean {
 /**
  * The candidate with each card number in it replaced. A candidate may join a card to the numbers written next to
  * it (`order 12 4111 1111 1111 1111`), so runs of whole digit groups are tried, longest first from the left.
+ * Cards are written in groups of three digits or more (4-4-4-4, 4-6-5, 4-4-4-4-3): a list of small numbers
+ * (`1 2 3 4 ...`) has many Luhn-valid windows and none of them is a card.
  */
 export function replaceCardNumbers(candidate: string, replacement: string): string {
   const groups: { start: number; end: number }[] = [];
@@ -96,6 +98,7 @@ export function replaceCardNumbers(candidate: string, replacement: string): stri
     let digits = '';
     for (let last = index; last < groups.length && digits.length < 19; last++) {
       const group = groups[last] as { start: number; end: number };
+      if (group.end - group.start < 3 && groups.length > 1) break;
       digits += candidate.slice(group.start, group.end);
       if (isCardNumber(digits)) matched = last + 1;
     }
