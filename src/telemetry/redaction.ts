@@ -277,8 +277,10 @@ export function createRedactor(config: RedactionConfig): Redactor {
   const applyRules = (value: string): string => {
     const out = applyValueRules(value);
     if (!PERCENT_ESCAPE.test(value) && !(value.includes('+') && value.includes('='))) return out;
-    const decoded = decodeForScrubbing(out);
-    if (decoded === out) return out;
+    // Decoded from the value as given: a rule applied to the encoded form may have hidden what another one needs
+    // (a filtered AWS key id next to its encoded secret).
+    const decoded = decodeForScrubbing(value);
+    if (decoded === value) return out;
     const clean = applyValueRules(decoded);
     return clean === decoded ? out : clean;
   };
