@@ -1,15 +1,19 @@
 // The scrubbing rules measured on their own: planted secrets that survive and ordinary messages that change
 // (test/fixtures/scrub-corpus.json), the time of large inputs at 1x and 2x size (linear growth), and the cost of
 // scrubbing a typical server span's attributes. Run after `npm run build`:
-//   node bench/redaction.mjs [--dist=dist]
-// `--dist` points at another build (a copy of an older dist/) to compare before and after.
+//   node bench/redaction.mjs [--dist=dist] [--compare=/path/to/older/dist]
+// `--dist` measures another build; `--compare` adds an older build's span cost, measured in turns with this one
+// (the machine is shared: interleaving keeps both under the same load).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const distArg = process.argv.find((arg) => arg.startsWith('--dist='));
-const dist = resolve(distArg === undefined ? 'dist' : distArg.slice('--dist='.length));
-const { createRedactor } = await import(pathToFileURL(`${dist}/src/telemetry/redaction.js`).href);
+const option = (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const load = async (dist) => (await import(pathToFileURL(`${resolve(dist)}/src/telemetry/redaction.js`).href)).createRedactor;
+const createRedactor = await load(option('dist') ?? 'dist');
+// Another build (a copy of an older dist/) whose span cost is measured interleaved with this one's.
+const compareDist = option('compare');
+const createBaseline = compareDist === undefined ? undefined : await load(compareDist);
 const corpus = JSON.parse(readFileSync(new URL('../test/fixtures/scrub-corpus.json', import.meta.url), 'utf8'));
 
 const config = { sentry: { debug: false, sendDefaultPii: false, trackSessions: false, ignoreErrors: [] } };
@@ -102,11 +106,23 @@ function spanAttributes(i) {
   };
 }
 const SPANS = 20_000;
-const spans = Array.from({ length: SPANS }, (_, i) => spanAttributes(i));
-const measureSpans = () => {
-  const redactor = fresh();
-  for (let round = 0; round < 2; round++) for (const attributes of spans) redactor.scrubAttributes(attributes);
-};
-for (let warm = 0; warm < 3; warm++) measureSpans();
-const spanMs = time(measureSpans, 9);
-console.log(`\ntypical server span (18 attributes, 3 new values per span): ${((spanMs * 1e6) / (SPANS * 2)).toFixed(0)} ns per span (median of 9 runs of ${SPANS * 2} spans)`);
+const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+// Two mixes: every span brings four values not seen before (URL, path, ticket and request ids: the memory of
+// scrubbed values misses on them), and a steady state where the same 50 requests repeat (every value remembered).
+for (const [mix, pick] of [
+  ['4 new values per span', (i) => i],
+  ['values repeating (50 requests)', (i) => i % 50],
+]) {
+  const spans = Array.from({ length: SPANS }, (_, i) => spanAttributes(pick(i)));
+  const measureSpans = (create) => () => {
+    const redactor = create(config);
+    for (let round = 0; round < 2; round++) for (const attributes of spans) redactor.scrubAttributes(attributes);
+  };
+  const builds = [['this build', measureSpans(createRedactor)]];
+  if (createBaseline !== undefined) builds.push([`--compare ${compareDist}`, measureSpans(createBaseline)]);
+  for (let warm = 0; warm < 3; warm++) for (const [, run] of builds) run();
+  const samples = builds.map(() => []);
+  for (let turn = 0; turn < 15; turn++) builds.forEach(([, run], index) => samples[index].push(time(run, 1)));
+  console.log(`\ntypical server span (18 attributes), ${mix}, median of 15 turns of ${SPANS * 2} spans:`);
+  builds.forEach(([name], index) => console.log(`  ${name.padEnd(40)} ${((median(samples[index]) * 1e6) / (SPANS * 2)).toFixed(0)} ns per span`));
+}

@@ -10,7 +10,7 @@
  * their own patterns and key names in the config module (`scrubPatterns`, `scrubKeys`).
  */
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
-import { IBAN_CANDIDATE, NAMED_PHONE_CANDIDATE, isIban, isPhoneNumber, replaceNumbers, replacePemBlocks } from './sensitive-values.js';
+import { IBAN_CANDIDATE, isIban, replaceNumbers, replacePemBlocks } from './sensitive-values.js';
 import type { Pattern, TelemetryConfig } from './types.js';
 
 export const FILTERED = '[Filtered]';
@@ -60,9 +60,17 @@ const SECRET_PHRASE =
 const SECRET_PHRASE_HINT = /pass|pwd|secret|cv[vc]/i;
 /** One scan that tells whether the phrase or PEM rules could apply (most values: neither). */
 const WORD_RULES_HINT = /pass|pwd|secret|cv[vc]|-----BEGIN/i;
-const NAMED_PHONE_HINT = /phone|tel|mobile|cell|whatsapp|fax/i;
 /** Country code and check digits: what every IBAN starts with. */
 const IBAN_HINT = /[A-Z]{2}\d\d/;
+/**
+ * Seven digits, at most one separator between two of them: every card number, SSN and phone number the number
+ * rules find holds such a run, and most values (paths, URLs with an IP, short ids) none. Written out rather than
+ * `\d(?:[ ().-]?\d){6}`: the unrolled form scans several times faster, and this runs for every new value.
+ */
+const SEVEN_DIGITS = /\d[ ().-]?\d[ ().-]?\d[ ().-]?\d[ ().-]?\d[ ().-]?\d[ ().-]?\d/;
+/** What an AWS key id or an IBAN starts with. */
+const CAPITALS_HINT = /AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA|[A-Z]{2}\d\d/;
+
 /** Words that follow `password is` in prose (`my password is not working`): no password follows them. */
 const NOT_A_PASSWORD = new Set(
   'not no wrong incorrect invalid expired correct required missing empty blank too the a an being still reset changed locked weak strong ok fine valid same different now set it this that also already very and or but only case sensitive'.split(' '),
@@ -142,34 +150,6 @@ function keyMatches(pattern: Pattern, key: string, name: string): boolean {
   return pattern.test(key);
 }
 
-/**
- * Which value rules can apply, from one pass over the text: an AWS key id holds 4 capitals and 20 capitals or
- * digits, an IBAN 2 capitals and 8 digits, a card, SSN or phone number 7 or 8 digits in one run of digits and
- * the separators numbers are written with. Most values (paths, routes, URLs with an IP and an id, short ids)
- * hold too few and skip those scans. Packed into one number (each count capped at 1023): this runs for every
- * new value, and a small function returning a number is what the optimiser makes cheapest.
- */
-function profileOf(text: string): number {
-  let digits = 0;
-  let capitals = 0;
-  let run = 0;
-  let longestRun = 0;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code >= 48 && code <= 57) {
-      digits++;
-      if (++run > longestRun) longestRun = run;
-    } else if (code >= 65 && code <= 90) {
-      capitals++;
-      run = 0;
-    } else if (code !== 32 && code !== 40 && code !== 41 && code !== 45 && code !== 46) {
-      // Not a space, parenthesis, dash or dot.
-      run = 0;
-    }
-  }
-  return Math.min(digits, 1023) | (Math.min(capitals, 1023) << 10) | (Math.min(longestRun, 1023) << 20);
-}
-
 function hasAwsKeyId(text: string): boolean {
   AWS_KEY_ID.lastIndex = 0;
   return AWS_KEY_ID.test(text);
@@ -180,10 +160,6 @@ function isAwsSecretShape(value: unknown): boolean {
   if (typeof value !== 'string' || value.length !== 40) return false;
   AWS_SECRET_SHAPE.lastIndex = 0;
   return AWS_SECRET_SHAPE.test(value);
-}
-
-function replaceNamedPhone(match: string, prefix: string, number: string): string {
-  return isPhoneNumber(number, true) ? `${prefix}${FILTERED}` : match;
 }
 
 type PhraseGroups = [string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined];
@@ -259,15 +235,14 @@ export function createRedactor(config: RedactionConfig): Redactor {
       if (out.includes('-----BEGIN')) out = replacePemBlocks(out, FILTERED);
       if (SECRET_PHRASE_HINT.test(out)) out = out.replace(SECRET_PHRASE, replacePhrase);
     }
-    const profile = profileOf(out);
-    const digits = profile & 0x3ff;
-    const capitals = (profile >> 10) & 0x3ff;
-    const longestRun = profile >> 20;
-    if (capitals >= 4 && capitals + digits >= 20 && hasAwsKeyId(out)) out = out.replace(AWS_KEY_ID, FILTERED).replace(AWS_SECRET_SHAPE, FILTERED);
-    // IBANs first: a bank code inside one may look like the start of a card number.
-    if (capitals >= 2 && digits >= 8 && IBAN_HINT.test(out)) out = out.replace(IBAN_CANDIDATE, (match) => (isIban(match) ? FILTERED : match));
-    if (!sendDefaultPii && longestRun >= 7 && NAMED_PHONE_HINT.test(out)) out = out.replace(NAMED_PHONE_CANDIDATE, replaceNamedPhone);
-    if (longestRun >= 8) out = replaceNumbers(out, FILTERED, !sendDefaultPii);
+    // One cheap scan decides whether the AWS and IBAN rules can run: most values (paths, routes, names, short ids)
+    // hold no AWS prefix and no capitals followed by digits.
+    if (CAPITALS_HINT.test(out)) {
+      if (hasAwsKeyId(out)) out = out.replace(AWS_KEY_ID, FILTERED).replace(AWS_SECRET_SHAPE, FILTERED);
+      // IBANs before card numbers: a bank code inside one may look like the start of a card number.
+      if (IBAN_HINT.test(out)) out = out.replace(IBAN_CANDIDATE, (match) => (isIban(match) ? FILTERED : match));
+    }
+    if (SEVEN_DIGITS.test(out)) out = replaceNumbers(out, FILTERED, !sendDefaultPii);
     for (const pattern of userPatterns) out = out.replace(pattern, FILTERED);
     return out;
   };
@@ -276,7 +251,8 @@ export function createRedactor(config: RedactionConfig): Redactor {
   // secret, the decoded form, scrubbed, is what leaves the process.
   const applyRules = (value: string): string => {
     const out = applyValueRules(value);
-    if (!PERCENT_ESCAPE.test(value) && !(value.includes('+') && value.includes('='))) return out;
+    const encoded = (value.includes('%') && PERCENT_ESCAPE.test(value)) || (value.includes('+') && value.includes('='));
+    if (!encoded) return out;
     // Decoded from the value as given: a rule applied to the encoded form may have hidden what another one needs
     // (a filtered AWS key id next to its encoded secret).
     const decoded = decodeForScrubbing(value);

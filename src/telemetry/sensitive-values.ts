@@ -141,15 +141,26 @@ export function isSsn(area: string, group: string, serial: string): boolean {
 /**
  * Phone numbers in the forms people write them, chosen so that dates, versions, amounts and ids do not match:
  * - international: `+` and 8 to 15 digits (E.164) with spaces, dots, dashes or an area code in parentheses;
- * - North American: `(415) 555-2671`, `415-555-2671`, `415.555.2671` (the same separator twice).
+ * - North American: `(415) 555-2671`, `415-555-2671`, `415.555.2671` (the same separator twice);
+ * - after a word that names a phone (`phone: 612345678`, `tel. 030 1234567`): 7 to 15 digits (NAMED_PHONE).
  * The international form takes a bounded run of phone characters and is checked afterwards (isPhoneNumber).
  */
 export const PHONE_CANDIDATE =
   /(?<![\w+])\+\d[\d ().-]{6,22}\d(?![\w]|[.,]\d)|(?<![\w.+-])(?:\(\d{3}\) ?\d{3}[-.]\d{4}|\d{3}([-.])\d{3}\1\d{4})(?![\w-]|[.,]\d)/g;
 
-/** After a word that names a phone (`phone: 612345678`, `tel. 030 1234567`): 7 to 15 digits. */
-export const NAMED_PHONE_CANDIDATE =
-  /\b((?:phone|telephone|tel|mobile|cell|whatsapp|fax)(?: ?(?:number|no\.?|#))?\.?\s{0,3}[:=#]?\s{0,3})(\+?\d[\d ().-]{5,22}\d)(?![\w]|[.,]\d)/gi;
+/** The words before a named phone number, up to the number (tested on the few characters before a run). */
+const NAMED_PHONE = /\b(?:phone|telephone|tel|mobile|cell|whatsapp|fax)(?: ?(?:number|no\.?|#))?\.?\s{0,3}[:=#]?\s{0,3}$/i;
+
+/**
+ * Whether the words before `index` name a phone. Looks back only when the nearest character that is not a space
+ * could end such words (a letter, `:`, `#`, `=` or `.`): a URL's `/` before its IP address is answered at once.
+ */
+function namedPhoneBefore(text: string, index: number): boolean {
+  let at = index - 1;
+  while (at >= 0 && at > index - 4 && text.charCodeAt(at) === 32) at--;
+  if (at < 0 || !/[A-Za-z:#=.]/.test(text[at] ?? '')) return false;
+  return NAMED_PHONE.test(text.slice(Math.max(0, index - 32), index));
+}
 
 /**
  * A candidate of the international or named form: 7 (named) or 8 to 15 digits, groups separated by one space,
@@ -212,6 +223,12 @@ export function replaceNumbers(text: string, replacement: string, phones: boolea
     const chunk = run[0];
     const digits = countDigits(chunk);
     const separators = chunk.length - digits;
+    if (digits < 7) continue;
+    if (phones && namedPhoneBefore(text, run.index) && isPhoneNumber(chunk, true)) {
+      out += text.slice(copied, run.index) + replacement;
+      copied = NUMBER_RUN.lastIndex;
+      continue;
+    }
     // What each rule needs, checked before any slicing: ids and dates in runs (`2026-000184`) need no rule.
     const card = digits >= 12;
     const ssn = digits >= 9 && separators >= 2;
