@@ -24,7 +24,7 @@ const SECRET_KEY_PART = /password|passwd|secret|api[-_]?key|apikey|private[-_]?k
 const FINANCIAL_KEY =
   /^(?:cvv2?|cvc2?|csc|card|cards|card[-_]?(?:number|num|no)|cc[-_]?(?:number|num)|credit[-_]?card(?:[-_]?(?:number|num))?|ssn|social[-_]?security(?:[-_]?number)?|iban|account[-_]?number|routing[-_]?number)$/;
 /** Field or header names that carry personal data, removed unless PII is allowed. */
-const PII_KEY = /^(?:cookie|cookies|set-cookie|email|e-mail|ip_address|phone|phone[-_]?number|telephone|mobile)$/;
+const PII_KEY = /^(?:cookie|cookies|set-cookie|email|e-mail|ip_address|phone|phone[-_]?number|telephone)$/;
 
 // Basic needs a digit or padding so that prose such as "Basic information" survives.
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{6,}|\b(Basic)\s+(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}/gi;

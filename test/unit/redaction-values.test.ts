@@ -187,7 +187,7 @@ describe('sensitive key names', () => {
       for (const key of Object.keys(fields)) expect(scrubbed[key], key).toBe(FILTERED);
       expect(r.scrubAttributes({ 'payment.cvv': '737', 'payment.card.number': '4' })).toEqual({ 'payment.cvv': FILTERED, 'payment.card.number': '4' });
     }
-    const lookalike = { cardinality: 'high', discard: 'yes', scorecard: 'A', passenger: 'Ana' };
+    const lookalike = { cardinality: 'high', discard: 'yes', scorecard: 'A', passenger: 'Ana', mobile: 'yes' };
     expect(off.scrubValue(lookalike)).toBe(lookalike);
     expect(off.scrubString('card=4012888888881881&cvv=737&page=2')).toBe(`card=${FILTERED}&cvv=${FILTERED}&page=2`);
   });
