@@ -5,16 +5,6 @@
  * with bounded backtracking, so scanning stays linear in the text's length; the checks run on candidates only.
  */
 
-/** Strips the separators people write between digit groups. */
-function digitsOf(text: string): string {
-  let digits = '';
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code >= 48 && code <= 57) digits += text[index];
-  }
-  return digits;
-}
-
 function luhnValid(digits: string): boolean {
   let sum = 0;
   let double = false;
@@ -168,7 +158,7 @@ function namedPhoneBefore(text: string, index: number): boolean {
  * (`+33 6 12 34 56 78`), which keeps dotted versions and lists of small numbers out.
  */
 export function isPhoneNumber(candidate: string, named: boolean): boolean {
-  const digits = digitsOf(candidate).length;
+  const digits = countDigits(candidate);
   if (digits < (named ? 7 : 8) || digits > 15) return false;
   const compact = candidate.replaceAll(' (', '(').replaceAll(') ', ')');
   if (/[^\d+][^\d]/.test(compact)) return false;
