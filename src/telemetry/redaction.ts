@@ -252,7 +252,8 @@ export function createRedactor(config: RedactionConfig): Redactor {
   // secret, the decoded form, scrubbed, is what leaves the process.
   const applyRules = (value: string): string => {
     const out = applyValueRules(value);
-    const encoded = (value.includes('%') && PERCENT_ESCAPE.test(value)) || (value.includes('+') && value.includes('='));
+    // `+` stands for a space only in a query string or form body, which holds no spaces of its own.
+    const encoded = (value.includes('%') && PERCENT_ESCAPE.test(value)) || (value.includes('+') && value.includes('=') && !value.includes(' '));
     if (!encoded) return out;
     // Decoded from the value as given: a rule applied to the encoded form may have hidden what another one needs
     // (a filtered AWS key id next to its encoded secret).
