@@ -167,6 +167,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
   if (user.beforeSend !== undefined) config.sentry.beforeSend = user.beforeSend;
   if (user.beforeBreadcrumb !== undefined) config.sentry.beforeBreadcrumb = user.beforeBreadcrumb;
   if (user.tracesSampler !== undefined) config.sampling.tracesSampler = user.tracesSampler;
+  if (user.scrubPatterns !== undefined || user.scrubKeys !== undefined) {
+    config.scrubbing = { patterns: [...(user.scrubPatterns ?? [])], keys: [...(user.scrubKeys ?? [])] };
+  }
   // Sentry's rule: the orgId option first, else the org in the DSN host.
   const orgId = user.orgId ?? envOrgId ?? dsn?.orgId;
   if (orgId !== undefined) config.sampling.orgId = orgId;

@@ -59,6 +59,10 @@ export interface UserConfig {
   baggageAcceptFrom?: string[];
   orgId?: string;
   strictTraceContinuation?: boolean;
+  /** More text to scrub from events and spans, added to the defaults: a string matches literally. */
+  scrubPatterns?: Pattern[];
+  /** More field and attribute names whose values are scrubbed: a string names a key or its last segment. */
+  scrubKeys?: Pattern[];
 }
 
 export interface OtlpConfig {
@@ -97,6 +101,12 @@ export interface PropagationConfig {
   baggageAcceptFrom: string[];
 }
 
+/** The user's additions to the default scrubbing rules (config module `scrubPatterns`, `scrubKeys`). */
+export interface ScrubbingConfig {
+  patterns: Pattern[];
+  keys: Pattern[];
+}
+
 /** Everything the layer reads, parsed once, validated, typed. */
 export interface TelemetryConfig {
   serviceName: string;
@@ -119,6 +129,8 @@ export interface TelemetryConfig {
   };
   sampling: SamplingConfig;
   propagation: PropagationConfig;
+  /** Absent when the config module adds no scrubbing rule. */
+  scrubbing?: ScrubbingConfig;
   /** OTEL_SDK_DISABLED (default false): no span, instrumentation or propagation; Sentry still captures errors. */
   tracingDisabled?: boolean;
   /** Empty means `none`: spans are sampled and context propagates, nothing is exported. */

@@ -14,7 +14,7 @@ const DEFAULT_FILES = ['telemetry.config.js', 'telemetry.config.mjs'];
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 const FUNCTION_KEYS = ['tracesSampler', 'beforeSend', 'beforeBreadcrumb'] as const;
-const PATTERN_KEYS = ['ignoreErrors', 'ignoreSpans', 'tracePropagationTargets', 'baggageTargets'] as const;
+const PATTERN_KEYS = ['ignoreErrors', 'ignoreSpans', 'tracePropagationTargets', 'baggageTargets', 'scrubPatterns', 'scrubKeys'] as const;
 const KNOWN_KEYS = new Set<string>([...FUNCTION_KEYS, ...PATTERN_KEYS, 'baggageAcceptFrom', 'orgId', 'strictTraceContinuation']);
 
 export interface LoadedModule {
