@@ -108,6 +108,20 @@ describe('tracestate', () => {
     expect(out.split(',').slice(1)).toEqual(small);
   });
 
+  it('passes an upstream OpenTelemetry threshold on when the decision is inherited, with the other ot fields', () => {
+    // T ends in ...0e0e4736: its R is above the threshold of 0.3, so the sampled parent is consistent.
+    const { span, context } = harness.serverSpan({ traceparent: `00-${T}-${S}-03`, tracestate: 'ot=th:b3333333333334;p:8,vendor=1' });
+    expect(span.isRecording()).toBe(true);
+    expect(harness.inject(context).tracestate).toBe(`ot=th:b3333333333334;rv:${T.slice(-14)};p:8,vendor=1`);
+    // A rate applied here writes its own threshold instead.
+    const local = makeHarness(makeConfig({ sampling: { tracesSampler: () => 1 } }));
+    const own = local.serverSpan({ traceparent: `00-${T}-${S}-03`, tracestate: 'ot=th:b3333333333334' });
+    expect(local.inject(own.context).tracestate).toBe(`ot=th:0;rv:${T.slice(-14)}`);
+    // An unsampled inherited decision carries no threshold.
+    const dropped = harness.serverSpan({ traceparent: `00-${T}-${S}-02`, tracestate: 'ot=th:b3333333333334' });
+    expect(harness.inject(dropped.context).tracestate).toBe(`ot=rv:${T.slice(-14)}`);
+  });
+
   it('continues the upstream ot=rv randomness', () => {
     const { context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: 'ot=rv:ffffffffffffff' });
     expect(harness.inject(context).tracestate).toContain('rv:ffffffffffffff');
@@ -145,6 +159,18 @@ describe('inject', () => {
     const out = harness.inject(propagation.setBaggage(context, propagation.createBaggage(entries)));
     expect(out.baggage?.length).toBeLessThanOrEqual(8192);
     expect(out.baggage).toMatch(/^sentry-environment=/);
+  });
+
+  it('heads the DSC of a W3C trace that came without one: a complete DSC, never a lone sample_rand', () => {
+    const { span, context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01` });
+    expect(span.isRecording()).toBe(true);
+    expect(harness.inject(context).baggage).toMatch(
+      new RegExp(`^sentry-environment=staging,sentry-release=svc%401\\.2\\.3,sentry-public_key=abc123,sentry-trace_id=${T},sentry-org_id=17,sentry-sampled=true,sentry-sample_rand=[0-9.e-]+$`),
+    );
+    // A sentry-trace parent without baggage is a Sentry trace whose head sent no DSC: @sentry/core 11.12 freezes
+    // an empty one and sends only sample_rand on, and so does the layer.
+    const sentry = harness.serverSpan({ 'sentry-trace': `${T}-${S}-1` });
+    expect(harness.inject(sentry.context).baggage).toMatch(/^sentry-sample_rand=[0-9.e-]+$/);
   });
 
   it('keeps an upstream DSC unchanged when the decision is inherited', () => {
