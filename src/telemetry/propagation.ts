@@ -16,9 +16,9 @@ import {
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { extractTraceparentData, parseBaggageHeader } from '@sentry/core';
 import { acceptedDsc, configuredOrgId, freezeDsc, isSentryBaggageKey, serializeBaggage } from './dsc.js';
-import { parseTraceStateHeader, SharedTraceState } from './shared-trace-state.js';
 import { getOutgoingPermission, peerMaySendBaggage, peerOf } from './propagation-targets.js';
 import { currentTenant } from './scope-bridge.js';
+import { parseTraceStateHeader, SharedTraceState } from './shared-trace-state.js';
 import { TENANT_BAGGAGE_KEY } from './tenant.js';
 import { getTraceHead, setIncomingTrace, type Dsc } from './trace-head.js';
 import { formatTraceParent, parseTraceParent } from './traceparent.js';

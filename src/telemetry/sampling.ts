@@ -157,7 +157,7 @@ function decide(
 /** Sentry's `getSampleRandFromTraceparentAndDsc`, with this trace's randomness `u` where Sentry calls Math.random. */
 function incomingSampleRand(dsc: Dsc, parentSampled: boolean | undefined, u: number): number {
   const fromBaggage = parseSampleRate(dsc.sample_rand);
-  // parseSampleRate accepts 1, which is outside sample_rand's [0, 1): Sentry keeps it, and so do we.
+  // The DSC was validated in extract (sample_rand in [0, 1), rate in [0, 1]): what is left is Sentry's derivation.
   if (fromBaggage !== undefined) return fromBaggage;
   const rate = parseSampleRate(dsc.sample_rate);
   if (rate && parentSampled !== undefined) return parentSampled ? u * rate : rate + u * (1 - rate);
