@@ -158,7 +158,7 @@ export function createPropagator(config: TelemetryConfig): TextMapPropagator {
       traceId,
       spanId,
       parentSampled,
-      ...(dsc ? { dsc } : {}),
+      dsc,
       random,
       ...(headers ? { headers } : {}),
     });
