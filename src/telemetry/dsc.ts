@@ -101,7 +101,7 @@ const text = (limit: number) => (value: string): boolean => value.length <= limi
 
 /**
  * The keys of Sentry's `DynamicSamplingContext` (@sentry/core 11.12) and what each may hold. Lengths follow
- * what Sentry's ingestion keeps (environment 64, release 250, transaction 200 characters).
+ * what Sentry accepts (environment 64, release 200, transaction 200 characters).
  */
 const DSC_FIELDS: Readonly<Record<string, (value: string) => boolean>> = {
   trace_id: (value) => HEX_32.test(value),
@@ -110,7 +110,7 @@ const DSC_FIELDS: Readonly<Record<string, (value: string) => boolean>> = {
   sample_rand: (value) => decimalIn(value, 1, false),
   sampled: (value) => value === 'true' || value === 'false',
   environment: text(64),
-  release: text(250),
+  release: text(200),
   transaction: text(200),
   replay_id: (value) => HEX_32.test(value),
   org_id: (value) => /^\d{1,20}$/.test(value),
