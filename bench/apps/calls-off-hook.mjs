@@ -1,7 +1,7 @@
 // Loader hook of calls-off.mjs: the support service's `telemetry/index.js` becomes calls-off-api.mjs.
 const TELEMETRY = new URL('../../dist/src/telemetry/', import.meta.url).href;
 const API = `${TELEMETRY}index.js`;
-const SERVICE = new URL('../../dist/src/support/', import.meta.url).href;
+const SERVICE = new URL('../../examples/support-service/dist/', import.meta.url).href;
 const STAND_IN = new URL('./calls-off-api.mjs', import.meta.url).href;
 
 export async function resolve(specifier, context, next) {

@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Builds the ops binaries into a cache OUTSIDE the clone, so a fresh clone on the same machine reuses them:
-#   collector  otel-collector/builder-config.yaml -> $CACHE/otelcol-<sha256(manifest)[0:12]>/otelcol-osb
+#   collector  ops/otel-collector/builder-config.yaml -> $CACHE/otelcol-<sha256(manifest)[0:12]>/otelcol-osb
 #   promtool   github.com/prometheus/prometheus v0.316.0 cmd/promtool -> $CACHE/promtool-v0.316.0/promtool
 #   jaeger     github.com/jaegertracing/jaeger v1.76.0 cmd/jaeger (Jaeger v2) -> $CACHE/jaeger-v1.76.0/jaeger
 # CACHE = ${XDG_CACHE_HOME:-$HOME/.cache}/otel-sentry-bridge
 #
-# Usage: scripts/ops/build-collector.sh [collector|promtool|jaeger|all|path-collector|path-promtool|path-jaeger]
+# Usage: ops/scripts/build-collector.sh [collector|promtool|jaeger|all|path-collector|path-promtool|path-jaeger]
 #   (default: collector). The last line printed on success is the binary's path. A binary already in the
 #   cache is reused and nothing is built. Builds run under `nice` and a lock (one build of a kind at a time).
 # Needs the Go toolchain (go >= 1.24) and the Go module proxy; fails with a clear message otherwise.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-MANIFEST="$ROOT/otel-collector/builder-config.yaml"
+OPS="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MANIFEST="$OPS/otel-collector/builder-config.yaml"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/otel-sentry-bridge"
 COLLECTOR_RELEASE="v0.161.0"
 PROMETHEUS_VERSION="v0.316.0"

@@ -2,7 +2,7 @@
  * Retries pending escalations on a timer. Each pass is a job outside any request, so it runs in its own
  * isolation scope and root span: its breadcrumbs and failures never land on a customer's request.
  */
-import { withIsolation } from '../../telemetry/index.js';
+import { withIsolation } from 'otel-sentry-bridge';
 import type { Db } from '../db/database.js';
 import { pendingEscalations } from '../db/escalations.js';
 import type { EscalationSettings } from '../pipeline/escalator.js';

@@ -2,7 +2,7 @@
  * Delivery of an escalated ticket to the helpdesk's webhook: one POST with a deadline. Anything but a 2xx
  * within the deadline is a failed delivery; the escalation then stays queued for the retry loop.
  */
-import { withToolSpan } from '../../telemetry/index.js';
+import { withToolSpan } from 'otel-sentry-bridge';
 import type { Interaction, Ticket } from '../db/tickets.js';
 
 export interface EscalationPayload {

@@ -3,7 +3,7 @@
  * request's user context, so every span and event after this point carries them.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { addBreadcrumb, setTag, setUserContext } from '../../telemetry/index.js';
+import { addBreadcrumb, setTag, setUserContext } from 'otel-sentry-bridge';
 import type { ApiKeyOwner } from '../db/api-keys.js';
 import { findApiKeyOwner } from '../db/api-keys.js';
 import type { Db } from '../db/database.js';

@@ -3,7 +3,7 @@
  * captured and answered as a JSON 500 that carries the Sentry event id but never a stack.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { captureException } from '../../telemetry/index.js';
+import { captureException } from 'otel-sentry-bridge';
 import { INVALID_ENCODING, TOO_DEEP } from './body-checks.js';
 
 interface HttpError {

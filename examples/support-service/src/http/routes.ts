@@ -1,7 +1,7 @@
 /** The authenticated API routes: message ingest and ticket lookup. */
 import type { Request, Response } from 'express';
 import { Router, json } from 'express';
-import { addBreadcrumb, setContext, setTag } from '../../telemetry/index.js';
+import { addBreadcrumb, setContext, setTag } from 'otel-sentry-bridge';
 import { escalationsForTicket } from '../db/escalations.js';
 import { getTicket, listInteractions } from '../db/tickets.js';
 import type { PipelineDeps } from '../pipeline/support-pipeline.js';

@@ -3,7 +3,7 @@
  * retrieved passages and emits the same `chat <model>` span a model call would, with provider `local` and token
  * usage counted as the words in and out.
  */
-import { withChatSpan } from '../../telemetry/index.js';
+import { withChatSpan } from 'otel-sentry-bridge';
 import type { Completion, CompletionRequest, Responder } from './responder.js';
 import { buildMessages } from './responder.js';
 

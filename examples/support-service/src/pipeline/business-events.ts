@@ -4,7 +4,7 @@
  * backend without Sentry shows the run's business story on one span.
  */
 import type { Span } from '@opentelemetry/api';
-import { captureMessage } from '../../telemetry/index.js';
+import { captureMessage } from 'otel-sentry-bridge';
 
 export type BusinessEvent =
   | 'New ticket created'

@@ -4,7 +4,7 @@
  * pending for the retry loop.
  */
 import type { Span } from '@opentelemetry/api';
-import { addBreadcrumb } from '../../telemetry/index.js';
+import { addBreadcrumb } from 'otel-sentry-bridge';
 import type { Db } from '../db/database.js';
 import { enqueueEscalation, isPending, recordDeliveryAttempt } from '../db/escalations.js';
 import { getTicket, listInteractions } from '../db/tickets.js';

@@ -3,7 +3,7 @@
  * A failing model never fails the request: the answer falls back to a hand-off message with confidence 0,
  * which the Escalator turns into an escalation.
  */
-import { addBreadcrumb, captureException, withRetrievalSpan } from '../../telemetry/index.js';
+import { addBreadcrumb, captureException, withRetrievalSpan } from 'otel-sentry-bridge';
 import type { Responder } from '../llm/responder.js';
 import type { KnowledgeBase, SearchResult } from '../rag/knowledge-base.js';
 import { computeConfidence } from './confidence.js';

@@ -4,7 +4,7 @@
  * (the layer copies it onto the spans started under it), and every step leaves a breadcrumb.
  */
 import type { Span } from '@opentelemetry/api';
-import { addBreadcrumb, setContext, withAgentSpan, withWorkflowSpan } from '../../telemetry/index.js';
+import { addBreadcrumb, setContext, withAgentSpan, withWorkflowSpan } from 'otel-sentry-bridge';
 import type { ApiKeyOwner } from '../db/api-keys.js';
 import type { Db } from '../db/database.js';
 import type { Channel } from '../db/tickets.js';
