@@ -11,6 +11,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { genAiProviderNameProcessor } from './genai.js';
 import { createInstrumentations } from './instrumentations.js';
+import { ignoreOwnTraffic, telemetryUrlMatcher } from './own-traffic.js';
 import { propagationInstrumentationHooks } from './propagation-hooks.js';
 import { createPropagator } from './propagation.js';
 import { safeProcessor } from './safe-processor.js';
@@ -28,7 +29,8 @@ const DEFAULT_ATTRIBUTE_VALUE_LENGTH = 4096;
  */
 export function loadInstrumentations(config: TelemetryConfig): Promise<Instrumentation[]> {
   const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
-  return createInstrumentations(config.instrumentations, appDir, propagationInstrumentationHooks(config));
+  const hooks = ignoreOwnTraffic(propagationInstrumentationHooks(config), telemetryUrlMatcher(config));
+  return createInstrumentations(config.instrumentations, appDir, hooks);
 }
 
 /** Starts tracing; resolves with the function that stops it and releases every global it registered. */

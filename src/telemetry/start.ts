@@ -13,6 +13,7 @@ import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
 import { Lifecycle, type ShutdownReport } from './lifecycle.js';
 import { loadInstrumentations, startTracing } from './otel-setup.js';
+import { telemetryUrlMatcher } from './own-traffic.js';
 import { setRuntimeConfig } from './runtime.js';
 import { scopeBridgeIntegration } from './scope-bridge.js';
 import { initSentry } from './sentry-setup.js';
@@ -61,15 +62,6 @@ function startupLine(config: TelemetryConfig): string {
     `release=${config.release} exporters=${config.exporters.join(',') || 'none'} sample_rate=${rate} ` +
     `sentry=${dsn ? `on (${maskDsn(dsn.raw)})` : 'off'}`
   );
-}
-
-/** The URLs the layer itself talks to: their requests never become breadcrumbs or spans. */
-function telemetryUrlMatcher(config: TelemetryConfig): (url: string) => boolean {
-  const prefixes: string[] = [];
-  if (config.otlp.tracesUrl) prefixes.push(config.otlp.tracesUrl);
-  const dsn = config.sentry.dsn;
-  if (dsn) prefixes.push(`${dsn.protocol}://${dsn.host}${dsn.port ? `:${dsn.port}` : ''}/`);
-  return (url) => prefixes.some((prefix) => url.startsWith(prefix));
 }
 
 export interface StartOptions {
