@@ -57,7 +57,8 @@ export function loadSupportConfig(env: NodeJS.ProcessEnv = process.env): Support
   const escalationWebhookUrl = urlFrom(env, 'ESCALATION_WEBHOOK_URL');
   return {
     port: intFrom(env, 'PORT', 8000, 0, 65535),
-    host: env.HOST?.trim() || '0.0.0.0',
+    // Development seeds well-known API keys: reachable from this machine only unless HOST says otherwise.
+    host: env.HOST?.trim() || (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     production: env.NODE_ENV === 'production',
     databasePath: path.resolve(env.DATABASE_PATH?.trim() || path.join('data', 'support.db')),
     knowledgeDir: path.resolve(env.KNOWLEDGE_DIR?.trim() || path.join(root, 'knowledge')),

@@ -30,7 +30,14 @@ function main(): void {
   );
   const stopRetries = startEscalationRetryLoop(db, escalation, config.escalationRetryMs);
 
-  const server = app.listen(config.port, config.host, () => {
+  const cannotListen = (error: NodeJS.ErrnoException): never => {
+    const reason = error.code === 'EADDRINUSE' ? `port ${config.port} is in use, set PORT` : `cannot listen on ${config.host}:${config.port}: ${error.message}`;
+    console.error(`support service: ${reason}`);
+    process.exit(1);
+  };
+  // Express 5 calls the listen callback with the error too (before the server's own 'error' listeners).
+  const server = app.listen(config.port, config.host, (error?: Error) => {
+    if (error) return cannotListen(error);
     const { port } = server.address() as AddressInfo;
     // The test kit and the demo wait for this exact line.
     console.log(`LISTENING ${port}`);
@@ -42,10 +49,7 @@ function main(): void {
     }
     if (escalation.webhookUrl === undefined) console.log('ESCALATION_WEBHOOK_URL unset: escalations wait in the database queue.');
   });
-  server.on('error', (error) => {
-    console.error(`support service cannot listen on port ${config.port}: ${error.message}`);
-    process.exit(1);
-  });
+  server.on('error', cannotListen);
 
   process.on('exit', () => {
     stopRetries();
