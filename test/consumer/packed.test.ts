@@ -2,6 +2,7 @@
 // own @opentelemetry/api, `node --import otel-sentry-bridge/register`, against the kit's fake Sentry and OTLP
 // receiver. Each app must deliver its own span under the server span, an error linked to its request, and no span
 // of the exporters' own requests; an app with a second API copy must stop with the message, never run silently.
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Event } from '@sentry/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +94,17 @@ describe('the packed library in a plain node:http app', () => {
 
   it("exports the app's own span under the server span, the linked error, and no exporter request", async () => {
     await exercise(app, 'app.mjs');
+  });
+
+  it('ships every source map with its sources (the .ts files are not in the package)', () => {
+    const dist = path.join(app.dir, 'node_modules', 'otel-sentry-bridge', 'dist');
+    const maps = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(50);
+    for (const file of maps) {
+      const map = JSON.parse(readFileSync(path.join(dist, file), 'utf8')) as { sources: string[]; sourcesContent?: Array<string | null> };
+      expect(map.sourcesContent?.length, file).toBe(map.sources.length);
+      expect(map.sourcesContent?.every((text) => typeof text === 'string' && text.length > 0), file).toBe(true);
+    }
   });
 
   it('refuses to start beside a second @opentelemetry/api, naming both copies and the fix; doctor fails it too', async () => {
