@@ -18,9 +18,11 @@ export interface RouteOptions {
 
 export function apiRouter(deps: PipelineDeps, options: RouteOptions): Router {
   const router = Router();
-  router.use(authenticate(deps.db));
+  // On each route rather than router.use: a request refused here has matched its route already, so its server
+  // span is named `POST /api/ingest-message`, not `POST /api` (the router's mount path).
+  const auth = authenticate(deps.db);
 
-  router.post('/ingest-message', json({ limit: options.maxBodyBytes, verify: verifyJsonBody }), async (req: Request, res: Response) => {
+  router.post('/ingest-message', auth, json({ limit: options.maxBodyBytes, verify: verifyJsonBody }), async (req: Request, res: Response) => {
     const owner = ownerOf(res);
     const parsed = IngestMessageSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -51,7 +53,7 @@ export function apiRouter(deps: PipelineDeps, options: RouteOptions): Router {
     });
   });
 
-  router.get('/tickets/:ticket_id', (req: Request, res: Response) => {
+  router.get('/tickets/:ticket_id', auth, (req: Request, res: Response) => {
     const owner = ownerOf(res);
     const ticketId = String(req.params.ticket_id);
     const ticket = getTicket(deps.db, owner.companyId, ticketId);
@@ -88,7 +90,7 @@ export function apiRouter(deps: PipelineDeps, options: RouteOptions): Router {
   });
 
   if (options.debugRoutes) {
-    router.get('/debug/error', () => {
+    router.get('/debug/error', auth, () => {
       throw new Error('Debug error: error capture check');
     });
   }
