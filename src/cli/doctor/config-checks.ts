@@ -11,6 +11,7 @@ import { parseDsn } from '../../telemetry/config/dsn.js';
 import { maskHeaderList, maskUrl } from '../../telemetry/config/masking.js';
 import type { TelemetryConfig } from '../../telemetry/types.js';
 import { check, type CheckResult } from './types.js';
+import { otlpEndpointCheck } from './otlp-endpoint.js';
 
 export type LoadedConfig = { ok: true; config: TelemetryConfig } | { ok: false; error: unknown };
 
@@ -189,5 +190,5 @@ export function genAiCheck(config: TelemetryConfig): CheckResult {
 
 /** Every offline check for a configuration that loaded. */
 export function configDerivedChecks(env: NodeJS.ProcessEnv, config: TelemetryConfig): CheckResult[] {
-  return [samplingCheck(config), exportersCheck(config), otlpHeadersCheck(env, config), piiCheck(config), genAiCheck(config)];
+  return [samplingCheck(config), exportersCheck(config), otlpEndpointCheck(env, config), otlpHeadersCheck(env, config), piiCheck(config), genAiCheck(config)];
 }
