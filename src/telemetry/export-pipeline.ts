@@ -196,6 +196,8 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
       if (!this.inFlightExport) this.exportNext();
       await this.inFlightExport;
     }
+    // An exporter may hold spans itself (the console tree waits for a trace's late spans on an unref'd timer).
+    await this.exporter.forceFlush?.();
   }
 
   async shutdown(): Promise<void> {
