@@ -5,7 +5,7 @@
  */
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { BatchExporter, SpanBatch } from './span-batch.js';
 import type { BatchConfig } from './types.js';
 
