@@ -23,8 +23,10 @@ import { installApp, packLibrary, removeInstalledApps, runBin, type InstalledApp
 useKitCleanup();
 
 // The layer's own install footprint, measured on the node:http app (the tarball and @opentelemetry/api only):
-// 310 packages with the example service's dependencies inside the package, 206 without them (issue 20).
-const PACKAGE_CEILING = 206;
+// 310 packages with the example service's dependencies inside the package, 206 without them, 102 once
+// auto-instrumentations-node became an optional peer and unused SDK packages dev dependencies. The ceiling
+// leaves room for the logs SDK and the profiler only: raise it deliberately, with the new figure in the README.
+const PACKAGE_CEILING = 110;
 
 let tarball: string;
 beforeAll(() => {
@@ -94,6 +96,18 @@ describe('the packed library in a plain node:http app', () => {
 
   it("exports the app's own span under the server span, the linked error, and no exporter request", async () => {
     await exercise(app, 'app.mjs');
+  });
+
+  it('says what to install when TELEMETRY_INSTRUMENTATIONS=all asks for the optional auto-instrumentations', async () => {
+    const result = await runToExit(path.join(app.dir, 'app.mjs'), {
+      importRegister: false,
+      nodeArgs: bootstrap,
+      cwd: app.dir,
+      env: { TELEMETRY_INSTRUMENTATIONS: 'all', TELEMETRY_EXPORTERS: 'none' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('LISTENING');
+    expect(result.stderr).toContain('TELEMETRY_INSTRUMENTATIONS=all needs @opentelemetry/auto-instrumentations-node, which is not installed');
   });
 
   it('ships every source map with its sources (the .ts files are not in the package)', () => {
