@@ -4,7 +4,7 @@
  * use the npm cache first (--prefer-offline) and the registry for what it lacks.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../kit/index.js';
@@ -23,6 +23,14 @@ export interface InstalledApp {
 }
 
 const appsDir = path.join(repoRoot, 'test', 'consumer', 'apps');
+
+/**
+ * The apps' own @opentelemetry/api: 1.9 for the 2.x line the lock file holds; .ci/run's Node 24 stage, which packs
+ * the library on the 3.x line, sets CONSUMER_OTEL_API=1.10.0.
+ */
+export const appApiVersion: string = process.env.CONSUMER_OTEL_API ?? '1.9.1';
+/** A version other than the apps', for the package that brings a second copy. */
+export const otherApiVersion: string = appApiVersion.startsWith('1.10.') ? '1.9.1' : '1.10.0';
 const made: string[] = [];
 
 /** Packs the repository (needs `npm run build`) into a temporary folder and returns the tarball's path. */
@@ -58,6 +66,10 @@ export function installApp(name: string, tarball: string | undefined, into?: str
   const dir = into ?? path.join(mkdtempSync(path.join(tmpdir(), `osb-${name}-`)), name);
   if (!into) made.push(path.dirname(dir));
   cpSync(path.join(appsDir, name), dir, { recursive: true });
+  const manifest = path.join(dir, 'package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string; dependencies: Record<string, string> };
+  pkg.dependencies['@opentelemetry/api'] = name === 'second-api-copy' ? otherApiVersion : appApiVersion;
+  writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
   const started = performance.now();
   npmInstall(dir, tarball ? [tarball] : []);
   return { dir, footprint: footprintOf(dir, Math.round((performance.now() - started) / 100) / 10) };

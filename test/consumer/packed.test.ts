@@ -18,15 +18,16 @@ import {
   useKitCleanup,
   type ReceivedSpan,
 } from '../kit/index.js';
-import { installApp, packLibrary, removeInstalledApps, runBin, type InstalledApp } from './packed-app.js';
+import { appApiVersion, installApp, otherApiVersion, packLibrary, removeInstalledApps, runBin, type InstalledApp } from './packed-app.js';
 
 useKitCleanup();
 
 // The layer's own install footprint, measured on the node:http app (the tarball and @opentelemetry/api only):
 // 310 packages with the example service's dependencies inside the package, 206 without them, 102 once
-// auto-instrumentations-node became an optional peer and unused SDK packages dev dependencies. The ceiling
-// leaves room for the logs SDK and the profiler only: raise it deliberately, with the new figure in the README.
-const PACKAGE_CEILING = 110;
+// auto-instrumentations-node became an optional peer and unused SDK packages dev dependencies (110 on the 3.x
+// line, whose contrib instrumentations nest their own @opentelemetry/instrumentation 0.300). The ceiling leaves
+// room for the logs SDK and the profiler only: raise it deliberately, with the new figure in the README.
+const PACKAGE_CEILING = 120;
 
 let tarball: string;
 beforeAll(() => {
@@ -129,8 +130,8 @@ describe('the packed library in a plain node:http app', () => {
     const appCopy = path.join(nested.dir, 'node_modules', '@opentelemetry', 'api');
     const layerCopy = path.join(app.dir, 'node_modules', '@opentelemetry', 'api');
     expect(result.stderr).toContain('otel-sentry-bridge: cannot start: two copies of @opentelemetry/api');
-    expect(result.stderr).toContain(`the app resolves 1.10.0 at ${appCopy}`);
-    expect(result.stderr).toContain(`otel-sentry-bridge uses 1.9.1 at ${layerCopy}`);
+    expect(result.stderr).toContain(`the app resolves ${otherApiVersion} at ${appCopy}`);
+    expect(result.stderr).toContain(`otel-sentry-bridge uses ${appApiVersion} at ${layerCopy}`);
     expect(result.stderr).toContain('Fix: install one version');
 
     const doctor = await runToExit(path.join(app.dir, 'node_modules', 'otel-sentry-bridge', 'dist', 'src', 'cli', 'main.js'), {

@@ -1,4 +1,5 @@
-// A package of a monorepo with its own @opentelemetry/api, started with the layer installed one level up.
+// A package of a monorepo with its own @opentelemetry/api (the test gives it another version than the app's),
+// started with the layer installed one level up.
 import { createServer } from 'node:http';
 import { trace } from '@opentelemetry/api';
 
