@@ -3,7 +3,7 @@
  * collection and a low-cardinality query summary. Never statement values: tickets hold customers' words.
  *
  * The attribute names are the stable `db.*` conventions (ATTR_DB_SYSTEM_NAME, ATTR_DB_OPERATION_NAME,
- * ATTR_DB_COLLECTION_NAME, ATTR_DB_QUERY_SUMMARY, ATTR_DB_NAMESPACE); src/support imports only the OTel API and
+ * ATTR_DB_COLLECTION_NAME, ATTR_DB_QUERY_SUMMARY, ATTR_DB_NAMESPACE); the example imports only the OTel API and
  * the layer's public API, so they are spelled out here, in one place.
  */
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
