@@ -123,7 +123,7 @@ const APPS = {
   },
   ingest: {
     label: 'support ingest path (POST /api/ingest-message)',
-    script: 'dist/src/support/main.js',
+    script: 'examples/support-service/dist/main.js',
     path: '/api/ingest-message',
     lua: 'bench/workloads/ingest.lua',
     request: {

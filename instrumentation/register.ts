@@ -6,6 +6,7 @@
 // instrumentation exists) it double-wraps http.request, with two client spans per call and no warning.
 import '@sentry/node';
 import { register } from 'node:module';
+import { appDirOf, findSecondApiCopy, secondApiCopyMessage } from '../src/telemetry/api-copies.js';
 import { ConfigError, loadConfig } from '../src/telemetry/config.js';
 import { getTelemetry, startTelemetry } from '../src/telemetry/start.js';
 
@@ -13,6 +14,12 @@ import { getTelemetry, startTelemetry } from '../src/telemetry/start.js';
 if (!getTelemetry()) {
   // Compiled TypeScript apps: stack traces (and so Sentry's frames) point at the .ts sources.
   process.setSourceMapsEnabled(true);
+  // Started beside a second API copy, the app's spans would vanish silently: refuse instead.
+  const copies = findSecondApiCopy(appDirOf());
+  if (copies) {
+    process.stderr.write(`otel-sentry-bridge: cannot start: ${secondApiCopyMessage(copies)}\n`);
+    process.exit(1);
+  }
   try {
     const config = await loadConfig();
     // Without the hook, ESM imports of instrumented modules (express, named node:http imports) go untraced.

@@ -2,7 +2,7 @@
 // (`telemetry/index.js`) resolve to the stand-in named by `register(..., { data: { standIn, name } })`.
 const TELEMETRY = new URL('../../dist/src/telemetry/', import.meta.url).href;
 const API = `${TELEMETRY}index.js`;
-const SERVICE = new URL('../../dist/src/support/', import.meta.url).href;
+const SERVICE = new URL('../../examples/support-service/dist/', import.meta.url).href;
 let standIn;
 let name;
 

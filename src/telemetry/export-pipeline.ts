@@ -5,7 +5,7 @@
  */
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { BatchExporter, SpanBatch } from './span-batch.js';
 import type { BatchConfig } from './types.js';
 
@@ -196,6 +196,8 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
       if (!this.inFlightExport) this.exportNext();
       await this.inFlightExport;
     }
+    // An exporter may hold spans itself (the console tree waits for a trace's late spans on an unref'd timer).
+    await this.exporter.forceFlush?.();
   }
 
   async shutdown(): Promise<void> {

@@ -232,9 +232,17 @@ export class Lifecycle {
     process.stderr.write(`otel-sentry-bridge: exiting with code ${code}: ${notDelivered(now, now)}\n`);
   };
 
-  /** A script that ends on its own leaves its last spans behind an unref'd batch timer: export them now. */
+  private flushedAtExit = false;
+
+  /**
+   * A script that ends on its own leaves its last spans behind unref'd timers (the batch's, the console tree's):
+   * export them now. The pipelines' counts miss what an exporter holds, so the first time the loop empties always
+   * flushes; after that only new pending spans do (a flush that found nothing must not wake the loop forever).
+   */
   private readonly onBeforeExit = (): void => {
-    if (this.pipelines.some((pipeline) => pipeline.stats().pending > 0)) void this.flush();
+    if (this.flushedAtExit && !this.pipelines.some((pipeline) => pipeline.stats().pending > 0)) return;
+    this.flushedAtExit = true;
+    void this.flush();
   };
 
   private knownRejectionListeners = new Set<NodeJS.UnhandledRejectionListener>();

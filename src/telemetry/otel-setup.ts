@@ -7,10 +7,10 @@ import { dirname } from 'node:path';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { genAiProviderNameProcessor } from './genai.js';
 import { createInstrumentations } from './instrumentations.js';
+import { ignoreOwnTraffic, telemetryUrlMatcher } from './own-traffic.js';
 import { propagationInstrumentationHooks } from './propagation-hooks.js';
 import { createPropagator } from './propagation.js';
 import { safeProcessor } from './safe-processor.js';
@@ -28,7 +28,8 @@ const DEFAULT_ATTRIBUTE_VALUE_LENGTH = 4096;
  */
 export function loadInstrumentations(config: TelemetryConfig): Promise<Instrumentation[]> {
   const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
-  return createInstrumentations(config.instrumentations, appDir, propagationInstrumentationHooks(config));
+  const hooks = ignoreOwnTraffic(propagationInstrumentationHooks(config), telemetryUrlMatcher(config));
+  return createInstrumentations(config.instrumentations, appDir, hooks);
 }
 
 /** Starts tracing; resolves with the function that stops it and releases every global it registered. */
@@ -49,7 +50,7 @@ export async function startTracing(
         'deployment.environment.name': config.environment,
       }),
     );
-  const provider = new NodeTracerProvider({
+  const provider = new TracerProvider({
     resource,
     sampler: createSampler(config),
     // The bridge and the GenAI naming write attributes, so they run before any pipeline reads the span.
@@ -65,7 +66,11 @@ export async function startTracing(
       ? {}
       : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH } }),
   });
-  provider.register({ propagator: createPropagator(config), contextManager: new SharedContextManager() });
+  // What NodeTracerProvider.register did: @opentelemetry/sdk-trace (the package of the 2.12 and 3.x lines alike)
+  // leaves the globals to the caller.
+  context.setGlobalContextManager(new SharedContextManager().enable());
+  propagation.setGlobalPropagator(createPropagator(config));
+  trace.setGlobalTracerProvider(provider);
   const unregisterInstrumentations = registerInstrumentations({ tracerProvider: provider, instrumentations });
 
   // instrumentation-http patches node:http once, for whichever loader asks first. When a CommonJS dependency

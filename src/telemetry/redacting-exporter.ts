@@ -5,7 +5,7 @@
  */
 import type { Attributes, Link } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace';
 import { redactorFor, type RedactionConfig, type Redactor } from './redaction.js';
 
 // Plain loops: these run for every exported span, and most spans have no events or links at all.

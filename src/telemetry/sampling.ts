@@ -4,7 +4,7 @@
  * sample_rand), recorded so that every exporter and every downstream service sees the same decision.
  */
 import { SpanKind, TraceFlags, trace, type Attributes, type Context, type Link, type SpanContext, type TraceState as ApiTraceState } from '@opentelemetry/api';
-import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
 import { headDsc } from './dsc.js';
 import { pathIsIgnored } from './pattern-match.js';
 import {

@@ -5,7 +5,7 @@
  */
 import type { ExportResult } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 
 export interface SpanBatch {
   /** Spans added so far. */
@@ -21,6 +21,8 @@ export interface SpanBatch {
 export interface BatchExporter<B extends SpanBatch = SpanBatch> {
   newBatch(): B;
   export(batch: B, done: (result: ExportResult) => void): void;
+  /** Sends what the exporter holds itself, when it holds any (the console tree waits for late spans). */
+  forceFlush?(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export function spanListExporter(exporter: SpanExporter): BatchExporter<SpanList
   return {
     newBatch: () => new SpanList(),
     export: (batch, done) => exporter.export(batch.spans, done),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
     shutdown: () => exporter.shutdown(),
   };
 }

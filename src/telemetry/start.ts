@@ -15,6 +15,7 @@ import { Lifecycle, type ShutdownReport } from './lifecycle.js';
 import { OpenSpans } from './open-spans.js';
 import { loadInstrumentations, startTracing } from './otel-setup.js';
 import { createProfiling } from './profiling/index.js';
+import { telemetryUrlMatcher } from './own-traffic.js';
 import { setRuntimeConfig } from './runtime.js';
 import { scopeBridgeIntegration } from './scope-bridge.js';
 import { countSentryEvents } from './sentry-events.js';
@@ -64,15 +65,6 @@ function startupLine(config: TelemetryConfig): string {
     `release=${config.release} exporters=${config.exporters.join(',') || 'none'} sample_rate=${rate} ` +
     `sentry=${dsn ? `on (${maskDsn(dsn.raw)})` : 'off'}`
   );
-}
-
-/** The URLs the layer itself talks to: their requests never become breadcrumbs or spans. */
-function telemetryUrlMatcher(config: TelemetryConfig): (url: string) => boolean {
-  const prefixes: string[] = [];
-  if (config.otlp.tracesUrl) prefixes.push(config.otlp.tracesUrl);
-  const dsn = config.sentry.dsn;
-  if (dsn) prefixes.push(`${dsn.protocol}://${dsn.host}${dsn.port ? `:${dsn.port}` : ''}/`);
-  return (url) => prefixes.some((prefix) => url.startsWith(prefix));
 }
 
 export interface StartOptions {

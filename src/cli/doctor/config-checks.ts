@@ -12,6 +12,7 @@ import { maskHeaderList, maskUrl } from '../../telemetry/config/masking.js';
 import type { TelemetryConfig } from '../../telemetry/types.js';
 import { profilingCheck } from './profiling-check.js';
 import { check, type CheckResult } from './types.js';
+import { otlpEndpointCheck } from './otlp-endpoint.js';
 
 export type LoadedConfig = { ok: true; config: TelemetryConfig } | { ok: false; error: unknown };
 
@@ -194,6 +195,7 @@ export function configDerivedChecks(env: NodeJS.ProcessEnv, config: TelemetryCon
     samplingCheck(config),
     profilingCheck(config),
     exportersCheck(config),
+    otlpEndpointCheck(env, config),
     otlpHeadersCheck(env, config),
     piiCheck(config),
     genAiCheck(config),
