@@ -6,6 +6,7 @@
 //   BENCH_SECTIONS (startup,http,span,export,down,profiling), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md).
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -30,6 +31,13 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STARTUP_LAUNCHES = 3;
 const PROBE_REQUESTS = 300;
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+// The HTTP rows load the servers with wrk (a Debian/Homebrew package, not an npm one): say so before any
+// configuration starts instead of failing in the middle of the run.
+if (!process.env.BENCH_REPORT_ONLY && spawnSync('wrk', ['--version']).error) {
+  process.stderr.write('[bench] wrk is not installed: apt-get install wrk (or brew install wrk), then run again\n');
+  process.exit(2);
+}
 
 // ---------------------------------------------------------------- receiver
 const sink = await startReceiver();
