@@ -152,8 +152,19 @@ function keyMatches(pattern: Pattern, key: string, name: string): boolean {
 }
 
 function hasAwsKeyId(text: string): boolean {
+  // Every prefix starts with `A`: a memchr-speed look first, since huge values rarely hold one.
+  if (!text.includes('A')) return false;
   AWS_KEY_ID.lastIndex = 0;
   return AWS_KEY_ID.test(text);
+}
+
+/**
+ * Whether a value that scrubbing changed held an AWS key id: only when a rule wrote FILTERED into what was kept.
+ * A value changed only by being cut (the walk's character budget) held none in its kept part, and scanning the
+ * whole original again for each such value made one hostile event take seconds.
+ */
+function lostAwsKeyId(original: unknown, clean: unknown): boolean {
+  return typeof original === 'string' && typeof clean === 'string' && clean.includes(FILTERED) && hasAwsKeyId(original);
 }
 
 /** Strings that are whole AWS secret keys, for the fields and attributes next to a key id. */
@@ -311,7 +322,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
             const clean = walk(item, undefined, depth + 1);
             if (clean !== item) {
               (out ??= node.slice())[index] = clean;
-              awsKeyId ||= typeof item === 'string' && hasAwsKeyId(item);
+              awsKeyId ||= lostAwsKeyId(item, clean);
             }
           }
           if (awsKeyId && out !== undefined) {
@@ -330,7 +341,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
           if (!Object.hasOwn(fields, k)) continue;
           const v = fields[k];
           const clean = walk(v, k, depth + 1);
-          if (clean !== v) awsKeyId ||= typeof v === 'string' && hasAwsKeyId(v);
+          if (clean !== v) awsKeyId ||= lostAwsKeyId(v, clean);
           if (out !== undefined) out[k] = clean;
           else if (clean !== v) (out = { ...fields })[k] = clean;
         }
@@ -381,7 +392,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
       if (clean !== value) {
         out ??= { ...attributes };
         out[key] = clean;
-        awsKeyId ||= typeof value === 'string' && hasAwsKeyId(value);
+        awsKeyId ||= lostAwsKeyId(value, clean);
       }
     }
     if (awsKeyId && out !== undefined) {
