@@ -6,18 +6,20 @@
 // instrumentation exists) it double-wraps http.request, with two client spans per call and no warning.
 import '@sentry/node';
 import { register } from 'node:module';
-import { appDirOf, findSecondApiCopy, secondApiCopyMessage } from '../src/telemetry/api-copies.js';
+import { appDirOf, findSecondCopies, secondCopyMessage } from '../src/telemetry/api-copies.js';
 import { ConfigError, loadConfig } from '../src/telemetry/config.js';
+import { otelLineProblem } from '../src/telemetry/otel-line.js';
 import { getTelemetry, startTelemetry } from '../src/telemetry/start.js';
 
 // Loaded twice (two --import flags, or register plus a manual start): instrument once.
 if (!getTelemetry()) {
   // Compiled TypeScript apps: stack traces (and so Sentry's frames) point at the .ts sources.
   process.setSourceMapsEnabled(true);
-  // Started beside a second API copy, the app's spans would vanish silently: refuse instead.
-  const copies = findSecondApiCopy(appDirOf());
-  if (copies) {
-    process.stderr.write(`otel-sentry-bridge: cannot start: ${secondApiCopyMessage(copies)}\n`);
+  // Started beside a second API (or SDK) copy, the app's spans would vanish silently; on a Node the installed
+  // OpenTelemetry line does not support, it would fail later with a stack: refuse instead, with the fix.
+  const problems = [...findSecondCopies(appDirOf()).map(secondCopyMessage), otelLineProblem() ?? []].flat();
+  if (problems.length > 0) {
+    for (const problem of problems) process.stderr.write(`otel-sentry-bridge: cannot start: ${problem}\n`);
     process.exit(1);
   }
   try {

@@ -4,7 +4,7 @@
  * them with an error status, so they are exported and say why they stopped.
  */
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /**
  * A span the app never ends would stay here for ever: past this many, the oldest open span is forgotten (it is

@@ -3,7 +3,7 @@
  * one module start.ts imports; it loads the native profiler only when the rate is above 0.
  */
 import type { Client, Integration } from '@sentry/core';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { TelemetryConfig } from '../types.js';
 import { loadNativeProfiler } from './loader.js';
 import { ChunkSender, type ChunkStats } from './sender.js';

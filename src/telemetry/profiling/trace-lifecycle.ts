@@ -6,7 +6,7 @@
  * SpanProcessor interface are used, so the processor serves the OTel JS 2.x and 3.x lines alike.
  */
 import { TraceFlags, trace, type Context, type Span, type SpanContext } from '@opentelemetry/api';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { markProfiledSpan } from './attributes.js';
 import type { ProfilerSession } from './session.js';
 
