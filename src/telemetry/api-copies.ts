@@ -98,6 +98,35 @@ export function findSecondCopies(appDir: string): SecondCopy[] {
   return [API_PACKAGE, ...SHARED_SDK_PACKAGES].flatMap((name) => findSecondCopy(name, appDir) ?? []);
 }
 
+function peerRange(name: string): string | undefined {
+  try {
+    const manifest = new URL('../../../package.json', import.meta.url);
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { peerDependencies?: Record<string, string> };
+    return pkg.peerDependencies?.[name];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The shared packages the layer cannot resolve at all: peers npm 7+ installs by itself, but not with
+ * --legacy-peer-deps, nor pnpm without auto-install-peers, nor yarn.
+ */
+export function missingPeers(): string[] {
+  return [API_PACKAGE, ...SHARED_SDK_PACKAGES].filter((name) => layerCopy(name) === undefined);
+}
+
+export function missingPeersMessage(names: readonly string[]): string {
+  const specs = names.map((name) => {
+    const range = peerRange(name);
+    return range ? `"${name}@${range}"` : name;
+  });
+  return (
+    `otel-sentry-bridge's peer dependencies are not installed: ${names.join(', ')}. Fix: npm install ` +
+    `${specs.join(' ')} (npm picks the line of this Node), or install without --legacy-peer-deps.`
+  );
+}
+
 /** What start-up prints and `doctor` reports: both copies and the fix. */
 export function secondCopyMessage(copies: SecondCopy): string {
   const effect =

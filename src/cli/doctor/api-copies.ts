@@ -7,6 +7,8 @@ import {
   SHARED_SDK_PACKAGES,
   findSecondCopy,
   layerCopy,
+  missingPeers,
+  missingPeersMessage,
   resolvePackage,
   secondCopyMessage,
   type SecondCopy,
@@ -32,6 +34,8 @@ export function apiCopiesCheck(appDir: string): CheckResult {
 
 /** The first SDK peer the app reaches another copy of (the message names the fix for that one). */
 export function sdkCopiesCheck(appDir: string): CheckResult {
+  const missing = missingPeers();
+  if (missing.length > 0) return check('otel.sdk-copies', 'fail', `peer dependencies not installed: ${missing.join(', ')}`, { fix: missingPeersMessage(missing) });
   const copies = SHARED_SDK_PACKAGES.map((name) => findSecondCopy(name, appDir)).find((found) => found !== undefined);
   if (copies) return copyFailure('otel.sdk-copies', copies);
   return check('otel.sdk-copies', 'ok', `one copy each of ${SHARED_SDK_PACKAGES.join(', ')} reachable from the app`);
