@@ -41,8 +41,12 @@ export const appApiVersion: string = process.env.CONSUMER_OTEL_API ?? (expectedL
 export const otherApiVersion: string = appApiVersion.startsWith('1.10.') ? '1.9.1' : '1.10.0';
 const made: string[] = [];
 
-/** Packs the repository (needs `npm run build`) into a temporary folder and returns the tarball's path. */
+/**
+ * Packs the repository (needs `npm run build`) into a temporary folder and returns the tarball's path; .ci/run
+ * packs once and passes CONSUMER_TARBALL, so the Node 20 and Node 24 runs install the very same file.
+ */
 export function packLibrary(): string {
+  if (process.env.CONSUMER_TARBALL) return process.env.CONSUMER_TARBALL;
   const dest = mkdtempSync(path.join(tmpdir(), 'osb-pack-'));
   made.push(dest);
   const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dest], { cwd: repoRoot, encoding: 'utf8' });
