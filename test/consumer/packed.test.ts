@@ -216,7 +216,7 @@ describe('the packed library beside another copy or line of the SDK', () => {
     expect(report.checks.find((c) => c.id === 'otel.api-copies')).toMatchObject({ status: 'ok' });
   });
 
-  it("refuses to start on mixed lines (--legacy-peer-deps beside the other line's API), naming the versions", async () => {
+  it("refuses to start without the peers and on mixed lines (--legacy-peer-deps, the other line's API); doctor too", async () => {
     const mixed = installApp('node-http', tarball, { dependencies: { '@opentelemetry/api': otherApiVersion }, npmArgs: ['--legacy-peer-deps'] });
     const result = await runToExit(path.join(mixed.dir, 'app.mjs'), { importRegister: false, nodeArgs: bootstrap, cwd: mixed.dir });
     expect(result.code).toBe(1);
@@ -225,6 +225,22 @@ describe('the packed library beside another copy or line of the SDK', () => {
     expect(result.stderr).toContain(
       `otel-sentry-bridge: cannot start: mixed OpenTelemetry JS lines (@opentelemetry/sdk-trace ${sdk}, @opentelemetry/api ${otherApiVersion})`,
     );
+    // --legacy-peer-deps installs no peer: context-async-hooks is nobody's dependency but the layer's peer.
+    expect(result.stderr).toContain(
+      "otel-sentry-bridge: cannot start: otel-sentry-bridge's peer dependencies are not installed: " +
+        '@opentelemetry/context-async-hooks. Fix: npm install "@opentelemetry/context-async-hooks@^2.12.0 || ^3.1.0"',
+    );
+    expect(result.stderr).not.toContain('    at ');
+
+    const doctor = await runToExit(path.join(mixed.dir, 'node_modules', 'otel-sentry-bridge', 'dist', 'src', 'cli', 'main.js'), {
+      importRegister: false,
+      args: ['doctor', '--no-send', '--json'],
+      cwd: mixed.dir,
+    });
+    const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: Array<{ id: string; status: string; summary: string }> };
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c) => c.id === 'otel.sdk-copies')).toMatchObject({ status: 'fail', summary: expect.stringContaining('context-async-hooks') });
+    expect(report.checks.find((c) => c.id === 'otel.line')).toMatchObject({ status: 'fail', summary: expect.stringContaining('mixed OpenTelemetry JS lines') });
   });
 
   it('refuses to start the 3.x line (installed on Node 22.15+) on an older Node, naming the versions and the fix', () => {
