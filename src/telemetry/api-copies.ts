@@ -76,9 +76,12 @@ export function resolvePackage(name: string, fromDir: string): PackageCopy | und
 
 const layerDir = path.dirname(fileURLToPath(import.meta.url));
 
-/** The layer's own copy of `name`: the one this module (and so the whole layer) imports. */
+const layerCopies = new Map<string, PackageCopy | undefined>();
+
+/** The layer's own copy of `name`: the one this module (and so the whole layer) imports. Fixed for the process. */
 export function layerCopy(name: string): PackageCopy | undefined {
-  return resolvePackage(name, layerDir);
+  if (!layerCopies.has(name)) layerCopies.set(name, resolvePackage(name, layerDir));
+  return layerCopies.get(name);
 }
 
 export function layerApiCopy(): PackageCopy | undefined {
