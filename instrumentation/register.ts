@@ -6,20 +6,30 @@
 // instrumentation exists) it double-wraps http.request, with two client spans per call and no warning.
 import '@sentry/node';
 import { register } from 'node:module';
-import { appDirOf, findSecondApiCopy, secondApiCopyMessage } from '../src/telemetry/api-copies.js';
-import { ConfigError, loadConfig } from '../src/telemetry/config.js';
-import { getTelemetry, startTelemetry } from '../src/telemetry/start.js';
+import { appDirOf, findSecondCopies, missingPeers, missingPeersMessage, secondCopyMessage } from '../src/telemetry/api-copies.js';
+import { otelLineProblem } from '../src/telemetry/otel-line.js';
+
+// Started beside a second API (or SDK) copy, the app's spans would vanish silently; without the SDK peers, or on a
+// Node the installed OpenTelemetry line does not support, it would fail with a stack: refuse instead, with the
+// fix. Checked before the SDK is imported (below, dynamically), so a missing peer cannot fail the import first.
+const missing = missingPeers();
+const lineProblem = otelLineProblem();
+const problems = [
+  ...(missing.length > 0 ? [missingPeersMessage(missing)] : []),
+  ...findSecondCopies(appDirOf()).map(secondCopyMessage),
+  ...(lineProblem === undefined ? [] : [lineProblem]),
+];
+if (problems.length > 0) {
+  for (const problem of problems) process.stderr.write(`otel-sentry-bridge: cannot start: ${problem}\n`);
+  process.exit(1);
+}
+const { ConfigError, loadConfig } = await import('../src/telemetry/config.js');
+const { getTelemetry, startTelemetry } = await import('../src/telemetry/start.js');
 
 // Loaded twice (two --import flags, or register plus a manual start): instrument once.
 if (!getTelemetry()) {
   // Compiled TypeScript apps: stack traces (and so Sentry's frames) point at the .ts sources.
   process.setSourceMapsEnabled(true);
-  // Started beside a second API copy, the app's spans would vanish silently: refuse instead.
-  const copies = findSecondApiCopy(appDirOf());
-  if (copies) {
-    process.stderr.write(`otel-sentry-bridge: cannot start: ${secondApiCopyMessage(copies)}\n`);
-    process.exit(1);
-  }
   try {
     const config = await loadConfig();
     // Without the hook, ESM imports of instrumented modules (express, named node:http imports) go untraced.
