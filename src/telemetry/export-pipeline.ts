@@ -6,6 +6,7 @@
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { FailureReporter } from './failure-reporter.js';
 import type { BatchExporter, SpanBatch } from './span-batch.js';
 import type { BatchConfig } from './types.js';
 
@@ -19,28 +20,59 @@ export interface PipelineStats {
   pending: number;
 }
 
-/** Writes one warning per exporter at most once per interval, with the spans dropped since the last one. */
-class FailureReporter {
-  private lastWarnAt = Number.NEGATIVE_INFINITY;
-  private droppedSinceWarn = 0;
+/** What an exporter lost over the process's life, for the shutdown report. */
+export interface PipelineLosses {
+  dropped: number;
+  /** The last export failure (or, without one, the last reason spans were dropped). */
+  lastCause?: string;
+}
+
+type DropCause = 'queue full' | 'export failed' | 'other';
+
+/**
+ * Writes one warning per exporter at most once per interval, with the spans dropped since the last one and the
+ * last export failure's cause: with a backend down, most drops are queue-full drops, and "queue full" alone hides
+ * the refused connection, the timeout or the 429 that filled the queue.
+ */
+export class SpanFailureReporter {
+  private readonly since: Record<DropCause, number> = { 'queue full': 0, 'export failed': 0, other: 0 };
+  private queueFullReason = '';
+  private otherReason = '';
 
   constructor(
     private readonly exporterName: string,
-    private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-    private readonly intervalMs = 60_000,
-    private readonly now: () => number = Date.now,
+    private readonly target: string | undefined,
+    private readonly reporter: FailureReporter = new FailureReporter(),
   ) {}
 
-  report(dropped: number, reason: string): void {
-    this.droppedSinceWarn += dropped;
-    const now = this.now();
-    if (now - this.lastWarnAt < this.intervalMs) return;
-    this.lastWarnAt = now;
-    this.write(
-      `otel-sentry-bridge: exporter "${this.exporterName}" failed (${reason}); ${this.droppedSinceWarn} span(s) dropped` +
-        ` since the last warning. Next warning in at most ${Math.round(this.intervalMs / 1000)} s.`,
-    );
-    this.droppedSinceWarn = 0;
+  /**
+   * `failure`: the cause of the export failure still current (none after a success); `reason`: why these spans
+   * were dropped. `defer`: hold the warning back until the export in flight answers, which names the cause.
+   */
+  report(dropped: number, reason: string, cause: DropCause, failure: string | undefined, defer = false): void {
+    this.since[cause] += dropped;
+    if (cause === 'queue full') this.queueFullReason = reason;
+    if (cause === 'other') this.otherReason = reason;
+    if (!defer) this.flush(failure ?? reason);
+  }
+
+  /** Writes the warning for the drops held so far, unless one was written lately. */
+  flush(cause: string): void {
+    const total = this.since['queue full'] + this.since['export failed'] + this.since.other;
+    if (total === 0) return;
+    const written = this.reporter.report((nextInS) => {
+      const parts = [
+        this.since['export failed'] > 0 ? `${this.since['export failed']} in failed exports` : '',
+        this.since['queue full'] > 0 ? `${this.since['queue full']} ${this.queueFullReason}` : '',
+        this.since.other > 0 ? `${this.since.other} ${this.otherReason}` : '',
+      ].filter(Boolean);
+      return (
+        `otel-sentry-bridge: exporter "${this.exporterName}" failed (${cause}); ${total} span(s) dropped` +
+        ` since the last warning (${parts.join(', ')})${this.target ? `; endpoint ${this.target}` : ''}.` +
+        ` Next warning in at most ${nextInS} s.`
+      );
+    });
+    if (written) this.since['queue full'] = this.since['export failed'] = this.since.other = 0;
   }
 }
 
@@ -65,16 +97,30 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
   /** Set once shutdown gave up on the backend: late answers no longer change the counts. */
   private abandoned = false;
   private readonly counts = { received: 0, exported: 0, dropped: 0 };
+  /** The last export failure over the process's life, and the one still current (cleared by a success). */
+  private lastFailure: string | undefined;
+  private currentFailure: string | undefined;
+  private lastDropReason: string | undefined;
+  private readonly reporter: SpanFailureReporter;
 
   constructor(
     readonly name: string,
     private readonly exporter: BatchExporter<B>,
     private readonly batch: BatchConfig,
-    private readonly reporter: FailureReporter = new FailureReporter(name),
-  ) {}
+    /** Where the spans go, credentials masked, for the warnings. */
+    target?: string,
+    reporter?: SpanFailureReporter,
+  ) {
+    this.reporter = reporter ?? new SpanFailureReporter(name, target);
+  }
 
   stats(): PipelineStats {
     return { ...this.counts, pending: this.queued + this.inFlight };
+  }
+
+  losses(): PipelineLosses {
+    const lastCause = this.lastFailure ?? this.lastDropReason;
+    return { dropped: this.counts.dropped, ...(lastCause ? { lastCause } : {}) };
   }
 
   onStart(): void {}
@@ -83,7 +129,8 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
     if ((span.spanContext().traceFlags & 1) === 0) return;
     this.counts.received++;
     if (this.closed || this.queued >= this.batch.maxQueueSize) {
-      this.drop(1, this.closed ? 'span ended after shutdown' : `queue full (${this.batch.maxQueueSize} spans)`);
+      if (this.closed) this.drop(1, 'span ended after shutdown', 'other');
+      else this.drop(1, `queue full (${this.batch.maxQueueSize} spans)`, 'queue full');
       return;
     }
     const batch = (this.filling ??= this.exporter.newBatch());
@@ -98,9 +145,14 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
     }
   }
 
-  private drop(spans: number, reason: string): void {
+  private drop(spans: number, reason: string, cause: DropCause): void {
     this.counts.dropped += spans;
-    this.reporter.report(spans, reason);
+    if (cause === 'export failed') this.lastFailure = this.currentFailure = reason;
+    else this.lastDropReason = reason;
+    // A full queue with no failure known yet: the next export's answer says why (a refused connection, a
+    // timeout, a 429), so the warning waits for it; the queue is not empty, so that answer comes.
+    const defer = cause === 'queue full' && this.currentFailure === undefined;
+    this.reporter.report(spans, reason, cause, this.currentFailure, defer);
   }
 
   /**
@@ -144,9 +196,12 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
       this.inFlight = 0;
       this.inFlightExport = undefined;
       if (this.abandoned) return;
+      if (ok) this.currentFailure = undefined;
+      // Drops held back for this answer: named by its failure, or by the queue alone when it succeeded.
+      this.reporter.flush(this.currentFailure ?? this.lastDropReason ?? 'export failed');
       if (ok) {
         this.counts.exported += batch.size - batch.lost;
-        if (batch.lost > 0) this.drop(batch.lost, batch.lostReason ?? 'spans could not be encoded');
+        if (batch.lost > 0) this.drop(batch.lost, batch.lostReason ?? 'spans could not be encoded', 'other');
       }
       if (this.full.length > 0) this.exportNext();
       else if (this.filling) this.schedule();
@@ -160,7 +215,7 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
         if (settled) return;
         settled = true;
         clearTimeout(timeout);
-        if (!ok && !this.abandoned) this.drop(batch.size, reason ?? 'export failed');
+        if (!ok && !this.abandoned) this.drop(batch.size, reason ?? 'export failed', 'export failed');
         resolve(ok);
       };
       const timeout = setTimeout(() => settle(false, `no answer within ${this.batch.exportTimeoutMillis} ms`), this.batch.exportTimeoutMillis);
@@ -215,7 +270,8 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
     this.inFlight = 0;
     this.closed = true;
     this.abandoned = true;
-    if (left > 0) this.drop(left, 'shutdown budget ran out before they were sent');
+    if (left > 0) this.drop(left, 'shutdown budget ran out before they were sent', 'other');
+    this.reporter.flush(this.currentFailure ?? this.lastDropReason ?? 'export failed');
     return left;
   }
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { deliveredSince, exitTally, notDelivered } from '../../src/telemetry/exit-report.js';
 
 const stats = (received: number, exported: number, dropped: number, pending: number) => ({ received, exported, dropped, pending });
-const events = (sent: number, failed: number, pending: number, tracked = true) => ({ tracked, sent, failed, pending });
+const events = (sent: number, dropped: number, pending: number, tracked = true) => ({
+  tracked,
+  sent,
+  dropped,
+  droppedBy: { rateLimit: 0, network: dropped, queueOverflow: 0, other: 0 },
+  pending,
+});
 
 describe('exit report', () => {
   it('names what went out during the exit, per backend, and the Sentry events when Sentry is on', () => {
