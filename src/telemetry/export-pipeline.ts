@@ -76,9 +76,15 @@ export class SpanFailureReporter {
   }
 }
 
+/** The stock OTLP transport's words for "retries ran out on retryable answers"; its status and Retry-After are not kept. */
+const RETRYABLE_STATUS = 'Export failed with retryable status';
+
 function describeError(result: ExportResult): string {
   const error = result.error;
   if (!error) return 'export failed';
+  if (error.message === RETRYABLE_STATUS) {
+    return 'the backend kept answering a retryable status (429 rate limited, 502, 503 or 504) until the retries ran out';
+  }
   const code = (error as { code?: unknown }).code;
   return `${error.message || error.name}${typeof code === 'number' || typeof code === 'string' ? ` (${String(code)})` : ''}`;
 }

@@ -83,13 +83,15 @@ interface Warning {
   exporter: string;
   reason: string;
   dropped: number;
+  endpoint: string;
 }
 
 function warnings(stderr: string): Warning[] {
-  return [...stderr.matchAll(/otel-sentry-bridge: exporter "(\w+)" failed \((.*)\); (\d+) span\(s\) dropped/g)].map((m) => ({
+  return [...stderr.matchAll(/otel-sentry-bridge: exporter "(\w+)" failed \((.*)\); (\d+) span\(s\) dropped.*?; endpoint (\S+)/g)].map((m) => ({
     exporter: m[1] ?? '',
     reason: m[2] ?? '',
     dropped: Number(m[3]),
+    endpoint: m[4] ?? '',
   }));
 }
 
@@ -166,17 +168,18 @@ async function selfSigned(): Promise<FaultSetup> {
   };
 }
 
-const MODES: Array<[string, () => Promise<FaultSetup>]> = [
-  ['down', () => kitFault('down')],
-  ['slow (2.5 s, export timeout 1 s)', () => kitFault('slow')],
-  ['hanging', () => kitFault('hang')],
-  ['429 with Retry-After', () => kitFault('429')],
-  ['500', status500],
-  ['self-signed TLS', selfSigned],
+/** Each mode with the cause its warnings must name (never "queue full" alone: the queue fills because of it). */
+const MODES: Array<[string, () => Promise<FaultSetup>, RegExp]> = [
+  ['down', () => kitFault('down'), /^connect ECONNREFUSED 127\.0\.0\.1:\d+/],
+  ['slow (2.5 s, export timeout 1 s)', () => kitFault('slow'), /^no answer within 1000 ms$/],
+  ['hanging', () => kitFault('hang'), /^no answer within 1000 ms$/],
+  ['429 with Retry-After', () => kitFault('429'), /retryable status \(429 rate limited/],
+  ['500', status500, /500/],
+  ['self-signed TLS', selfSigned, /self-signed certificate/],
 ];
 
 describe('every span backend failing at once', () => {
-  for (const [label, setup] of MODES) {
+  for (const [label, setup, cause] of MODES) {
     it(`${label}: same answers, created = exported + dropped, one warning per exporter, recovery, shutdown in budget`, async () => {
       const backends = await setup();
       const app = await startApp('test/fixtures/reliability-app.mjs', {
@@ -212,6 +215,10 @@ describe('every span backend failing at once', () => {
       const firstWarnings = warnings(app.stderr());
       expect(firstWarnings.map((w) => w.exporter).sort()).toEqual(['otlp', 'sentry']);
       expect(firstWarnings.every((w) => w.dropped > 0)).toBe(true);
+      for (const w of firstWarnings) {
+        expect(w.reason).toMatch(cause);
+        expect(w.endpoint).toMatch(/^https?:\/\/127\.0\.0\.1:\d+\//);
+      }
 
       let phase2: LoadResult | undefined;
       let s2: StatsAnswer = s1;
