@@ -89,14 +89,21 @@ function describeError(result: ExportResult): string {
   return `${error.message || error.name}${typeof code === 'number' || typeof code === 'string' ? ` (${String(code)})` : ''}`;
 }
 
+/**
+ * Exports of one pipeline that may wait for their answers at once. Each holds one batch beyond the queue's bound
+ * (maxExportBatchSize spans): 4 x 1024 spans of memory at most.
+ */
+const MAX_CONCURRENT_EXPORTS = 4;
+
 export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProcessor {
   /** The batch spans are added to, and the full ones waiting for their turn. */
   private filling: B | undefined;
   private full: B[] = [];
   /** Spans in `filling` and `full`. */
   private queued = 0;
+  /** Spans in exports that have not answered yet, and those exports. */
   private inFlight = 0;
-  private inFlightExport: Promise<void> | undefined;
+  private readonly inFlightExports = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private closed = false;
@@ -169,7 +176,7 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
     if (this.immediate) return;
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
-      this.exportNext();
+      this.exportFull();
     });
     this.immediate.unref();
   }
@@ -192,16 +199,27 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
     return batch;
   }
 
-  /** Starts one export when none is running; chains the next while a full batch waits. */
+  /** Starts exports of the full batches waiting, as many as may run at once. */
+  private exportFull(): void {
+    while (this.full.length > 0 && this.inFlightExports.size < MAX_CONCURRENT_EXPORTS) this.exportNext();
+  }
+
+  /**
+   * Starts one export (the oldest full batch, else the one being filled) unless as many as may run at once are
+   * running. A batch's export time is mostly waiting (compression in libuv's pool, the network): one export at a
+   * time capped throughput at one batch per round trip, and gzip, which lengthens the round trip, made a healthy
+   * backend lose spans at saturation.
+   */
   private exportNext(): void {
-    if (this.inFlightExport) return;
+    if (this.inFlightExports.size >= MAX_CONCURRENT_EXPORTS) return;
     const batch = this.takeBatch();
     if (!batch) return;
-    this.inFlight = batch.size;
-    this.inFlightExport = this.exportBatch(batch).then((ok) => {
-      this.inFlight = 0;
-      this.inFlightExport = undefined;
+    this.inFlight += batch.size;
+    const running: Promise<void> = this.exportBatch(batch).then((ok) => {
+      this.inFlightExports.delete(running);
+      // abandon() counted the spans in flight as dropped and zeroed the count.
       if (this.abandoned) return;
+      this.inFlight -= batch.size;
       if (ok) this.currentFailure = undefined;
       // Drops held back for this answer: named by its failure, or by the queue alone when it succeeded.
       this.reporter.flush(this.currentFailure ?? this.lastDropReason ?? 'export failed');
@@ -209,9 +227,10 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
         this.counts.exported += batch.size - batch.lost;
         if (batch.lost > 0) this.drop(batch.lost, batch.lostReason ?? 'spans could not be encoded', 'other');
       }
-      if (this.full.length > 0) this.exportNext();
+      if (this.full.length > 0) this.exportFull();
       else if (this.filling) this.schedule();
     });
+    this.inFlightExports.add(running);
   }
 
   private exportBatch(batch: B): Promise<boolean> {
@@ -253,9 +272,12 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    while (this.queued > 0 || this.inFlightExport) {
-      if (!this.inFlightExport) this.exportNext();
-      await this.inFlightExport;
+    while (this.queued > 0 || this.inFlightExports.size > 0) {
+      if (this.queued > 0 && this.inFlightExports.size < MAX_CONCURRENT_EXPORTS) {
+        this.exportNext();
+        continue;
+      }
+      await Promise.race(this.inFlightExports);
     }
     // An exporter may hold spans itself (the console tree waits for a trace's late spans on an unref'd timer).
     await this.exporter.forceFlush?.();

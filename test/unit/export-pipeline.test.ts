@@ -85,4 +85,23 @@ describe('ExportPipeline', () => {
     expect(warnings[0]).toContain('endpoint http://collector.test/v1/traces');
     expect(pipeline.losses()).toEqual({ dropped: 7, lastCause: 'connect ECONNREFUSED 127.0.0.1:9' });
   });
+
+  it('keeps several exports waiting for their answers at once, so a slow round trip (gzip) does not cap throughput', async () => {
+    const answers: Array<() => void> = [];
+    const slow: SpanExporter = {
+      export: (_spans, done) => answers.push(() => done({ code: ExportResultCode.SUCCESS })),
+      shutdown: () => Promise.resolve(),
+    };
+    const tracer = new BasicTracerProvider({
+      spanProcessors: [new ExportPipeline('slow', spanListExporter(slow), { ...batch, maxQueueSize: 100 })],
+    }).getTracer('test');
+    for (let i = 0; i < 12; i++) tracer.startSpan(String(i)).end();
+    await nextTurn();
+    // Six full batches waiting: four leave at once, the others when an answer frees a slot.
+    expect(answers).toHaveLength(4);
+    answers[0]?.();
+    await nextTurn();
+    await nextTurn();
+    expect(answers).toHaveLength(5);
+  });
 });
