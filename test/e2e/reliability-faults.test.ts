@@ -32,6 +32,7 @@ interface Stats {
 interface StatsAnswer {
   flushed?: boolean;
   exporters: Record<string, Stats>;
+  sentryEvents: EventStats;
   rss: number;
 }
 
@@ -295,7 +296,7 @@ interface EventStats {
 }
 
 async function eventStats(app: AppProcess, flushMs: number): Promise<EventStats> {
-  return (await stats(app, flushMs)).exporters['sentryEvents'] as unknown as EventStats;
+  return (await stats(app, flushMs)).sentryEvents;
 }
 
 /** `count` requests that each capture one Sentry message event. */
