@@ -2,8 +2,8 @@
  * What the exit paths say about delivery: how many spans and Sentry events went out during the exit, and how
  * many did not. Written for the line an operator reads after a crash or an explicit exit.
  */
-import type { PipelineStats } from './export-pipeline.js';
-import type { SentryEventCounts } from './sentry-events.js';
+import type { PipelineLosses, PipelineStats } from './export-pipeline.js';
+import type { SentryEventCounts, SentryEventsDroppedBy } from './sentry-events.js';
 
 /** The counts at one moment: per span exporter, and for Sentry events. */
 export interface ExitTally {
@@ -39,7 +39,7 @@ export function notDelivered(before: ExitTally, after: ExitTally): string {
   for (const [name, stats] of Object.entries(after.exporters)) {
     spans += stats.dropped - (before.exporters[name]?.dropped ?? 0) + stats.pending;
   }
-  const events = after.events.failed - before.events.failed + after.events.pending;
+  const events = after.events.dropped - before.events.dropped + after.events.pending;
   const parts: string[] = [];
   if (spans > 0) {
     const counts = Object.entries(after.exporters)
@@ -49,4 +49,35 @@ export function notDelivered(before: ExitTally, after: ExitTally): string {
   }
   if (events > 0) parts.push(`${plural(events, 'Sentry event')} not delivered`);
   return parts.join(', ');
+}
+
+const DROP_LABELS: Record<keyof SentryEventsDroppedBy, string> = {
+  rateLimit: 'rate limited',
+  network: 'network error',
+  queueOverflow: 'queue overflow',
+  other: 'other',
+};
+
+/**
+ * e.g. `lost over the process's life: sentry 227062 spans (last cause: connect ECONNREFUSED ...), otlp 0;
+ * Sentry events 6400 (6400 network error; last cause: ...)`; empty when nothing was ever lost. An outage that
+ * recovered before the exit shows here, while the exit code says only what was pending at the exit.
+ */
+export function lostOverLife(exporters: Record<string, PipelineLosses>, events: SentryEventCounts): string {
+  const spansLost = Object.values(exporters).some((losses) => losses.dropped > 0);
+  if (!spansLost && events.dropped === 0) return '';
+  const spans = Object.entries(exporters).map(
+    ([name, losses]) =>
+      `${name} ${losses.dropped > 0 ? plural(losses.dropped, 'span') : '0'}${losses.dropped > 0 && losses.lastCause ? ` (last cause: ${losses.lastCause})` : ''}`,
+  );
+  const parts = [spans.length > 0 ? spans.join(', ') : 'no span exporter'];
+  if (events.tracked) {
+    const kinds = (Object.keys(DROP_LABELS) as Array<keyof SentryEventsDroppedBy>)
+      .filter((kind) => events.droppedBy[kind] > 0)
+      .map((kind) => `${events.droppedBy[kind]} ${DROP_LABELS[kind]}`);
+    parts.push(
+      `Sentry events ${events.dropped}${events.dropped > 0 ? ` (${kinds.join(', ')}${events.lastCause ? `; last cause: ${events.lastCause}` : ''})` : ''}`,
+    );
+  }
+  return `lost over the process's life: ${parts.join('; ')}`;
 }

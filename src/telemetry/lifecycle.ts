@@ -4,11 +4,11 @@
  */
 import { trace } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
-import { deliveredSince, exitTally, notDelivered } from './exit-report.js';
+import { deliveredSince, exitTally, lostOverLife, notDelivered } from './exit-report.js';
 import type { ExportPipeline, PipelineStats } from './export-pipeline.js';
 import { appUncaughtListeners, asUncaughtError, rejectionMode, warnUnhandledRejection } from './node-rejections.js';
 import type { OpenSpans } from './open-spans.js';
-import { countSentryEvents, type SentryEventCounter } from './sentry-events.js';
+import { untrackedSentryEvents, type SentryEventCounter, type SentryEventCounts } from './sentry-events.js';
 import { drainServers, trackServers, untrackServers } from './server-drain.js';
 import type { TelemetryConfig } from './types.js';
 
@@ -68,7 +68,7 @@ export class Lifecycle {
   /** True once an exit path said what was lost, so that the 'exit' listener does not say it twice. */
   private reported = false;
   private realExit: typeof process.exit = process.exit;
-  private sentryEvents: SentryEventCounter = countSentryEvents(undefined, false);
+  private sentryEvents: SentryEventCounter = untrackedSentryEvents();
 
   constructor(
     private readonly config: TelemetryConfig,
@@ -81,6 +81,16 @@ export class Lifecycle {
 
   stats(): Record<string, PipelineStats> {
     return Object.fromEntries(this.pipelines.map((pipeline) => [pipeline.name, pipeline.stats()]));
+  }
+
+  /** The Sentry events' counts (sentry-events.ts). */
+  eventStats(): SentryEventCounts {
+    return this.sentryEvents();
+  }
+
+  /** What was lost since start, spans and events, or '' when nothing was. */
+  private lostOverLife(): string {
+    return lostOverLife(Object.fromEntries(this.pipelines.map((pipeline) => [pipeline.name, pipeline.losses()])), this.sentryEvents());
   }
 
   private async flushBoth(timeoutMs: number): Promise<{ spans: boolean; sentry: boolean }> {
@@ -138,6 +148,8 @@ export class Lifecycle {
           ` (${counts || 'no span exporter'}; Sentry events ${report.sentryFlushed ? 'sent' : 'not all sent'})\n`,
       );
     }
+    const lost = this.lostOverLife();
+    if (lost) process.stderr.write(`otel-sentry-bridge: ${reason}; ${lost}\n`);
     this.realExit(report.flushed ? exitCode : 1);
   }
 
@@ -171,6 +183,8 @@ export class Lifecycle {
     const after = exitTally(report.exporters, this.sentryEvents());
     const lost = notDelivered(before, after);
     process.stderr.write(`otel-sentry-bridge: ${cause}; ${deliveredSince(before, after)}${lost ? `; ${lost}` : ''}\n`);
+    const life = this.lostOverLife();
+    if (life) process.stderr.write(`otel-sentry-bridge: ${life}\n`);
     this.realExit(1);
   }
 

@@ -18,11 +18,11 @@ import { createProfiling } from './profiling/index.js';
 import { telemetryUrlMatcher } from './own-traffic.js';
 import { setRuntimeConfig } from './runtime.js';
 import { scopeBridgeIntegration } from './scope-bridge.js';
-import { countSentryEvents } from './sentry-events.js';
+import { SentryEventLedger, type SentryEventCounts } from './sentry-events.js';
 import { initSentry } from './sentry-setup.js';
 import { shareStorageWithSentry } from './shared-storage.js';
 import { sentryTraceLinkIntegration } from './sentry-trace-link.js';
-import type { TelemetryConfig } from './types.js';
+import type { ExporterName, TelemetryConfig } from './types.js';
 
 export type { ShutdownReport } from './lifecycle.js';
 
@@ -32,8 +32,11 @@ export interface Telemetry {
   flush(timeoutMs?: number): Promise<boolean>;
   /** Flushes within the budget and stops both SDKs. Safe to call more than once. */
   shutdown(): Promise<ShutdownReport>;
-  stats(): Record<string, PipelineStats>;
+  /** Per span exporter (by name) its span counts, and `sentryEvents`: the Sentry events' counts. */
+  stats(): TelemetryStats;
 }
+
+export type TelemetryStats = Partial<Record<ExporterName, PipelineStats>> & { sentryEvents: SentryEventCounts };
 
 const GLOBAL_KEY = Symbol.for('otel-sentry-bridge.telemetry');
 type GlobalSlot = { [GLOBAL_KEY]?: Promise<Telemetry> };
@@ -79,7 +82,7 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
 
   // Every backend gets the same scrubbed spans (exporters.ts), each through its own bounded pipeline.
   const exporters = config.tracingDisabled ? [] : await createExporters(config);
-  const pipelines = exporters.map((named) => new ExportPipeline(named.name, named.exporter, config.batch));
+  const pipelines = exporters.map((named) => new ExportPipeline(named.name, named.exporter, config.batch, named.target));
   const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
   // Off (rate 0) loads nothing native; a profiler that cannot load here leaves one warning (profiling/).
   const profiling = createProfiling(config);
@@ -97,8 +100,10 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
     openSpans,
   );
   const isTelemetryUrl = telemetryUrlMatcher(config);
+  const sentryEvents = new SentryEventLedger();
   const sentryClient = initSentry(config, {
     isTelemetryUrl,
+    events: sentryEvents,
     onFatalError: lifecycle.onFatal,
     integrations: [
       breadcrumbScrubbingIntegration(config),
@@ -112,7 +117,7 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   // Sentry's scopes move into the storage of the context manager startTracing registered (shared-storage.ts).
   if (stopTracing) shareStorageWithSentry();
   const stopFetchBreadcrumbs = installFetchBreadcrumbs(isTelemetryUrl);
-  lifecycle.install(countSentryEvents(sentryClient, config.sentry.dsn !== undefined));
+  lifecycle.install(sentryEvents.counter(sentryClient, config.sentry.dsn !== undefined));
 
   for (const warning of config.warnings) process.stderr.write(`otel-sentry-bridge: warning: ${warning}\n`);
   process.stderr.write(`${startupLine(config)}\n`);
@@ -121,7 +126,7 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   return {
     config,
     flush: (timeoutMs) => lifecycle.flush(timeoutMs),
-    stats: () => lifecycle.stats(),
+    stats: () => ({ ...lifecycle.stats(), sentryEvents: lifecycle.eventStats() }),
     shutdown: async () => {
       const report = await lifecycle.finish(false);
       lifecycle.uninstall();
