@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/ops/**', 'node_modules/**', 'dist/**'],
+    exclude: ['test/ops/**', 'test/consumer/**', 'node_modules/**', 'dist/**'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

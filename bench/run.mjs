@@ -3,11 +3,13 @@
 // Knobs for development (the committed figures say which values they used):
 //   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_RUN_WARMUP (s before each HTTP
 //   run, 3), BENCH_DOWN_SECONDS (60),
-//   BENCH_SECTIONS (startup,http,span,export,down), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md),
+//   BENCH_SECTIONS (startup,http,span,export,down,profiling), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md),
 //   BENCH_CONFIGS (HTTP configuration ids to run, e.g. oursLogsInfo,oursLogsOff; default all).
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -24,12 +26,19 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 // seconds are measured apart, so each run's figure is the server's steady state and the recovery is its own table.
 const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 3);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling').split(','));
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'docs/benchmarks.md');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STARTUP_LAUNCHES = 3;
 const PROBE_REQUESTS = 300;
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+// The HTTP rows load the servers with wrk (a Debian/Homebrew package, not an npm one): say so before any
+// configuration starts instead of failing in the middle of the run.
+if (!process.env.BENCH_REPORT_ONLY && spawnSync('wrk', ['--version']).error) {
+  process.stderr.write('[bench] wrk is not installed: apt-get install wrk (or brew install wrk), then run again\n');
+  process.exit(2);
+}
 
 // ---------------------------------------------------------------- receiver
 const sink = await startReceiver();
@@ -69,6 +78,11 @@ const ZERO_CODE = {
 };
 const RAW = rawAnchor(sink);
 const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: sink.dsn } };
+const SENTRY_OWN = { args: ['--import', './bench/anchors/sentry-own-pipeline.mjs'], env: { SENTRY_DSN: sink.dsn, BENCH_OTLP_URL: `${sinkUrl}/v1/traces` } };
+const SENTRY_OWN_LABEL = 'Sentry with its own OTel pipeline (openTelemetryIntegration, NodeTracerProvider, 1 BSP)';
+// On the ingest path the service's user, tag, context, breadcrumb and capture calls go to @sentry/node directly.
+const SENTRY_CALLS = ['--import', './bench/apps/sentry-calls.mjs'];
+const SENTRY_CALLS_READY = /sentry-calls: [^\n]*@sentry\/node\n[\s\S]*LISTENING (\d+)/;
 const CALLS_OFF = ['--import', './bench/apps/calls-off.mjs'];
 /** The stand-in announces itself before the service listens: a server that never loaded it fails to start. */
 const CALLS_OFF_READY = /calls-off: [^\n]*no-ops\n[\s\S]*LISTENING (\d+)/;
@@ -81,6 +95,8 @@ const HTTP_CONFIGS = [
   { id: 'raw01', label: 'raw OTel SDK, same instrumentations, trace-id ratio 0.1, 1 BSP', ...RAW, env: { ...RAW.env, BENCH_RAW_RATIO: '0.1' } },
   { id: 'sentry', label: 'Sentry v11 native, tracesSampleRate 1.0', ...SENTRY },
   { id: 'zero', label: 'OTel zero-code (auto-instrumentations-node/register)', ...ZERO_CODE },
+  { id: 'sentryOwn', label: SENTRY_OWN_LABEL, apps: ['express'], ...SENTRY_OWN },
+  { id: 'sentryOwn', label: `${SENTRY_OWN_LABEL}, the service's calls through @sentry/node`, apps: ['ingest'], args: [...SENTRY_CALLS, ...SENTRY_OWN.args], env: SENTRY_OWN.env, ready: SENTRY_CALLS_READY },
   // What the support service's own monitoring calls cost each side: the same two rows with the service's user,
   // tag, context and breadcrumb calls made no-ops (bench/apps/calls-off.mjs); the layer itself is unchanged.
   { id: 'rawNoCalls', label: 'raw OTel SDK, AlwaysOn, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...RAW.args], env: RAW.env, ready: CALLS_OFF_READY },
@@ -94,7 +110,7 @@ const ONLY_CONFIGS = process.env.BENCH_CONFIGS ? new Set(process.env.BENCH_CONFI
 const httpConfigsFor = (appId) =>
   HTTP_CONFIGS.filter((c) => (c.apps === undefined || c.apps.includes(appId)) && (ONLY_CONFIGS === undefined || ONLY_CONFIGS.has(c.id)));
 
-const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {} };
+const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {}, profiling: {} };
 
 // ---------------------------------------------------------------- load generation
 function parseWrk(out) {
@@ -122,7 +138,7 @@ const APPS = {
   },
   ingest: {
     label: 'support ingest path (POST /api/ingest-message)',
-    script: 'dist/src/support/main.js',
+    script: 'examples/support-service/dist/main.js',
     path: '/api/ingest-message',
     lua: 'bench/workloads/ingest.lua',
     request: {
@@ -293,6 +309,62 @@ async function downSection() {
   }
 }
 
+/**
+ * SENTRY_PROFILES_SAMPLE_RATE 1.0 against 0 (traces at 1.0 both): the server's CPU per request and its RSS after
+ * each run; the profiler's chunks go to the receiver's fake Sentry at the default 60 s interval.
+ */
+async function profilingSection(appId) {
+  const app = APPS[appId];
+  const configs = [
+    { id: 'off', label: 'ours, rate 1.0, profiling 0', args: OURS_ARGS, env: { ...oursEnv(1.0), SENTRY_PROFILES_SAMPLE_RATE: '0' } },
+    { id: 'on', label: 'ours, rate 1.0, profiling 1.0', args: OURS_ARGS, env: { ...oursEnv(1.0), SENTRY_PROFILES_SAMPLE_RATE: '1' } },
+  ];
+  // Sentry's own profiling pins @sentry/node 11.1.0: its rows run only where its folder was installed.
+  if (existsSync(join(ROOT, 'bench/sentry-profiling/node_modules/@sentry/profiling-node'))) {
+    const anchor = { args: ['--import', './bench/sentry-profiling/anchor.mjs'] };
+    configs.push(
+      { id: 'sentryOff', label: 'Sentry 11.1 native, tracesSampleRate 1.0, no profiling', ...anchor, env: { SENTRY_DSN: sink.dsn } },
+      { id: 'sentryOn', label: "Sentry 11.1 native + @sentry/profiling-node, profileSessionSampleRate 1.0, lifecycle 'trace'", ...anchor, env: { SENTRY_DSN: sink.dsn, BENCH_SENTRY_PROFILING: '1' } },
+    );
+  } else if (appId === 'express') {
+    log('profiling: bench/sentry-profiling is not installed (cd bench/sentry-profiling && npm ci): no Sentry native rows');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const servers = {};
+  const out = (results.profiling[appId] = { label: app.label, configs: {} });
+  try {
+    const chunksBefore = (await receiver('/stats')).profileChunks ?? 0;
+    for (const config of configs) {
+      servers[config.id] = await startServer(app, config, dir);
+      await wrk(servers[config.id].url, WARMUP, app.lua);
+      out.configs[config.id] = { label: config.label, rps: [], cpu: [], p99: [], rss: [] };
+    }
+    for (let run = 0; run < RUNS; run++) {
+      for (const config of rotate(configs, run)) {
+        const entry = out.configs[config.id];
+        if (RUN_WARMUP > 0) await wrk(servers[config.id].url, RUN_WARMUP, app.lua);
+        const pid = servers[config.id].child.pid;
+        const cpuBefore = cpuTimeOf(pid);
+        const r = await wrk(servers[config.id].url, DURATION, app.lua);
+        entry.cpu[run] = ((cpuTimeOf(pid) - cpuBefore) * 1000) / r.requests;
+        entry.rps[run] = r.rps;
+        entry.p99[run] = r.p99;
+        entry.rss[run] = rssOf(pid);
+      }
+      log(`profiling ${appId} run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${fmt(out.configs[c.id].cpu[run])} us/req`).join(', ')}`);
+    }
+    // SIGTERM flushes: the profiled server's last chunk arrives before the count.
+    for (const s of Object.values(servers)) {
+      s.child.kill('SIGTERM');
+      await Promise.race([once(s.child, 'exit'), sleep(10_000)]);
+    }
+    out.chunks = ((await receiver('/stats')).profileChunks ?? 0) - chunksBefore;
+  } finally {
+    for (const s of Object.values(servers)) await stop(s.child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- report
 function ratioCell(a, b, digits = 2) {
   return cell(ratios(a, b), digits);
@@ -345,6 +417,14 @@ function report() {
       push('', `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`);
     }
     if (c.ours01 && c.raw01) push('', `Ours at 0.1 vs the raw SDK at ratio 0.1: ${ratioCell(c.ours01.rps, c.raw01.rps)}.`);
+    if (withCpu && c.ours10) {
+      // CPU per request, the other configuration's over ours: above 1 means ours is cheaper.
+      const vs = (other, label) => (c[other] ? `${label} ${ratioCell(c[other].cpu, c.ours10.cpu)}` : undefined);
+      const parts = [vs('sentryOwn', 'Sentry with its own OTel pipeline'), vs('zero', 'OTel zero-code'), vs('sentry', 'Sentry native')].filter(Boolean);
+      if (parts.length) push('', `CPU per request, the other setup's over ours at 1.0 (above 1: ours is cheaper): ${parts.join('; ')}.`);
+      if (c.ours01 && c.raw01) push('', `CPU per request at 0.1, the raw SDK at ratio 0.1 over ours: ${ratioCell(c.raw01.cpu, c.ours01.cpu)}.`);
+      if (c.bare && c.raw) push('', `Overhead above bare Node in CPU per request, ours at 1.0 over the raw SDK's (the stretch target is at most 0.5): ${cell(c.ours10.cpu.map((x, i) => (x - c.bare.cpu[i]) / (c.raw.cpu[i] - c.bare.cpu[i])), 2)}.`);
+    }
     if (c.oursNoCalls && c.rawNoCalls) {
       push('', `With the service's scope and breadcrumb calls off in both, ours at 1.0 vs the raw SDK: ${ratioCell(c.oursNoCalls.rps, c.rawNoCalls.rps)}. What turning them off gains, in throughput over the same configuration with them: ours ${ratioCell(c.oursNoCalls.rps, c.ours10.rps)}, the raw SDK ${ratioCell(c.rawNoCalls.rps, c.raw.rps)}.`);
       if (withCpu) {
@@ -389,6 +469,18 @@ function report() {
     }
     push('');
   }
+  if (Object.keys(results.profiling).length) {
+    push('## 6. Profiling (SENTRY_PROFILES_SAMPLE_RATE)', '', 'Ours at traces rate 1.0 with profiling 0 and 1.0 (@sentry/node-cpu-profiler, trace lifecycle, 60 s chunks to the fake Sentry), and where bench/sentry-profiling is installed Sentry 11.1 native without and with @sentry/profiling-node. CPU/request: the server\'s CPU time over the requests served; each profiled row is compared with its own unprofiled one. RSS after each run. Chunks: the profile chunks the fake Sentry received from all profiled rows of the app.', '');
+    push('| app | configuration | requests/s | p99 (ms) | CPU/request (us) | CPU vs profiling 0 | RSS (MB) | profile chunks received |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const p of Object.values(results.profiling)) {
+      for (const [id, e] of Object.entries(p.configs)) {
+        // Each profiled row against its own unprofiled one: ours against ours, Sentry's against Sentry's.
+        const base = id === 'on' ? p.configs.off : id === 'sentryOn' ? p.configs.sentryOff : undefined;
+        push(`| ${p.label} | ${e.label} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${cell(e.cpu)} | ${base ? ratioCell(e.cpu, base.cpu) : ''} | ${cell(e.rss.map((x) => x / 2 ** 20))} | ${id === 'off' || id === 'sentryOff' ? '' : p.chunks} |`);
+      }
+    }
+    push('');
+  }
   return lines.join('\n');
 }
 
@@ -416,6 +508,9 @@ try {
   if (SECTIONS.has('span')) await spanSection();
   if (SECTIONS.has('export')) await exportSection();
   if (SECTIONS.has('down')) await downSection();
+  if (SECTIONS.has('profiling')) {
+    for (const appId of (process.env.BENCH_APPS ?? 'express,ingest').split(',')) await profilingSection(appId);
+  }
   if (!process.env.BENCH_REPORT_ONLY) writeFileSync(join(ROOT, 'bench/last-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   let reading = '';
   try {

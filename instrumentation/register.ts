@@ -6,8 +6,25 @@
 // instrumentation exists) it double-wraps http.request, with two client spans per call and no warning.
 import '@sentry/node';
 import { register } from 'node:module';
-import { ConfigError, loadConfig } from '../src/telemetry/config.js';
-import { getTelemetry, startTelemetry } from '../src/telemetry/start.js';
+import { appDirOf, findSecondCopies, missingPeers, missingPeersMessage, secondCopyMessage } from '../src/telemetry/api-copies.js';
+import { otelLineProblem } from '../src/telemetry/otel-line.js';
+
+// Started beside a second API (or SDK) copy, the app's spans would vanish silently; without the SDK peers, or on a
+// Node the installed OpenTelemetry line does not support, it would fail with a stack: refuse instead, with the
+// fix. Checked before the SDK is imported (below, dynamically), so a missing peer cannot fail the import first.
+const missing = missingPeers();
+const lineProblem = otelLineProblem();
+const problems = [
+  ...(missing.length > 0 ? [missingPeersMessage(missing)] : []),
+  ...findSecondCopies(appDirOf()).map(secondCopyMessage),
+  ...(lineProblem === undefined ? [] : [lineProblem]),
+];
+if (problems.length > 0) {
+  for (const problem of problems) process.stderr.write(`otel-sentry-bridge: cannot start: ${problem}\n`);
+  process.exit(1);
+}
+const { ConfigError, loadConfig } = await import('../src/telemetry/config.js');
+const { getTelemetry, startTelemetry } = await import('../src/telemetry/start.js');
 
 // Loaded twice (two --import flags, or register plus a manual start): instrument once.
 if (!getTelemetry()) {

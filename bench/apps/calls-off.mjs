@@ -3,4 +3,6 @@
 // module resolve to calls-off-api.mjs instead (only theirs: the layer itself is untouched).
 import { register } from 'node:module';
 
-register('./calls-off-hook.mjs', import.meta.url);
+register('./stand-in-hook.mjs', import.meta.url, {
+  data: { name: 'calls-off', standIn: new URL('./calls-off-api.mjs', import.meta.url).href },
+});

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
-const counts = { spans: 0, otlpSpans: 0, sentryOtlpSpans: 0, sentryEnvelopeSpans: 0, envelopes: 0, requests: 0, errors: 0 };
+const counts = { spans: 0, otlpSpans: 0, sentryOtlpSpans: 0, sentryEnvelopeSpans: 0, envelopes: 0, profileChunks: 0, requests: 0, errors: 0 };
 
 function readVarint(buf, pos) {
   let value = 0;
@@ -79,6 +79,8 @@ function countEnvelopeSpans(buf) {
     if (header.type === 'transaction') {
       const item = JSON.parse(buf.subarray(pos, end).toString('utf8'));
       n += 1 + (item.spans?.length ?? 0);
+    } else if (header.type === 'profile_chunk') {
+      counts.profileChunks++;
     } else if (header.type === 'span') {
       // Sentry v11 streams spans: one item holds `item_count` spans.
       n += typeof header.item_count === 'number' ? header.item_count : (JSON.parse(buf.subarray(pos, end).toString('utf8')).items?.length ?? 1);

@@ -10,6 +10,7 @@ import { DSN_ACCEPTED, parseDsn } from './config/dsn.js';
 import { readEnvironment } from './config/environment.js';
 import { EnvReader, RATE_ACCEPTED } from './config/env-reader.js';
 import { Problems } from './config/errors.js';
+import { readPeerList } from './config/baggage-peers.js';
 import { readExporters } from './config/exporters.js';
 import { readHeadSha } from './config/git.js';
 import { maskDsn } from './config/masking.js';
@@ -48,11 +49,6 @@ const INSTRUMENTATION_SETS = ['default', 'all'] as const;
  */
 const BATCH_DEFAULTS = { maxQueueSize: 8192, maxExportBatchSize: 1024, scheduledDelayMillis: 1000, exportTimeoutMillis: 10_000 };
 
-const PROFILING_WARNING =
-  'SENTRY_PROFILES_SAMPLE_RATE is set but profiling stays off: @sentry/profiling-node stops at 11.1.0 and pins ' +
-  'that exact @sentry/node, and its trace lifecycle needs Sentry\'s own spans, which this layer replaces with ' +
-  'OpenTelemetry spans.';
-
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<TelemetryConfig> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
@@ -68,7 +64,6 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
 
   const tracesSampleRate = readTracesSampleRate(reader, warnings);
   const profilesSampleRate = reader.rate('SENTRY_PROFILES_SAMPLE_RATE');
-  if (profilesSampleRate !== undefined && profilesSampleRate > 0) warnings.push(PROFILING_WARNING);
 
   const resourceAttributes = readResourceAttributes(reader);
   const serviceName =
@@ -107,6 +102,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
   const propagatorsNone = readOtelPropagators(reader).none;
   const envPropagationTargets = readPatternList(reader, 'TELEMETRY_PROPAGATION_TARGETS');
   const envBaggageTargets = readPatternList(reader, 'TELEMETRY_BAGGAGE_TARGETS');
+  const envBaggageAcceptFrom = readPeerList(reader, 'TELEMETRY_BAGGAGE_ACCEPT_FROM');
   const envIgnorePaths = readPatternList(reader, 'TELEMETRY_IGNORE_PATHS');
   const envOrgId = readOrgId(reader);
   const envStrict = reader.boolean('SENTRY_STRICT_TRACE_CONTINUATION');
@@ -158,6 +154,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
       baggageTargets: [
         ...(user.baggageTargets ?? envBaggageTargets ?? (propagatorsNone ? noTargets : DEFAULT_BAGGAGE_TARGETS)),
       ],
+      // No peer by default: behind a load balancer every client arrives from a private address.
+      baggageAcceptFrom: [...(user.baggageAcceptFrom ?? envBaggageAcceptFrom ?? [])],
     },
     exporters,
     otlp,
@@ -175,6 +173,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
   if (user.beforeSend !== undefined) config.sentry.beforeSend = user.beforeSend;
   if (user.beforeBreadcrumb !== undefined) config.sentry.beforeBreadcrumb = user.beforeBreadcrumb;
   if (user.tracesSampler !== undefined) config.sampling.tracesSampler = user.tracesSampler;
+  if (user.scrubPatterns !== undefined || user.scrubKeys !== undefined) {
+    config.scrubbing = { patterns: [...(user.scrubPatterns ?? [])], keys: [...(user.scrubKeys ?? [])] };
+  }
   // Sentry's rule: the orgId option first, else the org in the DSN host.
   const orgId = user.orgId ?? envOrgId ?? dsn?.orgId;
   if (orgId !== undefined) config.sampling.orgId = orgId;

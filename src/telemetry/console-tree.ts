@@ -5,7 +5,7 @@
  */
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { treeLogLines, type LogLineSource } from './logs/console-lines.js';
 
 const KEY_ATTRIBUTES = [

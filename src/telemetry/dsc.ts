@@ -87,6 +87,58 @@ export function serializeBaggage(dsc: Dsc | undefined, others: ReadonlyArray<rea
   return header || undefined;
 }
 
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+const HEX_32 = /^[0-9a-f]{32}$/;
+const PRINTABLE = /^[\x20-\x7e\u00a0-\uffff]*$/;
+
+function decimalIn(value: string, max: number, maxIncluded: boolean): boolean {
+  if (!DECIMAL.test(value)) return false;
+  const number = Number(value);
+  return number >= 0 && (maxIncluded ? number <= max : number < max);
+}
+
+const text = (limit: number) => (value: string): boolean => value.length <= limit && PRINTABLE.test(value);
+
+/**
+ * The keys of Sentry's `DynamicSamplingContext` (@sentry/core 11.12) and what each may hold. Lengths follow
+ * what Sentry accepts (environment 64, release 200, transaction 200 characters).
+ */
+const DSC_FIELDS: Readonly<Record<string, (value: string) => boolean>> = {
+  trace_id: (value) => HEX_32.test(value),
+  public_key: (value) => /^[0-9a-zA-Z]{1,64}$/.test(value),
+  sample_rate: (value) => decimalIn(value, 1, true),
+  sample_rand: (value) => decimalIn(value, 1, false),
+  sampled: (value) => value === 'true' || value === 'false',
+  environment: text(64),
+  release: text(200),
+  transaction: text(200),
+  replay_id: (value) => HEX_32.test(value),
+  org_id: (value) => /^\d{1,20}$/.test(value),
+};
+
+/**
+ * The incoming DSC when it can be trusted as the trace's frozen DSC, else undefined: it is dropped as a whole,
+ * never forwarded in part. Every key must be one of Sentry's and every value well-formed (rate in [0, 1],
+ * sample_rand in [0, 1), bounded text); its trace id, when given, must be the trace being continued. A
+ * `public_key` other than our DSN's belongs to another Sentry project: it is kept only when the DSC names our
+ * own organisation (a sibling project heads the trace), because the envelopes of our errors carry this DSC and
+ * a foreign key there would attribute them to a project an outside caller chose.
+ */
+export function acceptedDsc(config: TelemetryConfig, dsc: Dsc | undefined, traceId: string): Dsc | undefined {
+  if (!dsc) return undefined;
+  for (const key of Object.keys(dsc)) {
+    const valid = Object.hasOwn(DSC_FIELDS, key) ? DSC_FIELDS[key] : undefined;
+    if (!valid?.(dsc[key] as string)) return undefined;
+  }
+  if (dsc.trace_id !== undefined && dsc.trace_id !== traceId) return undefined;
+  const ourKey = config.sentry.dsn?.publicKey;
+  if (dsc.public_key !== undefined && ourKey && dsc.public_key !== ourKey) {
+    const ourOrg = configuredOrgId(config);
+    if (!ourOrg || dsc.org_id !== ourOrg) return undefined;
+  }
+  return dsc;
+}
+
 export function isSentryBaggageKey(key: string): boolean {
   return key.startsWith(SENTRY_PREFIX);
 }

@@ -6,7 +6,7 @@ import { diag } from '@opentelemetry/api';
 import { stringMatchesSomePattern } from '@sentry/core';
 import type { Breadcrumb, BreadcrumbHint, Client, ErrorEvent, EventHint, Integration } from '@sentry/core';
 import { pathIsIgnored } from './pattern-match.js';
-import { FILTERED, redactorFor, type Redactor } from './redaction.js';
+import { FILTERED, redactorFor, type RedactionConfig, type Redactor } from './redaction.js';
 import type { EventLike, TelemetryConfig } from './types.js';
 
 /** Event fields that hold SDK bookkeeping (live Scope objects among them), never user data. */
@@ -78,7 +78,7 @@ export type SentryBeforeBreadcrumb = (breadcrumb: Breadcrumb, hint?: BreadcrumbH
  * Health checks never produce events; scrubbing runs before `ignoreErrors` and the user's `beforeSend`.
  * Pass `ignoreErrors` here rather than to Sentry.init, or it would match the unscrubbed text.
  */
-export function createBeforeSend(config: Pick<TelemetryConfig, 'sentry' | 'sampling'>): SentryBeforeSend {
+export function createBeforeSend(config: RedactionConfig & Pick<TelemetryConfig, 'sampling'>): SentryBeforeSend {
   const redactor = redactorFor(config);
   const userHook = config.sentry.beforeSend;
   return (event, hint) => {
@@ -97,7 +97,7 @@ export function createBeforeSend(config: Pick<TelemetryConfig, 'sentry' | 'sampl
  * scrubs, because Sentry runs this hook inside `consoleSandbox`, which swaps every console method out and back
  * on each breadcrumb (about 40 % of a breadcrumb's cost in Sentry, and a request records a dozen).
  */
-export function createBeforeBreadcrumb(config: Pick<TelemetryConfig, 'sentry'>): SentryBeforeBreadcrumb | undefined {
+export function createBeforeBreadcrumb(config: RedactionConfig): SentryBeforeBreadcrumb | undefined {
   const userHook = config.sentry.beforeBreadcrumb;
   if (userHook === undefined) return undefined;
   const redactor = redactorFor(config);
@@ -113,7 +113,7 @@ export function createBeforeBreadcrumb(config: Pick<TelemetryConfig, 'sentry'>):
  * listener runs after this one (it registers after every setup), so its span event is made from the scrubbed
  * breadcrumb too. Does nothing when a user `beforeBreadcrumb` scrubs instead (see createBeforeBreadcrumb).
  */
-export function breadcrumbScrubbingIntegration(config: Pick<TelemetryConfig, 'sentry'>): Integration {
+export function breadcrumbScrubbingIntegration(config: RedactionConfig): Integration {
   return {
     name: 'OtelBreadcrumbScrubbing',
     setup(client: Client): void {

@@ -6,7 +6,8 @@
  */
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { FailureReporter } from './failure-reporter.js';
 import type { BatchExporter, ExportBatch, SpanBatch } from './span-batch.js';
 import type { BatchConfig } from './types.js';
 
@@ -20,44 +21,90 @@ export interface PipelineStats {
   pending: number;
 }
 
-/** Writes one warning per exporter at most once per interval, with the items dropped since the last one. */
-class FailureReporter {
-  private lastWarnAt = Number.NEGATIVE_INFINITY;
-  private droppedSinceWarn = 0;
+/** What an exporter lost over the process's life, for the shutdown report. */
+export interface PipelineLosses {
+  dropped: number;
+  /** The last export failure (or, without one, the last reason spans were dropped). */
+  lastCause?: string;
+}
+
+type DropCause = 'queue full' | 'export failed' | 'other';
+
+/**
+ * Writes one warning per exporter at most once per interval, with the spans dropped since the last one and the
+ * last export failure's cause: with a backend down, most drops are queue-full drops, and "queue full" alone hides
+ * the refused connection, the timeout or the 429 that filled the queue.
+ */
+export class SpanFailureReporter {
+  private readonly since: Record<DropCause, number> = { 'queue full': 0, 'export failed': 0, other: 0 };
+  private queueFullReason = '';
+  private otherReason = '';
 
   constructor(
     private readonly exporterName: string,
+    private readonly target: string | undefined,
+    private readonly reporter: FailureReporter = new FailureReporter(),
     /** What the pipeline carries, singular (`span`, `log record`). */
-    private readonly unit: string = 'span',
-    private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-    private readonly intervalMs = 60_000,
-    private readonly now: () => number = Date.now,
+    private readonly unit = 'span',
   ) {}
 
-  report(dropped: number, reason: string): void {
-    this.droppedSinceWarn += dropped;
-    const now = this.now();
-    if (now - this.lastWarnAt < this.intervalMs) return;
-    this.lastWarnAt = now;
-    this.write(
-      `otel-sentry-bridge: exporter "${this.exporterName}" failed (${reason}); ${this.droppedSinceWarn} ${this.unit}(s) dropped` +
-        ` since the last warning. Next warning in at most ${Math.round(this.intervalMs / 1000)} s.`,
-    );
-    this.droppedSinceWarn = 0;
+  /**
+   * `failure`: the cause of the export failure still current (none after a success); `reason`: why these spans
+   * were dropped. `defer`: hold the warning back until the export in flight answers, which names the cause.
+   */
+  report(dropped: number, reason: string, cause: DropCause, failure: string | undefined, defer = false): void {
+    this.since[cause] += dropped;
+    if (cause === 'queue full') this.queueFullReason = reason;
+    if (cause === 'other') this.otherReason = reason;
+    if (!defer) this.flush(failure ?? reason);
+  }
+
+  /** Writes the warning for the drops held so far, unless one was written lately. */
+  flush(cause: string): void {
+    const total = this.since['queue full'] + this.since['export failed'] + this.since.other;
+    if (total === 0) return;
+    const written = this.reporter.report((nextInS) => {
+      const parts = [
+        this.since['export failed'] > 0 ? `${this.since['export failed']} in failed exports` : '',
+        this.since['queue full'] > 0 ? `${this.since['queue full']} ${this.queueFullReason}` : '',
+        this.since.other > 0 ? `${this.since.other} ${this.otherReason}` : '',
+      ].filter(Boolean);
+      return (
+        `otel-sentry-bridge: exporter "${this.exporterName}" failed (${cause}); ${total} ${this.unit}(s) dropped` +
+        ` since the last warning (${parts.join(', ')})${this.target ? `; endpoint ${this.target}` : ''}.` +
+        ` Next warning in at most ${nextInS} s.`
+      );
+    });
+    if (written) this.since['queue full'] = this.since['export failed'] = this.since.other = 0;
   }
 }
+
+/** The stock OTLP transport's words for "retries ran out on retryable answers"; its status and Retry-After are not kept. */
+const RETRYABLE_STATUS = 'Export failed with retryable status';
 
 function describeError(result: ExportResult): string {
   const error = result.error;
   if (!error) return 'export failed';
+  if (error.message === RETRYABLE_STATUS) {
+    return 'the backend kept answering a retryable status (429 rate limited, 502, 503 or 504) until the retries ran out';
+  }
   const code = (error as { code?: unknown }).code;
   return `${error.message || error.name}${typeof code === 'number' || typeof code === 'string' ? ` (${String(code)})` : ''}`;
 }
 
+/**
+ * Exports of one pipeline that may wait for their answers at once. Each holds one batch beyond the queue's bound
+ * (maxExportBatchSize spans): 4 x 1024 spans of memory at most.
+ */
+const MAX_CONCURRENT_EXPORTS = 4;
+
 /** What the lifecycle flushes, counts and gives up on at shutdown, whatever the pipeline carries. */
 export interface Pipeline {
   readonly name: string;
+  /** What it carries, singular (`span`, `log record`), for the exit lines. */
+  readonly unit: string;
   stats(): PipelineStats;
+  losses(): PipelineLosses;
   forceFlush(): Promise<void>;
   abandon(): number;
 }
@@ -67,38 +114,51 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
   /** The batch items are added to, and the full ones waiting for their turn. */
   private filling: B | undefined;
   private full: B[] = [];
-  /** Items in `filling` and `full`. */
+  /** Spans in `filling` and `full`. */
   private queued = 0;
+  /** Items in exports that have not answered yet, and those exports. */
   private inFlight = 0;
-  private inFlightExport: Promise<void> | undefined;
+  private readonly inFlightExports = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private closed = false;
   /** Set once shutdown gave up on the backend: late answers no longer change the counts. */
   private abandoned = false;
   private readonly counts = { received: 0, exported: 0, dropped: 0 };
-
-  private readonly reporter: FailureReporter;
+  /** The last export failure over the process's life, and the one still current (cleared by a success). */
+  private lastFailure: string | undefined;
+  private currentFailure: string | undefined;
+  private lastDropReason: string | undefined;
+  private readonly reporter: SpanFailureReporter;
 
   constructor(
     readonly name: string,
     private readonly exporter: BatchExporter<B>,
     private readonly batch: BatchConfig,
+    /** Where the items go, credentials masked, for the warnings. */
+    target?: string,
+    reporter?: SpanFailureReporter,
     /** What the pipeline carries, singular, for its messages. */
-    private readonly unit = 'span',
+    readonly unit = 'span',
   ) {
-    this.reporter = new FailureReporter(name, unit);
+    this.reporter = reporter ?? new SpanFailureReporter(name, target, undefined, unit);
   }
 
   stats(): PipelineStats {
     return { ...this.counts, pending: this.queued + this.inFlight };
   }
 
+  losses(): PipelineLosses {
+    const lastCause = this.lastFailure ?? this.lastDropReason;
+    return { dropped: this.counts.dropped, ...(lastCause ? { lastCause } : {}) };
+  }
+
   /** Queues one item, or counts it as dropped when the queue is full or the pipeline closed. */
   protected offer(item: T): void {
     this.counts.received++;
     if (this.closed || this.queued >= this.batch.maxQueueSize) {
-      this.drop(1, this.closed ? `${this.unit} arrived after shutdown` : `queue full (${this.batch.maxQueueSize} ${this.unit}s)`);
+      if (this.closed) this.drop(1, this.unit === 'span' ? 'span ended after shutdown' : `${this.unit} arrived after shutdown`, 'other');
+      else this.drop(1, `queue full (${this.batch.maxQueueSize} ${this.unit}s)`, 'queue full');
       return;
     }
     const batch = (this.filling ??= this.exporter.newBatch());
@@ -113,15 +173,20 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
     }
   }
 
-  private drop(items: number, reason: string): void {
+  private drop(items: number, reason: string, cause: DropCause): void {
     this.counts.dropped += items;
-    this.reporter.report(items, reason);
+    if (cause === 'export failed') this.lastFailure = this.currentFailure = reason;
+    else this.lastDropReason = reason;
+    // A full queue with no failure known yet: the next export's answer says why (a refused connection, a
+    // timeout, a 429), so the warning waits for it; the queue is not empty, so that answer comes.
+    const defer = cause === 'queue full' && this.currentFailure === undefined;
+    this.reporter.report(items, reason, cause, this.currentFailure, defer);
   }
 
   /** Counts items that were meant for this pipeline and refused before they reached it (a rate limit). */
   refuse(items: number, reason: string): void {
     this.counts.received += items;
-    this.drop(items, reason);
+    this.drop(items, reason, 'other');
   }
 
   /**
@@ -132,7 +197,7 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
     if (this.immediate) return;
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
-      this.exportNext();
+      this.exportFull();
     });
     this.immediate.unref();
   }
@@ -155,23 +220,38 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
     return batch;
   }
 
-  /** Starts one export when none is running; chains the next while a full batch waits. */
+  /** Starts exports of the full batches waiting, as many as may run at once. */
+  private exportFull(): void {
+    while (this.full.length > 0 && this.inFlightExports.size < MAX_CONCURRENT_EXPORTS) this.exportNext();
+  }
+
+  /**
+   * Starts one export (the oldest full batch, else the one being filled) unless as many as may run at once are
+   * running. A batch's export time is mostly waiting (compression in libuv's pool, the network): one export at a
+   * time capped throughput at one batch per round trip, and gzip, which lengthens the round trip, made a healthy
+   * backend lose spans at saturation.
+   */
   private exportNext(): void {
-    if (this.inFlightExport) return;
+    if (this.inFlightExports.size >= MAX_CONCURRENT_EXPORTS) return;
     const batch = this.takeBatch();
     if (!batch) return;
-    this.inFlight = batch.size;
-    this.inFlightExport = this.exportBatch(batch).then((ok) => {
-      this.inFlight = 0;
-      this.inFlightExport = undefined;
+    this.inFlight += batch.size;
+    const running: Promise<void> = this.exportBatch(batch).then((ok) => {
+      this.inFlightExports.delete(running);
+      // abandon() counted the spans in flight as dropped and zeroed the count.
       if (this.abandoned) return;
+      this.inFlight -= batch.size;
+      if (ok) this.currentFailure = undefined;
+      // Drops held back for this answer: named by its failure, or by the queue alone when it succeeded.
+      this.reporter.flush(this.currentFailure ?? this.lastDropReason ?? 'export failed');
       if (ok) {
         this.counts.exported += batch.size - batch.lost;
-        if (batch.lost > 0) this.drop(batch.lost, batch.lostReason ?? `${this.unit}s could not be encoded`);
+        if (batch.lost > 0) this.drop(batch.lost, batch.lostReason ?? `${this.unit}s could not be encoded`, 'other');
       }
-      if (this.full.length > 0) this.exportNext();
+      if (this.full.length > 0) this.exportFull();
       else if (this.filling) this.schedule();
     });
+    this.inFlightExports.add(running);
   }
 
   private exportBatch(batch: B): Promise<boolean> {
@@ -181,7 +261,7 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
         if (settled) return;
         settled = true;
         clearTimeout(timeout);
-        if (!ok && !this.abandoned) this.drop(batch.size, reason ?? 'export failed');
+        if (!ok && !this.abandoned) this.drop(batch.size, reason ?? 'export failed', 'export failed');
         resolve(ok);
       };
       const timeout = setTimeout(() => settle(false, `no answer within ${this.batch.exportTimeoutMillis} ms`), this.batch.exportTimeoutMillis);
@@ -213,10 +293,15 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    while (this.queued > 0 || this.inFlightExport) {
-      if (!this.inFlightExport) this.exportNext();
-      await this.inFlightExport;
+    while (this.queued > 0 || this.inFlightExports.size > 0) {
+      if (this.queued > 0 && this.inFlightExports.size < MAX_CONCURRENT_EXPORTS) {
+        this.exportNext();
+        continue;
+      }
+      await Promise.race(this.inFlightExports);
     }
+    // An exporter may hold spans itself (the console tree waits for a trace's late spans on an unref'd timer).
+    await this.exporter.forceFlush?.();
   }
 
   async shutdown(): Promise<void> {
@@ -234,7 +319,8 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
     this.inFlight = 0;
     this.closed = true;
     this.abandoned = true;
-    if (left > 0) this.drop(left, 'shutdown budget ran out before they were sent');
+    if (left > 0) this.drop(left, 'shutdown budget ran out before they were sent', 'other');
+    this.reporter.flush(this.currentFailure ?? this.lastDropReason ?? 'export failed');
     return left;
   }
 }

@@ -5,11 +5,12 @@
  */
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, httpAgentFactoryFromOptions } from '@opentelemetry/otlp-exporter-base/node-http';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import { ConsoleTreeExporter } from './console-tree.js';
 import { otlpBatchExporter, SpanEncoder } from './otlp-batch.js';
 import { createRedactingExporter, createSpanRedactor, redactSpan, type SpanRedactor } from './redacting-exporter.js';
+import { maskUrl } from './config/masking.js';
 import { redactorFor } from './redaction.js';
 import { spanListExporter, type BatchExporter } from './span-batch.js';
 import type { ExporterName, OtlpConfig, TelemetryConfig } from './types.js';
@@ -44,7 +45,7 @@ async function createOtlpExporter(otlp: OtlpConfig, encoder: SpanEncoder, redact
   if (!otlp.tracesUrl) throw new Error('no OTLP endpoint configured');
   const compression = otlp.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
   const common = { url: otlp.tracesUrl, timeoutMillis: otlp.timeoutMillis, compression };
-  const target = `${otlp.tracesUrl} (${otlp.protocol})`;
+  const target = `${maskUrl(otlp.tracesUrl)} (${otlp.protocol})`;
   if (otlp.protocol === 'http/protobuf') {
     // The options the stock http/protobuf OTLPTraceExporter builds (environment included), with encoded batches.
     const options = convertLegacyHttpOptions({ ...common, headers: otlp.headers }, 'TRACES', 'v1/traces', {

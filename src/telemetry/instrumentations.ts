@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import type { UndiciInstrumentationConfig } from '@opentelemetry/instrumentation-undici';
+import { ConfigError } from './config/errors.js';
 
 /** Hooks other modules add to the HTTP client/server and fetch instrumentations (propagation rules, ...). */
 export interface InstrumentationHooks {
@@ -54,6 +55,22 @@ function isModuleInstalled(name: string, fromDir: string): boolean {
   }
 }
 
+/**
+ * auto-instrumentations-node is an optional peer dependency: it pulls about 80 packages (every instrumentation it
+ * knows) that the curated set never loads, so only apps that ask for `all` install it.
+ */
+async function importAutoInstrumentations(): Promise<typeof import('@opentelemetry/auto-instrumentations-node')> {
+  try {
+    return await import('@opentelemetry/auto-instrumentations-node');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new ConfigError(
+      'TELEMETRY_INSTRUMENTATIONS=all needs @opentelemetry/auto-instrumentations-node, which is not installed: ' +
+        'npm install @opentelemetry/auto-instrumentations-node@0.81 (or leave TELEMETRY_INSTRUMENTATIONS unset for the curated set)',
+    );
+  }
+}
+
 function mergeHooks<T extends object>(base: T, extra: T | undefined): T {
   return { ...base, ...extra };
 }
@@ -66,7 +83,7 @@ export async function createInstrumentations(
   logSending = false,
 ): Promise<Instrumentation[]> {
   if (mode === 'all') {
-    const { getNodeAutoInstrumentations } = await import('@opentelemetry/auto-instrumentations-node');
+    const { getNodeAutoInstrumentations } = await importAutoInstrumentations();
     return getNodeAutoInstrumentations({
       '@opentelemetry/instrumentation-http': hooks.http ?? {},
       '@opentelemetry/instrumentation-undici': hooks.undici ?? {},

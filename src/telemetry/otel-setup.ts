@@ -8,10 +8,10 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { LoggerProvider } from '@opentelemetry/sdk-logs';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { genAiProviderNameProcessor } from './genai.js';
 import { createInstrumentations } from './instrumentations.js';
+import { ignoreOwnTraffic, telemetryUrlMatcher } from './own-traffic.js';
 import { propagationInstrumentationHooks } from './propagation-hooks.js';
 import { createPropagator } from './propagation.js';
 import { safeProcessor } from './safe-processor.js';
@@ -29,9 +29,10 @@ const DEFAULT_ATTRIBUTE_VALUE_LENGTH = 4096;
  */
 export function loadInstrumentations(config: TelemetryConfig): Promise<Instrumentation[]> {
   const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
+  const hooks = ignoreOwnTraffic(propagationInstrumentationHooks(config), telemetryUrlMatcher(config));
   // pino and winston send their records to the logs pipelines only when logs are on (logs/).
   const logSending = config.logs.level !== 'off';
-  return createInstrumentations(config.instrumentations, appDir, propagationInstrumentationHooks(config), logSending);
+  return createInstrumentations(config.instrumentations, appDir, hooks, logSending);
 }
 
 /** The service's resource, shared by spans and log records. */
@@ -53,16 +54,20 @@ export async function startTracing(
   config: TelemetryConfig,
   pipelines: SpanProcessor[],
   instrumentations: Instrumentation[],
+  /** Processors that only mark spans as they start (profiling); they run before the pipelines. */
+  markers: SpanProcessor[] = [],
   resource: Resource = createResource(config),
+  /** The logs side's provider (logs/setup.ts), for the instrumentations that emit records (pino, winston, OpenAI). */
   loggerProvider?: LoggerProvider,
 ): Promise<() => Promise<void>> {
-  const provider = new NodeTracerProvider({
+  const provider = new TracerProvider({
     resource,
     sampler: createSampler(config),
     // The bridge and the GenAI naming write attributes, so they run before any pipeline reads the span.
     spanProcessors: [
       safeProcessor(createScopeBridgeProcessor(config)),
       safeProcessor(genAiProviderNameProcessor()),
+      ...markers.map(safeProcessor),
       ...pipelines,
     ],
     // OTel's default value length is unlimited: one 100 KB attribute per request would be exported whole to
@@ -71,7 +76,11 @@ export async function startTracing(
       ? {}
       : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH } }),
   });
-  provider.register({ propagator: createPropagator(config), contextManager: new SharedContextManager() });
+  // What NodeTracerProvider.register did: @opentelemetry/sdk-trace (the package of the 2.12 and 3.x lines alike)
+  // leaves the globals to the caller.
+  context.setGlobalContextManager(new SharedContextManager().enable());
+  propagation.setGlobalPropagator(createPropagator(config));
+  trace.setGlobalTracerProvider(provider);
   const unregisterInstrumentations = registerInstrumentations({
     tracerProvider: provider,
     ...(loggerProvider ? { loggerProvider } : {}),

@@ -7,13 +7,11 @@
  */
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import { createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
-// The module itself, not the package index: the index also loads the metrics and logs serializers, and with them
-// @opentelemetry/sdk-metrics (about 90 modules at start-up for a response decoder). The version is pinned.
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer/build/src/trace/protobuf/trace.js';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { writeSpan, writeTraceRequest, type EncodedScopeSpans } from './otlp-proto.js';
+import { decodeTraceExportResponse } from './otlp-response.js';
 import { ProtoWriter, WIRE_LENGTH_DELIMITED } from './proto-writer.js';
 import type { SpanRedactor } from './redacting-exporter.js';
 import type { BatchExporter, SpanBatch } from './span-batch.js';
@@ -142,7 +140,7 @@ export function otlpBatchExporter(options: HttpExportOptions, encoder: SpanEncod
   const base = new OTLPExporterBase<OtlpSpanBatch>(
     createOtlpHttpExportDelegate(
       options,
-      { serializeRequest: (batch) => batch.toRequest(), deserializeResponse: ProtobufTraceSerializer.deserializeResponse },
+      { serializeRequest: (batch) => batch.toRequest(), deserializeResponse: decodeTraceExportResponse },
       'otlp_http_span_exporter',
       { name: 'span', countItems: (batch) => batch.size },
       undefined,

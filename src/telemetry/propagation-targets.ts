@@ -1,9 +1,11 @@
 /**
  * Who receives what, decided where the request is known (the propagator never sees a URL): trace headers and
- * the `sentry-*` baggage go to `tracePropagationTargets`, every other baggage entry only to `baggageTargets`,
- * and incoming non-Sentry baggage is accepted only from peers matching `baggageTargets`.
+ * the `sentry-*` baggage go to `tracePropagationTargets`, every other baggage entry only to `baggageTargets`.
+ * Incoming non-Sentry baggage is accepted only from peers listed in `baggageAcceptFrom` (none by default), a
+ * separate list: the hosts we send a tenant to are not the clients we would believe one from.
  */
 import type { Span } from '@opentelemetry/api';
+import { peerMatcher } from './config/baggage-peers.js';
 import { matchesSomePattern } from './pattern-match.js';
 import type { PropagationConfig } from './types.js';
 
@@ -23,8 +25,17 @@ export function permissionFor(url: string, config: PropagationConfig): OutgoingP
   };
 }
 
-export function peerMaySendBaggage(address: string, config: PropagationConfig): boolean {
-  return matchesSomePattern(address, config.baggageTargets);
+/**
+ * Whether a carrier's non-Sentry baggage is accepted: only when an HTTP server registered its peer's address and
+ * the address is in `baggageAcceptFrom`. A carrier without a known peer (a queue message, a manual extract) names
+ * no one who could be allowed.
+ */
+export function baggageSenderCheck(config: PropagationConfig): (carrier: unknown) => boolean {
+  const allowed = peerMatcher(config.baggageAcceptFrom);
+  return (carrier) => {
+    const peer = peerOf(carrier);
+    return peer !== undefined && allowed(peer);
+  };
 }
 
 // Kept on the objects themselves (symbol properties, invisible to their owners) rather than in WeakMaps: one

@@ -13,12 +13,13 @@ import {
   type TextMapSetter,
   type TraceState as ApiTraceState,
 } from '@opentelemetry/api';
-import { isTracingSuppressed, TraceState } from '@opentelemetry/core';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import { extractTraceparentData, parseBaggageHeader } from '@sentry/core';
-import { configuredOrgId, freezeDsc, isSentryBaggageKey, serializeBaggage } from './dsc.js';
-import { getOutgoingPermission, peerMaySendBaggage, peerOf } from './propagation-targets.js';
+import { acceptedDsc, configuredOrgId, freezeDsc, isSentryBaggageKey, serializeBaggage } from './dsc.js';
+import { baggageSenderCheck, getOutgoingPermission } from './propagation-targets.js';
 import { currentTenant } from './scope-bridge.js';
-import { TENANT_BAGGAGE_KEY } from './tenant.js';
+import { parseTraceStateHeader, SharedTraceState } from './shared-trace-state.js';
+import { acceptIncomingBaggage, TENANT_BAGGAGE_KEY } from './tenant.js';
 import { getTraceHead, setIncomingTrace, type Dsc } from './trace-head.js';
 import { formatTraceParent, parseTraceParent } from './traceparent.js';
 import type { TelemetryConfig } from './types.js';
@@ -33,8 +34,6 @@ const MAX_BAGGAGE_ENTRIES = 180;
 const MAX_BAGGAGE_INPUT = 8192;
 const VALID_TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
 const VALID_SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/;
-// W3C tracestate keys; internal or malformed keys never leave the process.
-const TRACESTATE_KEY = /^(?:[a-z][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})$/;
 
 function single(value: string | string[] | undefined): string | undefined {
   if (Array.isArray(value)) return value.length === 1 ? value[0] : undefined;
@@ -68,23 +67,13 @@ function parseBaggage(header: string | undefined): ParsedBaggage {
   return { dsc, others };
 }
 
-function parseTraceState(header: string | undefined): TraceState | undefined {
-  if (!header) return undefined;
-  // core's TraceState drops invalid members, keeps at most 32, and refuses a header over 512 characters.
-  const state = new TraceState(header);
-  return state.serialize() ? state : undefined;
-}
-
-function validTraceState(state: ApiTraceState | undefined): string | undefined {
+/**
+ * The `tracestate` to send: our own states as they are (valid and within the limits by construction), any
+ * other TraceState (set by other code) reduced to its valid members, so internal or malformed keys never leave.
+ */
+function outgoingTraceState(state: ApiTraceState | undefined): string | undefined {
   if (!state) return undefined;
-  const members = state
-    .serialize()
-    .split(',')
-    .filter((member) => {
-      const eq = member.indexOf('=');
-      return eq > 0 && TRACESTATE_KEY.test(member.slice(0, eq));
-    });
-  return members.length ? members.join(',') : undefined;
+  return SharedTraceState.from(state).serialize() || undefined;
 }
 
 /** Sentry's `shouldContinueTrace`: a different org, or a missing one under strict continuation, starts anew. */
@@ -120,26 +109,23 @@ function removeOtherCasings(carrier: unknown, name: string): void {
 }
 
 export function createPropagator(config: TelemetryConfig): TextMapPropagator {
+  const acceptsBaggageFrom = baggageSenderCheck(config.propagation);
+
   function extractUnsafe(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     const baggage = parseBaggage(joined(getter.get(carrier, BAGGAGE), ','));
     let result = context;
-    const peer = peerOf(carrier);
-    if (baggage.others.length && (peer === undefined || peerMaySendBaggage(peer, config.propagation))) {
-      const entries: Record<string, { value: string }> = {};
-      for (const [key, value] of baggage.others) entries[key] = { value };
-      result = propagation.setBaggage(result, propagation.createBaggage(entries));
-    }
+    if (baggage.others.length && acceptsBaggageFrom(carrier)) result = acceptIncomingBaggage(result, baggage.others);
 
     let traceId: string;
     let spanId: string;
     let parentSampled: boolean | undefined;
     let random = false;
-    let traceState: TraceState | undefined;
+    let traceState: SharedTraceState | undefined;
     const w3c = parseTraceParent(single(getter.get(carrier, TRACEPARENT)));
     if (w3c) {
       ({ traceId, spanId, random } = w3c);
       parentSampled = w3c.sampled;
-      traceState = parseTraceState(joined(getter.get(carrier, TRACESTATE), ','));
+      traceState = parseTraceStateHeader(joined(getter.get(carrier, TRACESTATE), ','));
     } else {
       const sentryTrace = single(getter.get(carrier, SENTRY_TRACE));
       const data = sentryTrace && sentryTrace.length <= 512 ? extractTraceparentData(sentryTrace) : undefined;
@@ -160,11 +146,16 @@ export function createPropagator(config: TelemetryConfig): TextMapPropagator {
       ...(traceState ? { traceState } : {}),
     });
     const headers = typeof carrier === 'object' && carrier !== null ? (carrier as Record<string, unknown>) : undefined;
+    // A DSC that fails validation counts as none. Without one, a `sentry-trace` parent is a Sentry trace whose
+    // head sent no DSC: @sentry/core then freezes an empty one (only sample_rand goes on). A `traceparent` parent
+    // is a trace @sentry/core would not have continued at all (it reads no traceparent): this service heads the
+    // DSC and sends a complete one, never a partial DSC a Sentry SDK downstream would freeze.
+    const dsc = acceptedDsc(config, baggage.dsc, traceId) ?? (w3c ? undefined : {});
     return setIncomingTrace(result, {
       traceId,
       spanId,
       parentSampled,
-      dsc: baggage.dsc ?? {},
+      dsc,
       random,
       ...(headers ? { headers } : {}),
     });
@@ -181,28 +172,27 @@ export function createPropagator(config: TelemetryConfig): TextMapPropagator {
       const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
       for (const name of [TRACEPARENT, TRACESTATE, SENTRY_TRACE]) removeOtherCasings(carrier, name);
       setter.set(carrier, TRACEPARENT, formatTraceParent(spanContext.traceId, spanContext.spanId, sampled, head?.random ?? false));
-      const state = validTraceState(spanContext.traceState);
+      const state = outgoingTraceState(spanContext.traceState);
       if (state) setter.set(carrier, TRACESTATE, state);
       setter.set(carrier, SENTRY_TRACE, `${spanContext.traceId}-${spanContext.spanId}-${sampled ? 1 : 0}`);
       if (head) dsc = freezeDsc(head, context);
     }
     const others: Array<[string, string]> = [];
     if (permission.baggage) {
-      const seen = new Set<string>();
+      // The company of the current (authenticated) scope goes downstream as `tenant.id` and replaces any other:
+      // the caller's header or the app's baggage may name one only when the scope names none, and an incoming
+      // one never reaches the context (tenant.ts). The per-request hooks remove it for hosts outside baggageTargets.
+      const tenant = currentTenant(config.sentry.sendDefaultPii);
+      const seen = new Set<string>(tenant === undefined ? [] : [TENANT_BAGGAGE_KEY]);
       for (const [key, value] of callerBaggage.others) {
+        if (seen.has(key)) continue;
         seen.add(key);
         others.push([key, value]);
       }
-      const baggage = propagation.getBaggage(context);
-      for (const [key, entry] of baggage?.getAllEntries() ?? []) {
+      for (const [key, entry] of propagation.getBaggage(context)?.getAllEntries() ?? []) {
         if (!seen.has(key)) others.push([key, entry.value]);
       }
-      // The company of the current request goes downstream as `tenant.id`, unless the caller or the incoming
-      // baggage already named one. The per-request hooks remove it again for hosts outside baggageTargets.
-      if (!seen.has(TENANT_BAGGAGE_KEY) && baggage?.getEntry(TENANT_BAGGAGE_KEY) === undefined) {
-        const tenant = currentTenant(config.sentry.sendDefaultPii);
-        if (tenant !== undefined) others.push([TENANT_BAGGAGE_KEY, tenant]);
-      }
+      if (tenant !== undefined) others.push([TENANT_BAGGAGE_KEY, tenant]);
     }
     const header = serializeBaggage(dsc, others);
     if (header) setter.set(carrier, BAGGAGE, header);

@@ -5,9 +5,8 @@
  */
 import type { Attributes, Link } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { redactorFor, type Redactor } from './redaction.js';
-import type { TelemetryConfig } from './types.js';
+import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace';
+import { redactorFor, type RedactionConfig, type Redactor } from './redaction.js';
 
 // Plain loops: these run for every exported span, and most spans have no events or links at all.
 function scrubEvents(events: TimedEvent[], redactor: Redactor): TimedEvent[] {
@@ -93,7 +92,7 @@ export function createSpanRedactor(redactor: Redactor): SpanRedactor {
 
 export function createRedactingExporter(
   exporter: SpanExporter,
-  redactOrConfig: SpanRedactor | Pick<TelemetryConfig, 'sentry'>,
+  redactOrConfig: SpanRedactor | RedactionConfig,
 ): SpanExporter {
   const redact = typeof redactOrConfig === 'function' ? redactOrConfig : createSpanRedactor(redactorFor(redactOrConfig));
   const wrapped: SpanExporter = {

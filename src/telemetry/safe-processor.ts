@@ -4,7 +4,7 @@
  * attribute, never the app's request.
  */
 import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 export function safeProcessor(processor: SpanProcessor): SpanProcessor {
   const onEnding = processor.onEnding?.bind(processor);

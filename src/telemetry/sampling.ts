@@ -4,7 +4,7 @@
  * sample_rand), recorded so that every exporter and every downstream service sees the same decision.
  */
 import { SpanKind, TraceFlags, trace, type Attributes, type Context, type Link, type SpanContext, type TraceState as ApiTraceState } from '@opentelemetry/api';
-import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
 import { headDsc } from './dsc.js';
 import { pathIsIgnored } from './pattern-match.js';
 import {
@@ -46,6 +46,22 @@ function parseRandomValue(traceState: ApiTraceState | undefined): bigint | undef
   }
   return undefined;
 }
+
+/**
+ * An upstream `ot=th:` field and its threshold: 1 to 14 hex digits, the missing ones zeros (OpenTelemetry's
+ * probability sampling). Undefined when absent or malformed.
+ */
+function parseThreshold(traceState: ApiTraceState | undefined): { field: string; threshold: bigint } | undefined {
+  const ot = traceState?.get('ot');
+  if (!ot || ot.length > 256) return undefined;
+  for (const field of ot.split(';')) {
+    if (/^th:[0-9a-f]{1,14}$/.test(field)) return { field, threshold: BigInt(`0x${field.slice(3).padEnd(14, '0')}`) };
+  }
+  return undefined;
+}
+
+/** The longest `ot` value a tracestate member may carry. */
+const MAX_OT_LENGTH = 256;
 
 function serializeTh(threshold: bigint): string {
   if (threshold === 0n) return '0';
@@ -141,7 +157,7 @@ function decide(
 /** Sentry's `getSampleRandFromTraceparentAndDsc`, with this trace's randomness `u` where Sentry calls Math.random. */
 function incomingSampleRand(dsc: Dsc, parentSampled: boolean | undefined, u: number): number {
   const fromBaggage = parseSampleRate(dsc.sample_rand);
-  // parseSampleRate accepts 1, which is outside sample_rand's [0, 1): Sentry keeps it, and so do we.
+  // The DSC was validated in extract (sample_rand in [0, 1), rate in [0, 1]): what is left is Sentry's derivation.
   if (fromBaggage !== undefined) return fromBaggage;
   const rate = parseSampleRate(dsc.sample_rate);
   if (rate && parentSampled !== undefined) return parentSampled ? u * rate : rate + u * (1 - rate);
@@ -163,7 +179,7 @@ function samplingContextFor(
     name: isServer ? `${method} ${path}` : spanName,
     attributes,
     parentSampled,
-    parentSampleRate: parseSampleRate(incoming?.dsc.sample_rate),
+    parentSampleRate: parseSampleRate(incoming?.dsc?.sample_rate),
   };
   if (isServer) {
     const query = stringAttribute(attributes, 'url.query')?.replace(/^\?/, '');
@@ -207,7 +223,8 @@ export function createSampler(config: TelemetryConfig): Sampler {
         : undefined;
       const upstreamRv = parentValid ? parseRandomValue(parent.traceState) : undefined;
       const u = upstreamRv === undefined ? sampleRandFromTraceId(traceId) : sampleRandFromRandomValue(upstreamRv);
-      const dsc = parentValid ? (incoming?.dsc ?? {}) : undefined;
+      // Undefined when this service heads the trace's DSC: a new trace, or a parent that brought no Sentry DSC.
+      const dsc = parentValid ? incoming?.dsc : undefined;
       const sampleRand = dsc ? incomingSampleRand(dsc, parentSampled, u) : u;
 
       const path = requestPath(attributes);
@@ -227,7 +244,12 @@ export function createSampler(config: TelemetryConfig): Sampler {
       const effectiveRate = resolution.localRate ?? parseSampleRate(dsc?.sample_rate);
       // Built by concatenation: a root span of every request passes here, and an array joined was its largest cost.
       let ot = '';
-      if (resolution.sampled && effectiveRate !== undefined && effectiveRate > 0) {
+      // An inherited decision passes an upstream OpenTelemetry threshold on unchanged (parent-based samplers
+      // propagate `th`, so services further down keep the adjusted count); a rate applied here writes its own.
+      const upstreamTh = parentValid && resolution.sampled && resolution.localRate === undefined ? parseThreshold(parent.traceState) : undefined;
+      if (upstreamTh && (upstreamTh.threshold === 0n || upstreamTh.threshold <= (rv ?? randomValueFromTraceId(traceId)))) {
+        ot = upstreamTh.field;
+      } else if (resolution.sampled && effectiveRate !== undefined && effectiveRate > 0) {
         const { threshold, thField } = rateFields(effectiveRate);
         if (threshold === 0n || threshold <= (rv ?? randomValueFromTraceId(traceId))) ot = thField;
       }
@@ -239,13 +261,21 @@ export function createSampler(config: TelemetryConfig): Sampler {
             ? `rv:${rv.toString(16).padStart(14, '0')}`
             : '';
       if (rvField !== '') ot = ot === '' ? rvField : `${ot};${rvField}`;
-      if (parentValid) for (const field of otherOtFields(parent.traceState)) ot = ot === '' ? field : `${ot};${field}`;
+      if (parentValid) {
+        for (const field of otherOtFields(parent.traceState)) {
+          const next = ot === '' ? field : `${ot};${field}`;
+          if (next.length <= MAX_OT_LENGTH) ot = next;
+        }
+      }
       // A new trace has no other entry, and its `ot` holds only th and rv, valid by construction: its wire form
-      // is known without parsing. An upstream state goes through core's set(), which drops an invalid value.
-      const traceState: ApiTraceState =
-        parentValid && parent.traceState
-          ? SharedTraceState.from(parent.traceState.set('ot', ot))
-          : new SharedTraceState(ot === '' ? '' : `ot=${ot}`);
+      // is known without parsing. An upstream state takes `ot` first and keeps at most 32 members.
+      let traceState: ApiTraceState;
+      if (parentValid && parent.traceState) {
+        const upstream = SharedTraceState.from(parent.traceState);
+        traceState = ot === '' ? upstream.unset('ot') : upstream.set('ot', ot);
+      } else {
+        traceState = new SharedTraceState(ot === '' ? '' : `ot=${ot}`);
+      }
 
       const method = stringAttribute(attributes, 'http.request.method', 'http.method');
       attachTraceHead(traceState, {

@@ -7,8 +7,8 @@
  * the processor keeps the span -> local root link that makes this possible without touching the OTel context.
  * What a span read and was pushed is written onto it when it ends (see PENDING).
  */
-import { SpanStatusCode, propagation, trace, type AttributeValue, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SpanStatusCode, trace, type AttributeValue, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { getGlobalScope } from '@sentry/core';
 import type { Breadcrumb, BreadcrumbHint, Client, Integration, Scope } from '@sentry/core';
 import type { Redactor } from './redaction.js';
@@ -21,7 +21,7 @@ import {
   ATTR_USER_ID,
   ATTR_USER_ROLES,
 } from './semconv.js';
-import { TENANT_BAGGAGE_KEY, tenantOf } from './tenant.js';
+import { ATTR_TENANT_RECEIVED_ID, receivedTenantOf, tenantOf } from './tenant.js';
 import type { SentryLevel, TelemetryConfig } from './types.js';
 
 export const ATTR_TENANT_ID = 'tenant.id';
@@ -319,14 +319,16 @@ export function bridgeScopesToActiveSpan(sendDefaultPii: boolean): void {
 }
 
 /**
- * What a tenant in the parent's baggage adds to a span, shared by consecutive spans naming the same tenant (every
- * span of a request does): three objects per tenant change instead of three per span.
+ * What a tenant claim received from an allowed peer adds to a span, shared by consecutive spans naming the same
+ * claim (every span of a request does): three objects per claim change instead of three per span.
  */
-let lastBaggageTenant: { tenant: string; attributes: ScopeAttributes } | undefined;
+let lastReceivedTenant: { tenant: string; attributes: ScopeAttributes } | undefined;
 
-function baggageTenantAttributes(tenant: string): ScopeAttributes {
-  if (lastBaggageTenant?.tenant !== tenant) lastBaggageTenant = { tenant, attributes: { attributes: { [ATTR_TENANT_ID]: tenant }, tags: {} } };
-  return lastBaggageTenant.attributes;
+function receivedTenantAttributes(tenant: string): ScopeAttributes {
+  if (lastReceivedTenant?.tenant !== tenant) {
+    lastReceivedTenant = { tenant, attributes: { attributes: { [ATTR_TENANT_RECEIVED_ID]: tenant }, tags: {} } };
+  }
+  return lastReceivedTenant.attributes;
 }
 
 export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry'>): SpanProcessor {
@@ -336,11 +338,9 @@ export function createScopeBridgeProcessor(config: Pick<TelemetryConfig, 'sentry
       const parent = trace.getSpan(parentContext);
       const parentRoot = parent !== undefined && !parent.spanContext().isRemote ? localRootOf(parent) : undefined;
       (span as WithLocalRoot)[LOCAL_ROOT] = parentRoot ?? span;
-      // A tenant id in the parent's baggage came from an allowed peer (extract() drops any other) or from this
-      // process: the request's spans name the tenant before, or without, local authentication. It comes first,
-      // so the scope's company, now or named later, replaces it.
-      const tenant = propagation.getBaggage(parentContext)?.getEntry(TENANT_BAGGAGE_KEY);
-      (span as WithPending)[PENDING] = tenant === undefined ? undefined : baggageTenantAttributes(tenant.value);
+      // A tenant id an allowed peer sent is recorded under its own name; `tenant.id` is only ever the scope's.
+      const received = receivedTenantOf(parentContext);
+      (span as WithPending)[PENDING] = received === undefined ? undefined : receivedTenantAttributes(received);
       const attributes = currentScopeAttributes(sendDefaultPii);
       if (attributes !== undefined) addPending(span, attributes);
     },

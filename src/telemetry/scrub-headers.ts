@@ -1,6 +1,7 @@
 /** Request headers as `tracesSampler` may see them: credentials and session material replaced. */
 
-const SENSITIVE = /authorization|cookie|token|secret|passw|api[-_]?key|session|csrf|xsrf|signature|credential/i;
+// The same families of names as the redactor's key rules, payment and identity fields included.
+const SENSITIVE = /authorization|cookie|token|secret|passw|api[-_]?key|session|csrf|xsrf|signature|credential|private[-_]?key|card|cvv|cvc|ssn|iban/i;
 
 export function scrubHeaders(headers: Readonly<Record<string, unknown>>): Record<string, string> {
   const result: Record<string, string> = {};

@@ -11,6 +11,8 @@ import * as Sentry from '@sentry/node';
 import type { Integration } from '@sentry/core';
 import { exceptionDedupeIntegration } from './exception-dedupe.js';
 import { requestIsolationIntegration } from './request-isolation.js';
+import { SentryEventLedger } from './sentry-events.js';
+import { uncaughtExceptionIntegration } from './uncaught-exceptions.js';
 import type { TelemetryConfig } from './types.js';
 
 export interface SentrySetupOptions {
@@ -22,6 +24,8 @@ export interface SentrySetupOptions {
   integrations: Integration[];
   beforeSend?: Sentry.NodeOptions['beforeSend'];
   beforeBreadcrumb?: Sentry.NodeOptions['beforeBreadcrumb'];
+  /** Counts every event's outcome at the transport (sentry-events.ts). */
+  events?: SentryEventLedger;
 }
 
 /**
@@ -52,10 +56,17 @@ function boundedHttpModule(module: typeof http | typeof https, idleTimeoutMs: nu
   };
 }
 
-/** Sentry's uploads run with tracing suppressed, so they never become spans of the user's trace. */
-function untracedTransport(options: TransportOptions, idleTimeoutMs: number): ReturnType<typeof Sentry.makeNodeTransport> {
+/**
+ * Sentry's uploads run with tracing suppressed, so they never become spans of the user's trace; each envelope's
+ * outcome is counted by the ledger.
+ */
+function untracedTransport(
+  options: TransportOptions,
+  idleTimeoutMs: number,
+  events: SentryEventLedger,
+): ReturnType<typeof Sentry.makeNodeTransport> {
   const module = new URL(options.url).protocol === 'https:' ? https : http;
-  const transport = Sentry.makeNodeTransport({ ...options, httpModule: boundedHttpModule(module, idleTimeoutMs) });
+  const transport = events.wrapTransport({ ...options, httpModule: boundedHttpModule(module, idleTimeoutMs) }, Sentry.makeNodeTransport);
   return {
     ...transport,
     send: (envelope) => context.with(suppressTracing(context.active()), () => transport.send(envelope)),
@@ -93,7 +104,7 @@ export function initSentry(config: TelemetryConfig, options: SentrySetupOptions)
     return Sentry.init({
       dsn: config.sentry.dsn?.raw ?? OFFLINE_DSN,
       transport: config.sentry.dsn
-        ? (transportOptions) => untracedTransport(transportOptions, config.shutdownTimeoutMs)
+        ? (transportOptions) => untracedTransport(transportOptions, config.shutdownTimeoutMs, options.events ?? new SentryEventLedger())
         : offlineTransport,
       environment: config.environment,
       release: config.release,
@@ -129,7 +140,8 @@ export function initSentry(config: TelemetryConfig, options: SentrySetupOptions)
           sessions: config.sentry.trackSessions,
           ignoreOutgoingRequests: (url) => options.isTelemetryUrl(url),
         }),
-        Sentry.onUncaughtExceptionIntegration({ onFatalError: options.onFatalError }),
+        // Every uncaught exception captured (Sentry's own integration captures the first one only).
+        uncaughtExceptionIntegration(options.onFatalError),
         // `warn` (Sentry's default) would keep alive a process Node ends; the layer applies Node's outcome.
         Sentry.onUnhandledRejectionIntegration({ mode: 'none' }),
         Sentry.contextLinesIntegration(),

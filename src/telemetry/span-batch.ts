@@ -5,7 +5,7 @@
  */
 import type { ExportResult } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 
 export interface ExportBatch<T> {
   /** Items added so far. */
@@ -23,6 +23,8 @@ export type SpanBatch = ExportBatch<ReadableSpan>;
 export interface BatchExporter<B extends ExportBatch<never> = SpanBatch> {
   newBatch(): B;
   export(batch: B, done: (result: ExportResult) => void): void;
+  /** Sends what the exporter holds itself, when it holds any (the console tree waits for late spans). */
+  forceFlush?(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export function spanListExporter(exporter: SpanExporter): BatchExporter<SpanList
   return {
     newBatch: () => new SpanList(),
     export: (batch, done) => exporter.export(batch.spans, done),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
     shutdown: () => exporter.shutdown(),
   };
 }

@@ -13,13 +13,17 @@ import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
 import { Lifecycle, type ShutdownReport } from './lifecycle.js';
 import { startLogs } from './logs/setup.js';
+import { OpenSpans } from './open-spans.js';
 import { createResource, loadInstrumentations, startTracing } from './otel-setup.js';
+import { createProfiling } from './profiling/index.js';
+import { telemetryUrlMatcher } from './own-traffic.js';
 import { setRuntimeConfig } from './runtime.js';
 import { scopeBridgeIntegration } from './scope-bridge.js';
+import { SentryEventLedger, type SentryEventCounts } from './sentry-events.js';
 import { initSentry } from './sentry-setup.js';
 import { shareStorageWithSentry } from './shared-storage.js';
 import { sentryTraceLinkIntegration } from './sentry-trace-link.js';
-import type { TelemetryConfig } from './types.js';
+import type { ExporterName, TelemetryConfig } from './types.js';
 
 export type { ShutdownReport } from './lifecycle.js';
 
@@ -29,8 +33,11 @@ export interface Telemetry {
   flush(timeoutMs?: number): Promise<boolean>;
   /** Flushes within the budget and stops both SDKs. Safe to call more than once. */
   shutdown(): Promise<ShutdownReport>;
-  stats(): Record<string, PipelineStats>;
+  /** Per span exporter (by name) its span counts, and `sentryEvents`: the Sentry events' counts. */
+  stats(): TelemetryStats;
 }
+
+export type TelemetryStats = Partial<Record<ExporterName, PipelineStats>> & { sentryEvents: SentryEventCounts };
 
 const GLOBAL_KEY = Symbol.for('otel-sentry-bridge.telemetry');
 type GlobalSlot = { [GLOBAL_KEY]?: Promise<Telemetry> };
@@ -64,16 +71,6 @@ function startupLine(config: TelemetryConfig): string {
   );
 }
 
-/** The URLs the layer itself talks to: their requests never become breadcrumbs or spans. */
-function telemetryUrlMatcher(config: TelemetryConfig): (url: string) => boolean {
-  const prefixes: string[] = [];
-  if (config.otlp.tracesUrl) prefixes.push(config.otlp.tracesUrl);
-  if (config.logs.otlp.url) prefixes.push(config.logs.otlp.url);
-  const dsn = config.sentry.dsn;
-  if (dsn) prefixes.push(`${dsn.protocol}://${dsn.host}${dsn.port ? `:${dsn.port}` : ''}/`);
-  return (url) => prefixes.some((prefix) => url.startsWith(prefix));
-}
-
 export interface StartOptions {
   /** Registers the ESM loader hook; called once the layer's own modules are loaded (register.ts passes it). */
   registerLoaderHook?: () => void;
@@ -88,31 +85,46 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
 
   // Every backend gets the same scrubbed spans (exporters.ts), each through its own bounded pipeline.
   const exporters = config.tracingDisabled ? [] : await createExporters(config);
-  const pipelines = exporters.map((named) => new ExportPipeline(named.name, named.exporter, config.batch));
+  const pipelines = exporters.map((named) => new ExportPipeline(named.name, named.exporter, config.batch, named.target));
   const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
+  // Off (rate 0) loads nothing native; a profiler that cannot load here leaves one warning (profiling/).
+  const profiling = createProfiling(config);
   // Spans and log records carry one resource; the logs side is up before the instrumentations that log through it.
   const resource = createResource(config);
   const logs = await startLogs(config, resource);
   // Everything the layer imports is loaded by now: the hook only wraps the app's modules.
   options.registerLoaderHook?.();
-  const stopTracing = config.tracingDisabled
-    ? undefined
-    : await startTracing(config, pipelines, instrumentations, resource, logs?.provider);
-  const lifecycle = new Lifecycle(config, [...pipelines, ...(logs?.pipelines ?? [])], () =>
-    Promise.allSettled([stopTracing?.(), logs?.stop(), Sentry.close(1)]),
+  // The exit paths end the spans still open (a crashed request's) instead of losing them.
+  const openSpans = config.tracingDisabled ? undefined : new OpenSpans();
+  const markers = profiling ? [profiling.processor] : [];
+  const stopTracing = openSpans
+    ? await startTracing(config, [...pipelines, openSpans], instrumentations, markers, resource, logs?.provider)
+    : undefined;
+  const lifecycle = new Lifecycle(
+    config,
+    [...pipelines, ...(logs?.pipelines ?? [])],
+    () => Promise.allSettled([stopTracing?.(), logs?.stop(), Sentry.close(1)]),
+    openSpans,
   );
   const isTelemetryUrl = telemetryUrlMatcher(config);
-  initSentry(config, {
+  const sentryEvents = new SentryEventLedger();
+  const sentryClient = initSentry(config, {
     isTelemetryUrl,
+    events: sentryEvents,
     onFatalError: lifecycle.onFatal,
-    integrations: [breadcrumbScrubbingIntegration(config), scopeBridgeIntegration(config), sentryTraceLinkIntegration()],
+    integrations: [
+      breadcrumbScrubbingIntegration(config),
+      scopeBridgeIntegration(config),
+      sentryTraceLinkIntegration(),
+      ...(profiling ? [profiling.integration] : []),
+    ],
     beforeSend: createBeforeSend(config),
     beforeBreadcrumb: createBeforeBreadcrumb(config),
   });
   // Sentry's scopes move into the storage of the context manager startTracing registered (shared-storage.ts).
   if (stopTracing) shareStorageWithSentry();
   const stopFetchBreadcrumbs = installFetchBreadcrumbs(isTelemetryUrl);
-  lifecycle.install();
+  lifecycle.install(sentryEvents.counter(sentryClient, config.sentry.dsn !== undefined));
 
   for (const warning of config.warnings) process.stderr.write(`otel-sentry-bridge: warning: ${warning}\n`);
   process.stderr.write(`${startupLine(config)}\n`);
@@ -121,7 +133,7 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   return {
     config,
     flush: (timeoutMs) => lifecycle.flush(timeoutMs),
-    stats: () => lifecycle.stats(),
+    stats: () => ({ ...lifecycle.stats(), sentryEvents: lifecycle.eventStats() }),
     shutdown: async () => {
       const report = await lifecycle.finish(false);
       lifecycle.uninstall();

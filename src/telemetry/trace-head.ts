@@ -54,8 +54,11 @@ export interface IncomingTrace {
   spanId: string;
   /** Undefined for a deferred `sentry-trace` (no `-1`/`-0` suffix). */
   parentSampled?: boolean;
-  /** The incoming `sentry-*` baggage: the frozen DSC of the trace. Empty when none came. */
-  dsc: Dsc;
+  /**
+   * The incoming `sentry-*` baggage, validated: the frozen DSC of the trace. Empty for a `sentry-trace` parent
+   * without one; undefined for a `traceparent` parent without one (this service then heads the DSC).
+   */
+  dsc?: Dsc;
   random: boolean;
   /** The carrier the headers came from, for the `normalizedRequest` of `tracesSampler` (scrubbed there). */
   headers?: Readonly<Record<string, unknown>>;

@@ -55,8 +55,14 @@ export interface UserConfig {
   ignoreSpans?: Pattern[];
   tracePropagationTargets?: Pattern[];
   baggageTargets?: Pattern[];
+  /** IP addresses and CIDR ranges whose non-Sentry baggage is accepted (none by default). */
+  baggageAcceptFrom?: string[];
   orgId?: string;
   strictTraceContinuation?: boolean;
+  /** More text to scrub from events and spans, added to the defaults: a string matches literally. */
+  scrubPatterns?: Pattern[];
+  /** More field and attribute names whose values are scrubbed: a string names a key or its last segment. */
+  scrubKeys?: Pattern[];
 }
 
 export interface OtlpConfig {
@@ -107,8 +113,19 @@ export interface SamplingConfig {
 export interface PropagationConfig {
   /** Hosts that receive trace headers and the `sentry-*` baggage. */
   tracePropagationTargets: Pattern[];
-  /** Hosts that receive (and may send us) non-Sentry baggage entries such as `tenant.id`. */
+  /** Hosts that receive our non-Sentry baggage entries such as `tenant.id`. */
   baggageTargets: Pattern[];
+  /**
+   * Peers (IP addresses and CIDR ranges) whose non-Sentry baggage is accepted; their `tenant.id` is recorded as
+   * `tenant.received_id`, never as `tenant.id`. Empty by default.
+   */
+  baggageAcceptFrom: string[];
+}
+
+/** The user's additions to the default scrubbing rules (config module `scrubPatterns`, `scrubKeys`). */
+export interface ScrubbingConfig {
+  patterns: Pattern[];
+  keys: Pattern[];
 }
 
 /** Everything the layer reads, parsed once, validated, typed. */
@@ -133,6 +150,8 @@ export interface TelemetryConfig {
   };
   sampling: SamplingConfig;
   propagation: PropagationConfig;
+  /** Absent when the config module adds no scrubbing rule. */
+  scrubbing?: ScrubbingConfig;
   /** OTEL_SDK_DISABLED (default false): no span, instrumentation or propagation; Sentry still captures errors. */
   tracingDisabled?: boolean;
   /** Empty means `none`: spans are sampled and context propagates, nothing is exported. */

@@ -1,7 +1,8 @@
 // Who receives what, with real requests from a service under the bootstrap, over node:http and fetch: trace
 // headers and `sentry-*` baggage only to TELEMETRY_PROPAGATION_TARGETS hosts, every other baggage entry only to
 // TELEMETRY_BAGGAGE_TARGETS hosts, never two headers of one name, and incoming non-Sentry baggage accepted only
-// from peers matching the baggage targets. Two loopback downstreams: `localhost` and `127.0.0.1`.
+// from peers in TELEMETRY_BAGGAGE_ACCEPT_FROM (none by default), its tenant.id never sent on by a request that
+// names no company itself. Two loopback downstreams: `localhost` and `127.0.0.1`.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -65,7 +66,7 @@ function expectNoHeaderTwice(downstream: Downstream): void {
   }
 }
 
-async function scenario(baggageTargets: string): Promise<{ local: Downstream; loopbackIp: Downstream; traceIds: string[]; incoming: Array<Record<string, string>> }> {
+async function scenario(baggageTargets: string, acceptFrom?: string): Promise<{ local: Downstream; loopbackIp: Downstream; traceIds: string[]; incoming: Array<Record<string, string>> }> {
   const local = closeAfterTest(await startDownstream('localhost'));
   const loopbackIp = closeAfterTest(await startDownstream('127.0.0.1'));
   const app = await startApp('test/fixtures/propagation-targets-app.mjs', {
@@ -74,14 +75,15 @@ async function scenario(baggageTargets: string): Promise<{ local: Downstream; lo
       TELEMETRY_EXPORTERS: 'none',
       TELEMETRY_PROPAGATION_TARGETS: 'localhost',
       TELEMETRY_BAGGAGE_TARGETS: baggageTargets,
+      ...(acceptFrom === undefined ? {} : { TELEMETRY_BAGGAGE_ACCEPT_FROM: acceptFrom }),
       TARGET_URLS: `${local.url},${loopbackIp.url}`,
     },
   });
   const traceIds: string[] = [];
   const incoming: Array<Record<string, string>> = [];
   for (const via of ['http', 'fetch']) {
-    // The test client connects from 127.0.0.1 and sends a tenant id in baggage.
-    const res = await request(`${app.url}/out?via=${via}`, { headers: { baggage: 'tenant.id=acme' } });
+    // The test client connects from 127.0.0.1 and sends a tenant id and another entry in baggage.
+    const res = await request(`${app.url}/out?via=${via}`, { headers: { baggage: 'tenant.id=acme,region=eu' } });
     expect(res.status, res.text).toBe(200);
     const body = res.json as { traceId: string; incomingBaggage: Record<string, string> };
     traceIds.push(body.traceId);
@@ -99,7 +101,7 @@ const otherEntries = (baggage: Record<string, string>): Record<string, string> =
   Object.fromEntries(Object.entries(baggage).filter(([key]) => !key.startsWith('sentry-')));
 
 describe('propagation targets and baggage targets over node:http and fetch', () => {
-  it('baggage targets = localhost: 127.0.0.1 gets nothing, and the tenant id from a 127.0.0.1 peer is dropped', async () => {
+  it('baggage targets = localhost: 127.0.0.1 gets nothing, and the baggage of a 127.0.0.1 peer is dropped (no peer by default)', async () => {
     const { local, loopbackIp, traceIds, incoming } = await scenario('localhost');
     expect(incoming).toEqual([{}, {}]);
     local.received.forEach((received, i) => {
@@ -117,9 +119,10 @@ describe('propagation targets and baggage targets over node:http and fetch', () 
     }
   });
 
-  it('baggage targets = 127.0.0.1: the tenant id is accepted and goes only there, trace data only to localhost', async () => {
-    const { local, loopbackIp, traceIds, incoming } = await scenario('127.0.0.1');
-    expect(incoming).toEqual([{ 'tenant.id': 'acme' }, { 'tenant.id': 'acme' }]);
+  it('baggage targets and accepted peers = 127.0.0.1: the peer’s entries go only there, its tenant id nowhere, trace data only to localhost', async () => {
+    const { local, loopbackIp, traceIds, incoming } = await scenario('127.0.0.1', '127.0.0.1');
+    // The tenant claim is taken out of the baggage (recorded on spans as tenant.received_id, not shown here).
+    expect(incoming).toEqual([{ region: 'eu' }, { region: 'eu' }]);
     local.received.forEach((received, i) => {
       for (const name of TRACE_HEADERS) expect(received.headers.get(name), `${name} via ${received.via}`).toHaveLength(1);
       const baggage = baggageOf(received);
@@ -130,7 +133,8 @@ describe('propagation targets and baggage targets over node:http and fetch', () 
       expect([...received.headers.keys()].filter((name) => TRACE_HEADERS.includes(name)), received.via).toEqual([]);
       const baggage = baggageOf(received);
       expect(sentryEntries(baggage), received.via).toEqual([]);
-      expect(baggage, received.via).toEqual({ 'caller.key': '1', 'tenant.id': 'acme', 'app.flag': 'on' });
+      // No authenticated company in this request: no tenant.id leaves, least of all the caller's claim.
+      expect(baggage, received.via).toEqual({ 'caller.key': '1', region: 'eu', 'app.flag': 'on' });
     }
   });
 });

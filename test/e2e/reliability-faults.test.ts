@@ -32,6 +32,7 @@ interface Stats {
 interface StatsAnswer {
   flushed?: boolean;
   exporters: Record<string, Stats>;
+  sentryEvents: EventStats;
   rss: number;
 }
 
@@ -83,13 +84,15 @@ interface Warning {
   exporter: string;
   reason: string;
   dropped: number;
+  endpoint: string;
 }
 
 function warnings(stderr: string): Warning[] {
-  return [...stderr.matchAll(/otel-sentry-bridge: exporter "(\w+)" failed \((.*)\); (\d+) span\(s\) dropped/g)].map((m) => ({
+  return [...stderr.matchAll(/otel-sentry-bridge: exporter "(\w+)" failed \((.*)\); (\d+) span\(s\) dropped.*?; endpoint (\S+)/g)].map((m) => ({
     exporter: m[1] ?? '',
     reason: m[2] ?? '',
     dropped: Number(m[3]),
+    endpoint: m[4] ?? '',
   }));
 }
 
@@ -168,17 +171,18 @@ async function selfSigned(): Promise<FaultSetup> {
   };
 }
 
-const MODES: Array<[string, () => Promise<FaultSetup>]> = [
-  ['down', () => kitFault('down')],
-  ['slow (2.5 s, export timeout 1 s)', () => kitFault('slow')],
-  ['hanging', () => kitFault('hang')],
-  ['429 with Retry-After', () => kitFault('429')],
-  ['500', status500],
-  ['self-signed TLS', selfSigned],
+/** Each mode with the cause its warnings must name (never "queue full" alone: the queue fills because of it). */
+const MODES: Array<[string, () => Promise<FaultSetup>, RegExp]> = [
+  ['down', () => kitFault('down'), /^connect ECONNREFUSED 127\.0\.0\.1:\d+/],
+  ['slow (2.5 s, export timeout 1 s)', () => kitFault('slow'), /^no answer within 1000 ms$/],
+  ['hanging', () => kitFault('hang'), /^no answer within 1000 ms$/],
+  ['429 with Retry-After', () => kitFault('429'), /retryable status \(429 rate limited/],
+  ['500', status500, /500/],
+  ['self-signed TLS', selfSigned, /self-signed certificate/],
 ];
 
 describe('every span backend failing at once', () => {
-  for (const [label, setup] of MODES) {
+  for (const [label, setup, cause] of MODES) {
     it(`${label}: same answers, created = exported + dropped, one warning per exporter, recovery, shutdown in budget`, async () => {
       const backends = await setup();
       const app = await startApp('test/fixtures/reliability-app.mjs', {
@@ -214,6 +218,10 @@ describe('every span backend failing at once', () => {
       const firstWarnings = warnings(app.stderr());
       expect(firstWarnings.map((w) => w.exporter).sort()).toEqual(['otlp', 'sentry']);
       expect(firstWarnings.every((w) => w.dropped > 0)).toBe(true);
+      for (const w of firstWarnings) {
+        expect(w.reason).toMatch(cause);
+        expect(w.endpoint).toMatch(/^https?:\/\/127\.0\.0\.1:\d+\//);
+      }
 
       let phase2: LoadResult | undefined;
       let s2: StatsAnswer = s1;
@@ -276,6 +284,81 @@ describe('every span backend failing at once', () => {
           rssMiB: { before: Math.round(rssBefore / 2 ** 20), after: Math.round(rssAfter / 2 ** 20) },
         })}`,
       );
+    });
+  }
+});
+
+interface EventStats {
+  tracked: boolean;
+  sent: number;
+  dropped: number;
+  droppedBy: { rateLimit: number; network: number; queueOverflow: number; other: number };
+  pending: number;
+  lastCause?: string;
+}
+
+async function eventStats(app: AppProcess, flushMs: number): Promise<EventStats> {
+  return (await stats(app, flushMs)).sentryEvents;
+}
+
+/** `count` requests that each capture one Sentry message event. */
+async function captureEvents(url: string, tag: string, count: number): Promise<void> {
+  const agent = keepAliveAgent(8);
+  await Promise.all(Array.from({ length: count }, (_, i) => request(`${url}/event/${tag}-${i}`, { agent, timeoutMs: 10_000 })));
+  agent.destroy();
+}
+
+const EVENT_FAULTS: Array<[string, 'down' | 'hang' | '429', keyof EventStats['droppedBy'], RegExp]> = [
+  ['down', 'down', 'network', /ECONNREFUSED/],
+  ['hanging (idle timeout = budget)', 'hang', 'queueOverflow', /no answer from Sentry within 3000 ms/],
+  ['429 with Retry-After', '429', 'rateLimit', /HTTP 429 \(Retry-After: 1 s\)/],
+];
+
+describe('Sentry events lost in an outage are counted and named', () => {
+  for (const [label, mode, kind, cause] of EVENT_FAULTS) {
+    it(`${label}: stats() counts them by cause, a warning names the cause, the exit names the loss and exits 0`, async () => {
+      const sentry = closeAfterTest(await startFakeSentry());
+      const app = await startApp('test/fixtures/reliability-app.mjs', {
+        env: {
+          SENTRY_DSN: sentry.dsn,
+          TELEMETRY_EXPORTERS: 'sentry',
+          TELEMETRY_IGNORE_PATHS: '/__stats',
+          TELEMETRY_SHUTDOWN_TIMEOUT_MS: String(BUDGET_MS),
+        },
+      });
+      await sentry.setFault({ mode, retryAfterSeconds: 1, ...(mode === 'down' ? {} : { endpoint: 'envelope' as const }) });
+      await captureEvents(app.url, 'outage', 100);
+      // A hanging Sentry holds the transport's sockets (30) for the idle timeout each: 64 envelopes take three rounds.
+      const during = await eventStats(app, mode === 'hang' ? 4 * BUDGET_MS : BUDGET_MS + 2000);
+      expect(during.tracked).toBe(true);
+      expect(during.pending).toBe(0);
+      expect(during.sent + during.dropped).toBe(100);
+      expect(during.droppedBy[kind]).toBeGreaterThan(0);
+      expect(during.lastCause).toMatch(cause);
+
+      const lines = [...app.stderr().matchAll(/otel-sentry-bridge: Sentry events to (\S+) failed \((.*?)\); (\d+) event\(s\) dropped/g)];
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.[1]).toBe(`${sentry.url}/api/${sentry.projectId}/envelope/`);
+      expect(lines[0]?.[2]).toMatch(cause);
+      expect(Number(lines[0]?.[3])).toBeGreaterThan(0);
+      expect(app.stderr()).not.toContain(sentry.publicKey);
+
+      // Sentry is back: events arrive again and are counted as sent.
+      await sentry.setFault({ mode: 'ok' });
+      if (mode === '429') await new Promise((resolve) => setTimeout(resolve, 1100));
+      await captureEvents(app.url, 'healed', 20);
+      const after = await eventStats(app, 5000);
+      expect(after.sent).toBe(during.sent + 20);
+      expect(after.dropped).toBe(during.dropped);
+      await sentry.waitForEvents((event) => String(event.message ?? '').startsWith('reliability event healed-'), 10_000, 20);
+
+      // A rollout after the recovered outage: nothing pending, so exit 0, and the loss is named.
+      const exit = await app.kill('SIGTERM');
+      expect(exit.code).toBe(0);
+      const report = /lost over the process's life: (.*)/.exec(app.stderr())?.[1] ?? '';
+      expect(report).toContain(`Sentry events ${during.dropped} (`);
+      expect(report).toMatch(cause);
+      console.log(`FIGURES events ${label}: ${JSON.stringify({ during, after, warning: lines[0]?.[0], report })}`);
     });
   }
 });

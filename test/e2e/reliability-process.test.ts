@@ -58,6 +58,54 @@ describe('a crash under load', () => {
   }
 });
 
+describe('a crash inside a request', () => {
+  it('ends the open spans of the crashed request with an error, flushes them and says what happened', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const app = await startApp('test/fixtures/reliability-app.mjs', {
+      env: {
+        SENTRY_DSN: sentry.dsn,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        TELEMETRY_EXPORTERS: 'sentry,otlp',
+        TELEMETRY_SHUTDOWN_TIMEOUT_MS: '4000',
+        OTEL_BSP_SCHEDULE_DELAY: '60000',
+      },
+    });
+    for (let i = 0; i < 5; i++) expect((await request(`${app.url}/ok/${i}`)).status).toBe(200);
+    // Never answered: the handler's work throws before it responds.
+    const crashed = request(`${app.url}/crash/in-request`).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    expect(await app.exited).toEqual({ code: 1, signal: null });
+    expect(await crashed).toBe('cut');
+
+    const message = 'reliability: uncaught exception in a request';
+    for (const spans of [collector.spans, sentry.spans]) {
+      expect(spans.filter((s) => s.kindName === 'server').map(pathOf).sort()).toEqual([
+        '/crash/in-request',
+        '/ok/0',
+        '/ok/1',
+        '/ok/2',
+        '/ok/3',
+        '/ok/4',
+      ]);
+      const server = spans.find((s) => pathOf(s) === '/crash/in-request');
+      const work = spans.find((s) => s.name === 'crashing work');
+      // Marked at the crash, from the failing callback's context, with the exception recorded.
+      for (const span of [server, work]) {
+        expect(span?.status).toEqual({ code: 2, message: `uncaught exception: ${message}` });
+        expect(span?.events.map((e) => e.name)).toContain('exception');
+      }
+      expect(work?.parentSpanId).toBe(server?.spanId);
+    }
+    const events = sentry.events.filter((e) => e.exception?.values?.[0]?.value === message);
+    expect(events).toHaveLength(1);
+    expect(app.stderr()).toMatch(/otel-sentry-bridge: uncaught exception: reliability: uncaught exception in a request; flushed 7 spans to sentry, 7 to otlp and 1 Sentry event\n/);
+    expect(app.stderr()).not.toMatch(/budget .* ran out/);
+  });
+});
+
 describe('OTEL_SDK_DISABLED=true', () => {
   it('serves with no span, no exporter and no trace header, and still captures the crash', async () => {
     const sentry = closeAfterTest(await startFakeSentry());

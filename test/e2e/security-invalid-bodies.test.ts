@@ -1,4 +1,4 @@
-// Invalid input for every route of the support service (src/support/http: POST /api/ingest-message,
+// Invalid input for every route of the support service (examples/support-service/src/http: POST /api/ingest-message,
 // GET /api/tickets/:ticket_id, GET /api/health, and the JSON 404 for anything else): wrong types, missing fields,
 // oversize and compressed bodies, invalid UTF-8, deep nesting, arrays instead of objects, huge numbers, bad
 // encodings and charsets. Each is a clear 4xx JSON error, never a 500, and the process keeps serving. What

@@ -5,8 +5,9 @@
 // model error that quotes the prompt back. None may appear in any payload the fake Sentry or the collector
 // receives: raw request bodies, decompressed, read by a recording proxy in front of each, not only decoded spans.
 // GenAI content (prompt, answer, retrieval query) stays out by default.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { closeAfterTest, request, startApp, startFakeSentry, startOtlpReceiver, useKitCleanup } from '../kit/index.js';
+import { closeAfterTest, fixturePath, request, startApp, startFakeSentry, startOtlpReceiver, useKitCleanup } from '../kit/index.js';
 import { startFakeWebhook } from '../fixtures/webhook-server.js';
 import { ANSWER_MARKER, ECHO_TRIGGER, startSecurityModel } from '../fixtures/security-openai-server.js';
 import { startRecordingProxy, type RecordingProxy } from '../fixtures/security-recording-proxy.js';
@@ -139,5 +140,81 @@ describe('secrets never leave the process', () => {
       expectAbsent(sentryProxy, content, 'Sentry (GenAI content)');
       expectAbsent(collectorProxy, content, 'the collector (GenAI content)');
     }
+  });
+});
+
+interface Planted {
+  name: string;
+  secret: string;
+  text: string;
+}
+const corpus = JSON.parse(readFileSync(new URL('../fixtures/scrub-corpus.json', import.meta.url), 'utf8')) as { planted: Planted[]; ordinary: string[] };
+// Added by the config module test/fixtures/config/scrub-rules.config.mjs, on top of the defaults.
+const USER_RULES: Planted[] = [
+  { name: 'user_pattern_string', secret: 'ACME-INTERNAL-7781', text: 'see ACME-INTERNAL-7781 for the runbook' },
+  { name: 'user_pattern_regex', secret: 'EMP-448812', text: 'escalated by EMP-448812' },
+];
+/** Under key names only: values short enough to occur elsewhere, so the check is for the key next to its value. */
+const KEYED = { cvv: '4821', card: 'Visa ending 4242, exp 09/28', employee_ref: 'ER-7781-corpus' };
+
+describe('the scrubbing corpus over the real wire', () => {
+  it('no planted secret reaches Sentry or the collector, in any channel, with GenAI content on; ordinary messages arrive unchanged', { timeout: 90_000 }, async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const sentryProxy = closeAfterTest(await startRecordingProxy(sentry.url));
+    const collectorProxy = closeAfterTest(await startRecordingProxy(collector.url));
+    const app = await startApp('test/fixtures/security-corpus-app.mjs', {
+      env: {
+        SENTRY_DSN: sentry.dsn.replace(`:${sentry.port}/`, `:${sentryProxy.port}/`),
+        TELEMETRY_EXPORTERS: 'sentry,otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: collectorProxy.url,
+        SENTRY_TRACES_SAMPLE_RATE: '1',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        TELEMETRY_CAPTURE_GENAI_CONTENT: 'true',
+        TELEMETRY_CONFIG: fixturePath('test/fixtures/config/scrub-rules.config.mjs'),
+      },
+    });
+    const planted = [...corpus.planted, ...USER_RULES];
+    const answered = await request(`${app.url}/plant?card=4012888888881881`, {
+      method: 'POST',
+      body: { planted: planted.map(({ name, text }) => ({ name, text })), ordinary: corpus.ordinary, extra: KEYED },
+    });
+    expect(answered.status, answered.text).toBe(200);
+
+    await sentry.waitForEvents((e) => e.message === 'corpus done', 30_000);
+    await sentry.waitForEvents((e) => e.tags?.corpus !== undefined, 30_000, planted.length);
+    await collector.waitForSpans((s) => s.name.startsWith('ordinary ') , 30_000, corpus.ordinary.length);
+    await collector.waitForSpans((s) => s.kindName === 'server' && s.attributes['url.path'] === '/plant', 30_000);
+    await collector.waitForSpans((s) => s.name.startsWith('retrieval '), 30_000, planted.length + corpus.ordinary.length);
+    await collector.waitForSpans((s) => s.kindName === 'client' && String(s.attributes['url.full']).includes('/sink'), 30_000, planted.length);
+    await sentry.waitForSpans((s) => s.name.startsWith('ordinary '), 30_000, corpus.ordinary.length);
+
+    // The channels were exercised: content capture on, outgoing query strings recorded, and scrubbed.
+    const retrieval = collector.spans.find((s) => s.name === 'retrieval ordinary-kb');
+    expect(retrieval?.attributes['gen_ai.retrieval.query.text']).toBeDefined();
+    const client = collector.spans.find((s) => s.kindName === 'client' && String(s.attributes['url.full']).includes('/sink'));
+    expect(String(client?.attributes['url.full'])).toContain('card=[Filtered]');
+
+    for (const { name, secret } of planted) {
+      expectAbsent(sentryProxy, secret, `Sentry (${name})`);
+      expectAbsent(collectorProxy, secret, `the collector (${name})`);
+    }
+    expectAbsent(sentryProxy, '4012888888881881', 'Sentry (card in the query string)');
+    expectAbsent(collectorProxy, '4012888888881881', 'the collector (card in the query string)');
+    // A key and its value within a few bytes of each other: JSON (`"cvv":"4821"`), protobuf framing, `cvv=4821`.
+    for (const [key, value] of Object.entries(KEYED)) {
+      const pair = new RegExp(`${key}.{0,12}${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 's');
+      expect(sentryProxy.dump().match(pair)?.[0], `Sentry (${key})`).toBeUndefined();
+      expect(collectorProxy.dump().match(pair)?.[0], `the collector (${key})`).toBeUndefined();
+    }
+
+    // Ordinary messages: each arrives, byte for byte, at both (the dump is latin1 of the UTF-8 bodies).
+    const sentryDump = sentryProxy.dump();
+    const collectorDump = collectorProxy.dump();
+    const changed = corpus.ordinary.filter((text) => {
+      const bytes = Buffer.from(text, 'utf8').toString('latin1');
+      return !sentryDump.includes(bytes) || !collectorDump.includes(bytes);
+    });
+    expect(changed).toEqual([]);
   });
 });

@@ -109,7 +109,80 @@ describe('SIGTERM under load', () => {
   });
 });
 
+describe('process.exit() right after the work', () => {
+  const fixture = 'test/fixtures/process-exit-app.mjs';
+  const names = ['exit job', 'step one', 'step three', 'step two'];
+
+  it('delivers the spans and the event ended just before it, and exits with the code given', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const run = await runToExit(fixture, {
+      env: {
+        SENTRY_DSN: sentry.dsn,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        TELEMETRY_EXPORTERS: 'sentry,otlp',
+        OTEL_BSP_SCHEDULE_DELAY: '60000',
+        EXIT_CODE: '3',
+      },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('EXITING');
+    expect(collector.spans.map((s) => s.name).sort()).toEqual(names);
+    expect(sentry.spans.map((s) => s.name).sort()).toEqual(names);
+    expect(sentry.events.map((e) => e.message)).toEqual(['process-exit: done']);
+    expect(run.stderr).not.toMatch(/not delivered/);
+  });
+
+  it('keeps process.exitCode when called without an argument', async () => {
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const run = await runToExit(fixture, {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '60000', EXIT_CODE: '4', EXIT_CODE_PROPERTY: '1' },
+    });
+    expect(run.code).toBe(4);
+    expect(collector.spans.map((s) => s.name).sort()).toEqual(names);
+  });
+
+  it('says how many spans were not delivered when a backend hangs, and keeps the code given', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const collector = closeAfterTest(await startOtlpReceiver());
+    await collector.setFault({ mode: 'hang' });
+    const run = await runToExit(fixture, {
+      env: {
+        SENTRY_DSN: sentry.dsn,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        TELEMETRY_EXPORTERS: 'sentry,otlp',
+        TELEMETRY_SHUTDOWN_TIMEOUT_MS: '1500',
+        OTEL_BSP_SCHEDULE_DELAY: '60000',
+      },
+    });
+    expect(run.code).toBe(0);
+    expect(sentry.spans.map((s) => s.name).sort()).toEqual(names);
+    expect(sentry.events.map((e) => e.message)).toEqual(['process-exit: done']);
+    expect(run.stderr).toMatch(/otel-sentry-bridge: process\.exit\(0\): 4 spans not delivered \(sentry: 4 received, 4 exported, 0 dropped; otlp: 4 received, 0 exported, 4 dropped\)/);
+  });
+
+  it('says what is left behind when a second call exits before the flush is done', async () => {
+    const collector = closeAfterTest(await startOtlpReceiver());
+    await collector.setFault({ mode: 'hang' });
+    const run = await runToExit(fixture, {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '60000', EXIT_TWICE: '1' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/otel-sentry-bridge: exiting with code 0: 4 spans not delivered \(otlp: 4 received, 0 exported, 0 dropped, 4 pending\)/);
+  });
+});
+
 describe('signals and restarts', () => {
+  it("delivers the spans when the app's own SIGTERM listener calls process.exit() at once", async () => {
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const app = await startApp('test/fixtures/own-sigterm-app.mjs', {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '60000', EXIT_ON_SIGTERM: '1' },
+    });
+    for (let i = 0; i < 3; i++) expect((await request(`${app.url}/${i}`)).status).toBe(200);
+    expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(collector.spans.filter((s) => s.kindName === 'server')).toHaveLength(3);
+  });
+
   it('exits on SIGTERM when the only other listener is signal-exit (a dependency, not the app)', async () => {
     const collector = closeAfterTest(await startOtlpReceiver());
     const app = await startApp('test/fixtures/signal-exit-app.mjs', {

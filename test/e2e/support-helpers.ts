@@ -16,7 +16,7 @@ import {
   type Response,
 } from '../kit/index.js';
 
-export const SERVICE = 'dist/src/support/main.js';
+export const SERVICE = 'examples/support-service/dist/main.js';
 
 /** The service on an ephemeral loopback port, every trace sampled, short export and retry delays. */
 export const SERVICE_TEST_ENV: Readonly<Record<string, string>> = {

@@ -1,4 +1,4 @@
-import { parseEnvelope, type Envelope, type Event } from '@sentry/core';
+import { parseEnvelope, type Envelope, type Event, type ProfileChunk } from '@sentry/core';
 import { FaultableHttpServer, sendJson, type RecordedRequest } from './faultable-http-server.js';
 import type { Fault, RejectedCounts } from './fault.js';
 import { mediaType } from './http-body.js';
@@ -69,6 +69,8 @@ export interface FakeSentry {
   readonly logs: SentryLogItem[];
   /** Spans received on the OTLP endpoint, normalised. */
   readonly spans: ReceivedSpan[];
+  /** `profile_chunk` items (continuous profiling, format version 2), parsed. */
+  readonly profileChunks: ProfileChunk[];
   /** Every request with its headers, including refused ones. */
   readonly requests: SentryRequestRecord[];
   readonly rejected: RejectedCounts;
@@ -76,6 +78,7 @@ export interface FakeSentry {
   waitForLogs(match: Match<SentryLogItem>, timeoutMs?: number, minCount?: number): Promise<SentryLogItem[]>;
   waitForEnvelopes(match: Match<ReceivedEnvelope>, timeoutMs?: number, minCount?: number): Promise<ReceivedEnvelope[]>;
   waitForSpans(match: Match<ReceivedSpan>, timeoutMs?: number, minCount?: number): Promise<ReceivedSpan[]>;
+  waitForProfileChunks(match: Match<ProfileChunk>, timeoutMs?: number, minCount?: number): Promise<ProfileChunk[]>;
   waitForRequests(match: Match<SentryRequestRecord>, timeoutMs?: number, minCount?: number): Promise<SentryRequestRecord[]>;
   /**
    * Switches the fault mode for the whole server, or with `endpoint` for one endpoint only (e.g. OTLP answers 429
@@ -91,7 +94,7 @@ function describeEvents(events: readonly Event[]): string {
   return `${events.length} event(s)${list.length ? `: ${list.map((item) => JSON.stringify(item)).join(', ')}` : ''}`;
 }
 
-const BINARY_ITEM_TYPES = new Set(['attachment', 'replay_recording', 'profile_chunk']);
+const BINARY_ITEM_TYPES = new Set(['attachment', 'replay_recording']);
 
 function toItems(envelope: Envelope): ReceivedEnvelopeItem[] {
   return envelope[1].map(([headers, payload]) => {
@@ -120,6 +123,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
     path === envelopePath ? 'envelope' : path === otlpPath || `${path}/` === otlpPath ? 'otlp' : 'other';
 
   const envelopes = new Collection<ReceivedEnvelope>();
+  const profileChunks = new Collection<ProfileChunk>();
   const events = new Collection<Event>();
   const transactions: Event[] = [];
   const logs = new Collection<SentryLogItem>();
@@ -156,6 +160,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
         envelopes.push(envelope);
         events.push(...eventItems);
         logs.push(...logItems);
+        profileChunks.push(...envelope.items.filter((item) => item.type === 'profile_chunk').map((item) => item.payload as ProfileChunk));
         return sendJson(res, 200, { id: envelope.headers['event_id'] ?? eventItems[0]?.event_id ?? null });
       }
 
@@ -191,6 +196,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
     transactions,
     logs: logs.items,
     spans: spans.items,
+    profileChunks: profileChunks.items,
     requests: requests.items,
     rejected: server.rejected,
     waitForEvents: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
@@ -201,6 +207,8 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
       envelopes.waitFor(match, timeoutMs, minCount, (items) => `${items.length} envelope(s)`),
     waitForSpans: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       spans.waitFor(match, timeoutMs, minCount, describeSpans),
+    waitForProfileChunks: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
+      profileChunks.waitFor(match, timeoutMs, minCount, (items) => `${items.length} profile chunk(s)`),
     waitForRequests: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       requests.waitFor(match, timeoutMs, minCount, (items) => `${items.length} request(s): ${items.map((r) => `${r.method} ${r.path} ${r.status ?? '-'}`).join(', ')}`),
     setFault: ({ endpoint, ...fault }) => {
@@ -211,6 +219,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
     },
     reset: () => {
       envelopes.clear();
+      profileChunks.clear();
       events.clear();
       transactions.length = 0;
       logs.clear();

@@ -4,13 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot: string = fileURLToPath(new URL('../../', import.meta.url));
-export const collectorDir: string = path.join(repoRoot, 'otel-collector');
-const buildScript = path.join(repoRoot, 'scripts', 'ops', 'build-collector.sh');
+/** The Collector configs, the compose stack and its scripts: ops files, outside the library package. */
+export const opsDir: string = path.join(repoRoot, 'ops');
+export const collectorDir: string = path.join(opsDir, 'otel-collector');
+const buildScript = path.join(opsDir, 'scripts', 'build-collector.sh');
 
 export type OpsBinary = 'collector' | 'promtool' | 'jaeger';
 
 /**
- * Builds one ops binary with scripts/ops/build-collector.sh (a cache hit returns at once) and returns its path.
+ * Builds one ops binary with ops/scripts/build-collector.sh (a cache hit returns at once) and returns its path.
  * Progress goes to this process's stderr. Throws with the script's own explanation when it fails, e.g. when
  * the Go toolchain is missing: the ops tests are never skipped for that.
  */

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { collectorDir, repoRoot } from './binaries.js';
+import { collectorDir, opsDir, repoRoot } from './binaries.js';
 
 type Loose = Record<string, unknown>;
 
@@ -21,10 +21,10 @@ interface ComposeService {
 }
 
 const read = (file: string): string => readFileSync(path.join(repoRoot, file), 'utf8');
-const composeText = read('docker-compose.yml');
+const composeText = read('ops/docker-compose.yml');
 const compose = parse(composeText, { merge: true }) as { services: Record<string, ComposeService>; volumes?: Loose };
 const services = compose.services;
-const envExample = read('.env.example');
+const envExample = read('ops/.env.example');
 const documented = new Set([...envExample.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
 const collectorConfigs = ['agent.yaml', 'gateway.yaml'] as const;
 const configText = (name: string): string => readFileSync(path.join(collectorDir, name), 'utf8');
@@ -70,7 +70,7 @@ describe('docker-compose.yml', () => {
   it('references only files that exist (build contexts, Dockerfiles, bind mounts, COPY sources)', () => {
     for (const [name, service] of Object.entries(services)) {
       if (service.build) {
-        const context = path.join(repoRoot, service.build.context);
+        const context = path.join(opsDir, service.build.context);
         expect(statSync(context).isDirectory(), `${name}: build context ${context}`).toBe(true);
         const dockerfile = path.join(context, service.build.dockerfile ?? 'Dockerfile');
         expect(existsSync(dockerfile), `${name}: ${dockerfile}`).toBe(true);
@@ -87,7 +87,7 @@ describe('docker-compose.yml', () => {
       for (const volume of service.volumes ?? []) {
         const source = volume.split(':')[0]!;
         if (source.startsWith('.') || source.startsWith('/')) {
-          expect(existsSync(path.join(repoRoot, source)), `${name}: bind mount ${source}`).toBe(true);
+          expect(existsSync(path.join(opsDir, source)), `${name}: bind mount ${source}`).toBe(true);
         } else {
           expect(compose.volumes && source in compose.volumes, `${name}: named volume ${source} is declared`).toBe(true);
         }
@@ -201,10 +201,10 @@ describe('docker-compose.yml', () => {
 
   it('starts the service with the bootstrap, as the Dockerfile CMD', () => {
     const dockerfile = read('Dockerfile');
-    expect(dockerfile).toMatch(/^FROM node:20-slim/m);
+    expect(dockerfile).toMatch(/^FROM node:24-slim/m);
     expect(dockerfile).toMatch(/npm ci/);
     expect(dockerfile).toContain(
-      'CMD ["node", "--import", "./dist/instrumentation/register.js", "dist/src/support/main.js"]',
+      'CMD ["node", "--import", "otel-sentry-bridge/register", "dist/main.js"]',
     );
   });
 });

@@ -1,4 +1,4 @@
-// The real support service (dist/src/support/main.js under the bootstrap) driven through the ops pipeline:
+// The real support service (examples/support-service/dist/main.js under the bootstrap) driven through the ops pipeline:
 // service -> agent -> two gateways -> fake Sentry (OTLP) + OTLP/gRPC Jaeger stand-in, with a failing helpdesk.
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { startOpsStack, type OpsStack } from './stack.js';
 const otelcol = inject('otelcolBin');
 // The real Jaeger v2 where it built (the global setup says why not otherwise); else the OTLP receiver.
 const jaegerBin = inject('jaegerBin');
-const SERVICE = path.join(repoRoot, 'dist', 'src', 'support', 'main.js');
+const SERVICE = path.join(repoRoot, 'examples', 'support-service', 'dist', 'main.js');
 const KEYS = ['dev-key-empresa-001', 'dev-key-empresa-002'];
 // Urgent and angry: the Escalator escalates it, and the failing helpdesk makes it an escalation_failed.
 const ANGRY = 'This is unacceptable, my package is late and I need it urgently!';

@@ -21,6 +21,7 @@ export default {
   ignoreSpans: ['/ping', /^\\/internal\\//],
   tracePropagationTargets: ['api.example.com', /^https:\\/\\/.*\\.acme\\.io/],
   baggageTargets: [/\\.acme\\.internal$/],
+  baggageAcceptFrom: ['10.0.4.7', 'fd00::/8'],
   orgId: 99,
   strictTraceContinuation: true,
 };
@@ -36,6 +37,7 @@ describe('config module', () => {
       TELEMETRY_PROPAGATION_TARGETS: 'other.example.com',
       SENTRY_ORG_ID: '5',
       SENTRY_STRICT_TRACE_CONTINUATION: 'false',
+      TELEMETRY_BAGGAGE_ACCEPT_FROM: '192.168.0.0/16',
     });
     expect(config.configFile).toBe(file);
     expect(config.sampling.tracesSampler?.({
@@ -49,6 +51,7 @@ describe('config module', () => {
     expect(config.sampling.ignoreSpans).toEqual(['/ping', /^\/internal\//]);
     expect(config.propagation.tracePropagationTargets).toEqual(['api.example.com', /^https:\/\/.*\.acme\.io/]);
     expect(config.propagation.baggageTargets).toEqual([/\.acme\.internal$/]);
+    expect(config.propagation.baggageAcceptFrom).toEqual(['10.0.4.7', 'fd00::/8']);
     expect(config.sampling.orgId).toBe('99');
     expect(config.sampling.strictTraceContinuation).toBe(true);
   });
@@ -73,11 +76,13 @@ describe('config module', () => {
       TELEMETRY_IGNORE_PATHS: '/ping, /^\\/internal\\//i',
       TELEMETRY_PROPAGATION_TARGETS: 'api.example.com,/^https:\\/\\/svc\\./',
       TELEMETRY_BAGGAGE_TARGETS: 'tenant-svc',
+      TELEMETRY_BAGGAGE_ACCEPT_FROM: ' 10.0.4.7 , 10.8.0.0/16,::1',
     });
     expect(config.configFile).toBeUndefined();
     expect(config.sampling.ignoreSpans).toEqual(['/ping', /^\/internal\//i]);
     expect(config.propagation.tracePropagationTargets).toEqual(['api.example.com', /^https:\/\/svc\./]);
     expect(config.propagation.baggageTargets).toEqual(['tenant-svc']);
+    expect(config.propagation.baggageAcceptFrom).toEqual(['10.0.4.7', '10.8.0.0/16', '::1']);
   });
 
   interface BrokenCase {
@@ -98,6 +103,8 @@ describe('config module', () => {
     { title: 'non-function beforeSend', file: 'before.mjs', source: "export default { beforeSend: 'drop' };", cause: ['beforeSend is a string', 'Accepted: a function'] },
     { title: 'pattern list of numbers', file: 'patterns.mjs', source: 'export default { ignoreSpans: [1, 2] };', cause: ['ignoreSpans is not a list of patterns', 'strings and RegExps'] },
     { title: 'pattern string instead of list', file: 'patterns2.mjs', source: "export default { tracePropagationTargets: 'api' };", cause: ['tracePropagationTargets is not a list'] },
+    { title: 'baggage peer as a host name', file: 'peers.mjs', source: "export default { baggageAcceptFrom: ['lb.internal'] };", cause: ['baggageAcceptFrom', '"lb.internal" is not an IP address', 'IP addresses and CIDR ranges'] },
+    { title: 'baggage peers as a string', file: 'peers2.mjs', source: "export default { baggageAcceptFrom: '10.0.0.7' };", cause: ['baggageAcceptFrom: it is a string', 'an array of IP addresses'] },
     { title: 'bad orgId', file: 'org.mjs', source: "export default { orgId: 'acme' };", cause: ['orgId is "acme"', 'numeric organization id'] },
     { title: 'bad strictTraceContinuation', file: 'strict.mjs', source: "export default { strictTraceContinuation: 'yes' };", cause: ['strictTraceContinuation is a string', 'true or false'] },
     { title: 'unknown key (typo)', file: 'typo.mjs', source: 'export default { tracesSampleRate: 0.5 };', cause: ['tracesSampleRate is not a known key', 'Accepted keys: tracesSampler'] },

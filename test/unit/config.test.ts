@@ -69,6 +69,9 @@ const invalidCases: InvalidCase[] = [
   { title: 'release latest', env: { SENTRY_RELEASE: 'LATEST' }, variable: 'SENTRY_RELEASE', accepted: ['"latest"'] },
   { title: 'environment with space', env: { SENTRY_ENVIRONMENT: 'my env' }, variable: 'SENTRY_ENVIRONMENT', accepted: ['without spaces'] },
   { title: 'invalid regex target', env: { TELEMETRY_PROPAGATION_TARGETS: 'api.example.com,/(unclosed/' }, variable: 'TELEMETRY_PROPAGATION_TARGETS', accepted: ['/regular expressions/'] },
+  { title: 'baggage peer as a host name', env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '10.0.0.7,gateway.internal' }, variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM', accepted: ['IP addresses and CIDR ranges'] },
+  { title: 'baggage peer prefix too long', env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '10.0.0.0/33' }, variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM', accepted: ['IP addresses and CIDR ranges'] },
+  { title: 'baggage peer as a regex', env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '/^10\\./' }, variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM', accepted: ['IP addresses and CIDR ranges', 'a regular expression is not accepted'] },
   { title: 'invalid regex ignore path', env: { TELEMETRY_IGNORE_PATHS: '/[/' }, variable: 'TELEMETRY_IGNORE_PATHS', accepted: ['/regular expressions/'] },
   { title: 'missing config module', env: { TELEMETRY_CONFIG: './nope.config.mjs' }, variable: 'TELEMETRY_CONFIG', accepted: ['.js, .mjs or .cjs'] },
 ];
@@ -183,6 +186,8 @@ describe('defaults', () => {
     expect(config.configFile).toBeUndefined();
     expect(config.propagation.tracePropagationTargets).toEqual([/.*/]);
     expect(config.propagation.baggageTargets.length).toBeGreaterThan(0);
+    // Incoming baggage (a tenant claim) is believed from no peer until one is listed.
+    expect(config.propagation.baggageAcceptFrom).toEqual([]);
     expect(config.warnings).toEqual([expect.stringContaining('no exporter: spans are sampled and propagated but not exported')]);
   });
 
@@ -253,11 +258,10 @@ describe('defaults', () => {
     expect(config.batch).toEqual({ maxQueueSize: 4096, maxExportBatchSize: 4096, scheduledDelayMillis: 0, exportTimeoutMillis: 3000 });
   });
 
-  it('warns once that profiling stays off, and why, when SENTRY_PROFILES_SAMPLE_RATE > 0', async () => {
+  it('reads SENTRY_PROFILES_SAMPLE_RATE as a rate, with no warning (profiling runs: src/telemetry/profiling)', async () => {
     const on = await load(app, { SENTRY_PROFILES_SAMPLE_RATE: '0.5', TELEMETRY_EXPORTERS: 'console' });
     expect(on.sentry.profilesSampleRate).toBe(0.5);
-    expect(on.warnings).toHaveLength(1);
-    expect(on.warnings[0]).toMatch(/profiling stays off.*@sentry\/profiling-node stops at 11\.1\.0.*Sentry's own spans/);
+    expect(on.warnings).toEqual([]);
     const off = await load(app, { SENTRY_PROFILES_SAMPLE_RATE: '0', TELEMETRY_EXPORTERS: 'console' });
     expect(off.sentry.profilesSampleRate).toBe(0);
     expect(off.warnings).toEqual([]);
@@ -414,7 +418,7 @@ describe('OTEL_PROPAGATORS', () => {
 
   it('none switches trace headers and baggage off unless targets are given explicitly', async () => {
     const none = await load(app, { OTEL_PROPAGATORS: 'none' });
-    expect(none.propagation).toEqual({ tracePropagationTargets: [], baggageTargets: [] });
+    expect(none.propagation).toEqual({ tracePropagationTargets: [], baggageTargets: [], baggageAcceptFrom: [] });
     const explicit = await load(app, { OTEL_PROPAGATORS: 'none', TELEMETRY_PROPAGATION_TARGETS: 'api.example.com' });
     expect(explicit.propagation.tracePropagationTargets).toEqual(['api.example.com']);
   });

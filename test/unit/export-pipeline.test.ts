@@ -1,7 +1,8 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { ExportPipeline } from '../../src/telemetry/export-pipeline.js';
+import { ExportPipeline, SpanFailureReporter } from '../../src/telemetry/export-pipeline.js';
+import { FailureReporter } from '../../src/telemetry/failure-reporter.js';
 import { spanListExporter } from '../../src/telemetry/span-batch.js';
 
 /** Records what it was asked to export, and answers each batch on the next turn, as a network exporter does. */
@@ -20,9 +21,9 @@ class RecordingExporter implements SpanExporter {
 const batch = { maxQueueSize: 4, maxExportBatchSize: 2, scheduledDelayMillis: 60_000, exportTimeoutMillis: 1000 };
 
 function setup(exporter: SpanExporter, warnings: string[] = []) {
-  const pipeline = new ExportPipeline('test', spanListExporter(exporter), batch);
   // The reporter writes to stderr by default; the test reads what it would have said.
-  (pipeline as unknown as { reporter: { write: (line: string) => void } }).reporter.write = (line) => warnings.push(line);
+  const reporter = new SpanFailureReporter('test', 'http://collector.test/v1/traces', new FailureReporter((line) => warnings.push(line)));
+  const pipeline = new ExportPipeline('test', spanListExporter(exporter), batch, undefined, reporter);
   const tracer = new BasicTracerProvider({ spanProcessors: [pipeline] }).getTracer('test');
   const end = (name: string): void => tracer.startSpan(name).end();
   return { pipeline, end };
@@ -66,5 +67,41 @@ describe('ExportPipeline', () => {
     await pipeline.forceFlush();
     expect(pipeline.stats()).toEqual({ received: 1, exported: 0, dropped: 1, pending: 0 });
     expect(warnings[0]).toContain('1 span(s) dropped');
+  });
+
+  it('names the export failure that filled the queue, the endpoint and the counts, not "queue full" alone', async () => {
+    const warnings: string[] = [];
+    const refused: SpanExporter = {
+      export: (_spans, done) => setImmediate(() => done({ code: ExportResultCode.FAILED, error: new Error('connect ECONNREFUSED 127.0.0.1:9') })),
+      shutdown: () => Promise.resolve(),
+    };
+    const { pipeline, end } = setup(refused, warnings);
+    for (const name of ['1', '2', '3', '4', '5', '6', '7']) end(name);
+    await pipeline.forceFlush();
+    expect(pipeline.stats()).toEqual({ received: 7, exported: 0, dropped: 7, pending: 0 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('exporter "test" failed (connect ECONNREFUSED 127.0.0.1:9); 5 span(s) dropped');
+    expect(warnings[0]).toContain('2 in failed exports, 3 queue full (4 spans)');
+    expect(warnings[0]).toContain('endpoint http://collector.test/v1/traces');
+    expect(pipeline.losses()).toEqual({ dropped: 7, lastCause: 'connect ECONNREFUSED 127.0.0.1:9' });
+  });
+
+  it('keeps several exports waiting for their answers at once, so a slow round trip (gzip) does not cap throughput', async () => {
+    const answers: Array<() => void> = [];
+    const slow: SpanExporter = {
+      export: (_spans, done) => answers.push(() => done({ code: ExportResultCode.SUCCESS })),
+      shutdown: () => Promise.resolve(),
+    };
+    const tracer = new BasicTracerProvider({
+      spanProcessors: [new ExportPipeline('slow', spanListExporter(slow), { ...batch, maxQueueSize: 100 })],
+    }).getTracer('test');
+    for (let i = 0; i < 12; i++) tracer.startSpan(String(i)).end();
+    await nextTurn();
+    // Six full batches waiting: four leave at once, the others when an answer frees a slot.
+    expect(answers).toHaveLength(4);
+    answers[0]?.();
+    await nextTurn();
+    await nextTurn();
+    expect(answers).toHaveLength(5);
   });
 });

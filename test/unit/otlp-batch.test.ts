@@ -6,7 +6,8 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { ExportPipeline } from '../../src/telemetry/export-pipeline.js';
+import { ExportPipeline, SpanFailureReporter } from '../../src/telemetry/export-pipeline.js';
+import { FailureReporter } from '../../src/telemetry/failure-reporter.js';
 import { OtlpSpanBatch, SpanEncoder } from '../../src/telemetry/otlp-batch.js';
 import { redactSpan } from '../../src/telemetry/redacting-exporter.js';
 import { createRedactor } from '../../src/telemetry/redaction.js';
@@ -167,8 +168,9 @@ describe('OTLP batches encoded as spans end', () => {
       shutdown: async () => {},
     };
     const warnings: string[] = [];
-    const pipeline = new ExportPipeline('lossy', exporter, { maxQueueSize: 10, maxExportBatchSize: 10, scheduledDelayMillis: 60_000, exportTimeoutMillis: 1000 });
-    (pipeline as unknown as { reporter: { write: (line: string) => void } }).reporter.write = (line) => warnings.push(line);
+    const reporter = new SpanFailureReporter('lossy', undefined, new FailureReporter((line) => warnings.push(line)));
+    const batch = { maxQueueSize: 10, maxExportBatchSize: 10, scheduledDelayMillis: 60_000, exportTimeoutMillis: 1000 };
+    const pipeline = new ExportPipeline('lossy', exporter, batch, undefined, reporter);
     const tracer = new BasicTracerProvider({ spanProcessors: [pipeline] }).getTracer('t');
     for (const name of ['good', 'bad', 'also good']) tracer.startSpan(name).end();
     await pipeline.forceFlush();

@@ -54,21 +54,72 @@ describe('traceparent (level 2)', () => {
 });
 
 describe('tracestate', () => {
-  it('passes valid members on, with our ot entry first, and drops invalid ones', () => {
-    const { context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: 'congo=t61rcWkgMzE, rojo=00f067aa0ba902b7,BAD=1,sentry.dsc=x' });
+  it('passes valid members on, with our ot entry first', () => {
+    const { context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: 'congo=t61rcWkgMzE, rojo=00f067aa0ba902b7' });
     const out = harness.inject(context).tracestate ?? '';
     const members = out.split(',');
     expect(members[0]).toMatch(/^ot=(th:[0-9a-f]+;)?rv:[0-9a-f]{14}$/);
     expect(members.slice(1)).toEqual(['congo=t61rcWkgMzE', 'rojo=00f067aa0ba902b7']);
   });
 
-  it('keeps at most 32 members and refuses a header over 512 characters', () => {
-    const many = Array.from({ length: 40 }, (_, i) => `k${i}=v`).join(',');
-    const { context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: many });
-    expect((harness.inject(context).tracestate ?? '').split(',').length).toBeLessThanOrEqual(33);
-    const long = `a=${'x'.repeat(600)}`;
-    const ctx2 = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: long }).context;
-    expect(harness.inject(ctx2).tracestate).not.toContain('xxxx');
+  it('discards the whole header when one member is invalid (the strict choice the spec allows)', () => {
+    for (const tracestate of ['congo=t61rcWkgMzE,BAD=1', 'congo=1,sentry.dsc=x', 'foo=,bar=3', '@foo=1,bar=2', `foo=1,${'z'.repeat(257)}=1`, `a=${'x'.repeat(600)}`]) {
+      const { context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate });
+      expect(harness.inject(context).tracestate, tracestate).toMatch(/^ot=[^,]*$/);
+    }
+  });
+
+  it('keeps the 32-member limit with our ot entry: the rightmost incoming member goes', () => {
+    const members = (n: number): string => Array.from({ length: n }, (_, i) => `k${i}=v`).join(',');
+    const out32 = (harness.inject(harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: members(32) }).context).tracestate ?? '').split(',');
+    expect(out32).toHaveLength(32);
+    expect(out32[0]).toMatch(/^ot=/);
+    expect(out32.slice(1)).toEqual(members(31).split(','));
+    // 33 members are not a valid list: discarded whole.
+    const out33 = harness.inject(harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: members(33) }).context).tracestate;
+    expect(out33).toMatch(/^ot=[^,]*$/);
+    // An incoming ot member is replaced in place of being added: 32 stay 32.
+    const withOt = `ot=rv:ffffffffffffff,${members(31)}`;
+    const outOt = (harness.inject(harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: withOt }).context).tracestate ?? '').split(',');
+    expect(outOt).toHaveLength(32);
+    expect(outOt.slice(1)).toEqual(members(31).split(','));
+  });
+
+  it.each([
+    ['foo@', 'foo@=1'],
+    ['foo@@bar', 'foo@@bar=1'],
+    ['foo@bar@baz', 'foo@bar@baz=1'],
+    ['a key starting with a digit', '0abc=1'],
+    ['a 16-character tenant part', `t@${'v'.repeat(15)}=1`],
+    ['a 242-character key with @v', `${'t'.repeat(242)}@v=1`],
+    ['a 256-character key', `${'z'.repeat(256)}=1`],
+  ])('passes a key valid in the current grammar on: %s', (_name, member) => {
+    const { context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: `${member},bar=2` });
+    expect((harness.inject(context).tracestate ?? '').split(',').slice(1)).toEqual([member, 'bar=2']);
+  });
+
+  it('truncates a list over 512 characters, members over 128 characters first', () => {
+    const long = `big=${'x'.repeat(200)}`;
+    const small = Array.from({ length: 20 }, (_, i) => `s${i}=${'y'.repeat(12)}`);
+    const { context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: [small[0], long, ...small.slice(1)].join(',') });
+    const out = harness.inject(context).tracestate ?? '';
+    expect(out.length).toBeLessThanOrEqual(512);
+    expect(out).not.toContain('big=');
+    expect(out.split(',').slice(1)).toEqual(small);
+  });
+
+  it('passes an upstream OpenTelemetry threshold on when the decision is inherited, with the other ot fields', () => {
+    // T ends in ...0e0e4736: its R is above the threshold of 0.3, so the sampled parent is consistent.
+    const { span, context } = harness.serverSpan({ traceparent: `00-${T}-${S}-03`, tracestate: 'ot=th:b3333333333334;p:8,vendor=1' });
+    expect(span.isRecording()).toBe(true);
+    expect(harness.inject(context).tracestate).toBe(`ot=th:b3333333333334;rv:${T.slice(-14)};p:8,vendor=1`);
+    // A rate applied here writes its own threshold instead.
+    const local = makeHarness(makeConfig({ sampling: { tracesSampler: () => 1 } }));
+    const own = local.serverSpan({ traceparent: `00-${T}-${S}-03`, tracestate: 'ot=th:b3333333333334' });
+    expect(local.inject(own.context).tracestate).toBe(`ot=th:0;rv:${T.slice(-14)}`);
+    // An unsampled inherited decision carries no threshold.
+    const dropped = harness.serverSpan({ traceparent: `00-${T}-${S}-02`, tracestate: 'ot=th:b3333333333334' });
+    expect(harness.inject(dropped.context).tracestate).toBe(`ot=rv:${T.slice(-14)}`);
   });
 
   it('continues the upstream ot=rv randomness', () => {
@@ -110,8 +161,21 @@ describe('inject', () => {
     expect(out.baggage).toMatch(/^sentry-environment=/);
   });
 
+  it('heads the DSC of a W3C trace that came without one: a complete DSC, never a lone sample_rand', () => {
+    const { span, context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01` });
+    expect(span.isRecording()).toBe(true);
+    expect(harness.inject(context).baggage).toMatch(
+      new RegExp(`^sentry-environment=staging,sentry-release=svc%401\\.2\\.3,sentry-public_key=abc123,sentry-trace_id=${T},sentry-org_id=17,sentry-sampled=true,sentry-sample_rand=[0-9.e-]+$`),
+    );
+    // A sentry-trace parent without baggage is a Sentry trace whose head sent no DSC: @sentry/core 11.12 freezes
+    // an empty one and sends only sample_rand on, and so does the layer.
+    const sentry = harness.serverSpan({ 'sentry-trace': `${T}-${S}-1` });
+    expect(harness.inject(sentry.context).baggage).toMatch(/^sentry-sample_rand=[0-9.e-]+$/);
+  });
+
   it('keeps an upstream DSC unchanged when the decision is inherited', () => {
-    const baggage = 'sentry-environment=web,sentry-public_key=k,sentry-trace_id=' + T + ',sentry-sample_rand=0.125,sentry-sample_rate=0.5,sentry-sampled=true';
+    // Another project of our organisation (org 17) heads the trace: its DSC, public key included, goes on.
+    const baggage = 'sentry-environment=web,sentry-public_key=k,sentry-trace_id=' + T + ',sentry-org_id=17,sentry-sample_rand=0.125,sentry-sample_rate=0.5,sentry-sampled=true';
     const h = makeHarness(makeConfig({ sampling: { tracesSampleRate: 0.01 } }));
     const { span, context } = h.serverSpan({ 'sentry-trace': `${T}-${S}-1`, baggage });
     expect(span.isRecording()).toBe(true);

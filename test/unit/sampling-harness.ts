@@ -36,6 +36,7 @@ export function makeConfig(overrides: {
   release?: string;
   tracePropagationTargets?: TelemetryConfig['propagation']['tracePropagationTargets'];
   baggageTargets?: TelemetryConfig['propagation']['baggageTargets'];
+  baggageAcceptFrom?: TelemetryConfig['propagation']['baggageAcceptFrom'];
 } = {}): TelemetryConfig {
   return harnessConfig({
     serviceName: 'svc',
@@ -57,6 +58,7 @@ export function makeConfig(overrides: {
     propagation: {
       tracePropagationTargets: overrides.tracePropagationTargets ?? [/.*/],
       baggageTargets: overrides.baggageTargets ?? [/^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/, '127.0.0.1'],
+      baggageAcceptFrom: overrides.baggageAcceptFrom ?? ['127.0.0.1'],
     },
   });
 }

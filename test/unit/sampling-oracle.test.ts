@@ -15,6 +15,7 @@ import {
 import { NodeClient } from '@sentry/node';
 import * as fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { acceptedDsc } from '../../src/telemetry/dsc.js';
 import { randomValueFromTraceId, sampleRandFromRandomValue } from '../../src/telemetry/sample-rand.js';
 import type { SamplingContext, TracesSampler } from '../../src/telemetry/types.js';
 import { dsn, makeConfig, makeHarness } from './sampling-harness.js';
@@ -135,9 +136,16 @@ describe('oracle: @sentry/core 11.12 decides, samples and builds the DSC as we d
 
         const u = sampleRandFromRandomValue(randomValueFromTraceId(ourTraceId));
         vi.spyOn(Math, 'random').mockReturnValue(u);
-        const pc = continues ? propagationContextFromHeaders(sentryTraceEquivalent, baggage) : { traceId: ourTraceId, sampleRand: u };
+        // Sentry is given the DSC we accept: one that fails validation (a rate out of range, a foreign public
+        // key outside our org...) is dropped as a whole, as if no Sentry baggage had come (the org check above
+        // still reads the raw org id).
+        const accepted = c.baggage && acceptedDsc(config, { ...c.baggage }, c.traceId) ? baggage : 'tenant=acme';
+        const pc = continues ? propagationContextFromHeaders(sentryTraceEquivalent, accepted) : { traceId: ourTraceId, sampleRand: u };
         const parentSampled = 'sampled' in pc ? pc.sampled : undefined;
-        const dscIn = 'dsc' in pc ? pc.dsc : undefined;
+        // @sentry/core reads no traceparent: for a W3C parent without a DSC it would have headed the trace's DSC,
+        // and so does the layer (a complete DSC, never the lone sample_rand of an empty frozen one).
+        const w3cWithoutDsc = c.header.startsWith('traceparent') && 'dsc' in pc && Object.keys(pc.dsc ?? {}).length === 0;
+        const dscIn = 'dsc' in pc && !w3cWithoutDsc ? pc.dsc : undefined;
         const [sampled, rate, local] = sampleSpan(
           client.getOptions(),
           {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FILTERED, createRedactor } from '../../src/telemetry/redaction.js';
+import { scrubHeaders } from '../../src/telemetry/scrub-headers.js';
 
 const redactor = createRedactor({ sentry: { debug: false, sendDefaultPii: false, trackSessions: false, ignoreErrors: [] } });
 
@@ -32,5 +33,20 @@ describe('emails in query strings', () => {
     expect(redactor.scrubString(query)).toBe(`password=${FILTERED}&email=${FILTERED}&page=2`);
     const pii = createRedactor({ sentry: { debug: false, sendDefaultPii: true, trackSessions: false, ignoreErrors: [] } });
     expect(pii.scrubString('email=jane.doe%40pii.example')).toBe('email=jane.doe%40pii.example');
+  });
+});
+
+describe('request headers as tracesSampler sees them', () => {
+  it('hides payment, identity and key headers as well as credentials', () => {
+    const headers = { 'X-Card-Number': '4111111111111111', 'x-cvv': '737', 'x-ssn': '536-22-8801', 'x-iban': 'DE89370400440532013000', 'x-private-key': 'k', authorization: 'Bearer x', accept: 'json' };
+    expect(scrubHeaders(headers)).toEqual({
+      'x-card-number': FILTERED,
+      'x-cvv': FILTERED,
+      'x-ssn': FILTERED,
+      'x-iban': FILTERED,
+      'x-private-key': FILTERED,
+      authorization: FILTERED,
+      accept: 'json',
+    });
   });
 });

@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
 import { createSampler } from '../../src/telemetry/sampling.js';
-import { SharedTraceState } from '../../src/telemetry/shared-trace-state.js';
+import { parseTraceStateHeader, SharedTraceState } from '../../src/telemetry/shared-trace-state.js';
 import { makeConfig, makeHarness } from './sampling-harness.js';
 
 const T = '0af7651916cd43dd8448eb211c80319c';
@@ -20,6 +20,18 @@ describe('SharedTraceState', () => {
     expect(shared.unset('vendor').serialize()).toBe('ot=th:8;rv:aaaaaaaaaaaaaa,x=1');
     expect(shared.serialize()).toBe('vendor=a,ot=th:8;rv:aaaaaaaaaaaaaa,x=1');
     expect(SharedTraceState.from(shared)).toBe(shared);
+  });
+
+  it('reads and changes keys of the current W3C grammar, and set() keeps 32 members', () => {
+    const full = parseTraceStateHeader(Array.from({ length: 31 }, (_, i) => `k${i}=v`).concat('foo@@bar=1').join(','));
+    expect(full?.get('foo@@bar')).toBe('1');
+    const changed = full?.set('0abc@x', '2');
+    expect(changed?.serialize().split(',')).toHaveLength(32);
+    expect(changed?.serialize()).toMatch(/^0abc@x=2,k0=v,/);
+    expect(changed?.get('foo@@bar')).toBeUndefined();
+    expect(full?.set('BAD', '1')).toBe(full);
+    expect(parseTraceStateHeader('a=1,a=2')?.serialize()).toBe('a=1');
+    expect(parseTraceStateHeader(' , ')).toBeUndefined();
   });
 
   it('is what a root decision hands its spans, and its wire form is the one core would write', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, statement, type Db } from '../../src/support/db/database.js';
-import { addInteraction, createTicket, listInteractions } from '../../src/support/db/tickets.js';
-import { insertCompany } from '../../src/support/db/api-keys.js';
+import { openDatabase, statement, type Db } from '../../examples/support-service/src/db/database.js';
+import { addInteraction, createTicket, listInteractions } from '../../examples/support-service/src/db/tickets.js';
+import { insertCompany } from '../../examples/support-service/src/db/api-keys.js';
 
 const opened: { db: Db; dir: string }[] = [];
 function open(): Db {

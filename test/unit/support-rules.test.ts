@@ -2,14 +2,14 @@
 // reasons, and the confidence formula both completion paths share.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { composeAnswer } from '../../src/support/llm/local-responder.js';
-import { computeConfidence } from '../../src/support/pipeline/confidence.js';
-import { escalationReason } from '../../src/support/pipeline/escalator.js';
-import { route } from '../../src/support/pipeline/router.js';
-import { triage } from '../../src/support/pipeline/triage.js';
-import { KnowledgeBase } from '../../src/support/rag/knowledge-base.js';
+import { composeAnswer } from '../../examples/support-service/src/llm/local-responder.js';
+import { computeConfidence } from '../../examples/support-service/src/pipeline/confidence.js';
+import { escalationReason } from '../../examples/support-service/src/pipeline/escalator.js';
+import { route } from '../../examples/support-service/src/pipeline/router.js';
+import { triage } from '../../examples/support-service/src/pipeline/triage.js';
+import { KnowledgeBase } from '../../examples/support-service/src/rag/knowledge-base.js';
 
-const kb = new KnowledgeBase(fileURLToPath(new URL('../../knowledge', import.meta.url)));
+const kb = new KnowledgeBase(fileURLToPath(new URL('../../examples/support-service/knowledge', import.meta.url)));
 
 describe('triage and routing', () => {
   it.each([

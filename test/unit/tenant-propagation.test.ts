@@ -1,6 +1,7 @@
 /**
- * The company id as W3C baggage: inject() adds `tenant.id` from the Sentry scope, the scope bridge puts an
- * incoming `tenant.id` on the request's spans, and a peer outside baggageTargets cannot set it.
+ * The company id as W3C baggage: inject() sends `tenant.id` from the Sentry scope and from nothing else; an
+ * incoming `tenant.id` is a claim, accepted only from a peer in baggageAcceptFrom and recorded on the request's
+ * spans as `tenant.received_id`, never as `tenant.id`.
  */
 import { ROOT_CONTEXT, SpanKind, defaultTextMapGetter, defaultTextMapSetter, propagation, trace, type Context } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -8,15 +9,18 @@ import { withScope } from '@sentry/core';
 import { describe, expect, it } from 'vitest';
 import { createPropagator } from '../../src/telemetry/propagation.js';
 import { createSampler } from '../../src/telemetry/sampling.js';
+import { peerMatcher } from '../../src/telemetry/config/baggage-peers.js';
 import { registerPeer, setOutgoingPermission } from '../../src/telemetry/propagation-targets.js';
 import { bridgeScopesToActiveSpan, createScopeBridgeProcessor } from '../../src/telemetry/scope-bridge.js';
-import { TENANT_BAGGAGE_KEY } from '../../src/telemetry/tenant.js';
+import { ATTR_TENANT_RECEIVED_ID, TENANT_BAGGAGE_KEY } from '../../src/telemetry/tenant.js';
 import { makeConfig } from './sampling-harness.js';
 
 const T = '4bf92f3577b34da6a3ce929d0e0e4736';
 const S = '00f067aa0ba902b7';
+// The harness accepts baggage from 127.0.0.1; the layer's own default (no peer) is `strict`.
 const config = makeConfig();
 const propagator = createPropagator(config);
+const strict = createPropagator(makeConfig({ baggageAcceptFrom: [] }));
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({
   sampler: createSampler(config),
@@ -72,12 +76,27 @@ describe('inject: the scope company goes downstream as tenant.id', () => {
     });
   });
 
-  it('keeps a tenant.id the incoming baggage or the caller already set, without a second entry', () => {
-    registerPeerHeaders({ baggage: 'tenant.id=upstream' }, '127.0.0.1', (incoming) => {
+  it("sends the scope's company in place of a tenant.id the incoming baggage or the caller's header named", () => {
+    registerPeerHeaders({ baggage: 'tenant.id=upstream,region=eu' }, '127.0.0.1', (incoming) => {
       withScope((scope) => {
         scope.setUser({ company_id: 'empresa_001' });
-        expect(tenantsSent(clientContext(incoming))).toEqual(['upstream']);
-        expect(tenantsSent(clientContext(), { baggage: 'tenant.id=caller,other=1' })).toEqual(['caller']);
+        const carrier: Record<string, string> = {};
+        expect(tenantsSent(clientContext(incoming), carrier)).toEqual(['empresa_001']);
+        // The allowed peer's other entries travel on.
+        expect(baggageEntries(carrier)).toContainEqual(['region', 'eu']);
+        expect(tenantsSent(clientContext(), { baggage: 'tenant.id=caller,other=1' })).toEqual(['empresa_001']);
+      });
+    });
+  });
+
+  it("without a scope company never sends an incoming tenant.id on; the app's own header or baggage still goes", () => {
+    registerPeerHeaders({ baggage: 'tenant.id=upstream' }, '127.0.0.1', (incoming) => {
+      withScope(() => {
+        expect(propagation.getBaggage(incoming)).toBeUndefined();
+        expect(tenantsSent(clientContext(incoming))).toEqual([]);
+        expect(tenantsSent(clientContext(incoming), { baggage: 'tenant.id=caller' })).toEqual(['caller']);
+        const own = propagation.setBaggage(incoming, propagation.createBaggage({ [TENANT_BAGGAGE_KEY]: { value: 'set-by-app' } }));
+        expect(tenantsSent(clientContext(own))).toEqual(['set-by-app']);
       });
     });
   });
@@ -97,14 +116,19 @@ describe('inject: the scope company goes downstream as tenant.id', () => {
 });
 
 /** Extracts `headers` as the HTTP server instrumentation does after the peer hook registered `address`. */
-function registerPeerHeaders(headers: Record<string, string>, address: string, run: (context: Context) => void): void {
+function registerPeerHeaders(
+  headers: Record<string, string>,
+  address: string | undefined,
+  run: (context: Context) => void,
+  from = propagator,
+): void {
   const carrier = { traceparent: `00-${T}-${S}-01`, ...headers };
-  registerPeer(carrier, address);
-  run(propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter));
+  if (address !== undefined) registerPeer(carrier, address);
+  run(from.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter));
 }
 
-describe('scope bridge: an incoming tenant.id lands on the spans', () => {
-  it('sets tenant.id on the server span and its children from an allowed peer', () => {
+describe('scope bridge: an incoming tenant.id is recorded as a claim, never as the tenant', () => {
+  it('records an allowed peer’s tenant.id as tenant.received_id on the server span and its children', () => {
     exporter.reset();
     registerPeerHeaders({ baggage: 'tenant.id=acme,sentry-trace_id=' + T }, '127.0.0.1', (incoming) => {
       withScope(() => {
@@ -113,22 +137,40 @@ describe('scope bridge: an incoming tenant.id lands on the spans', () => {
         server.end();
       });
     });
-    expect(finished('server').attributes[TENANT_BAGGAGE_KEY]).toBe('acme');
-    expect(finished('child').attributes[TENANT_BAGGAGE_KEY]).toBe('acme');
-  });
-
-  it('ignores a spoofed tenant.id from a peer outside baggageTargets', () => {
-    exporter.reset();
-    for (const address of ['203.0.113.9', '::ffff:198.51.100.7']) {
-      registerPeerHeaders({ baggage: 'tenant.id=spoofed' }, address, (incoming) => {
-        expect(propagation.getBaggage(incoming)).toBeUndefined();
-        withScope(() => tracer.startSpan(`server ${address}`, { kind: SpanKind.SERVER }, incoming).end());
-      });
-      expect(finished(`server ${address}`).attributes[TENANT_BAGGAGE_KEY]).toBeUndefined();
+    for (const name of ['server', 'child']) {
+      expect(finished(name).attributes[ATTR_TENANT_RECEIVED_ID]).toBe('acme');
+      expect(finished(name).attributes[TENANT_BAGGAGE_KEY]).toBeUndefined();
     }
   });
 
-  it("never overwrites an instrumentation's tenant.id, and the scope's company wins, also when named later", () => {
+  it('cuts a long claim at 256 characters', () => {
+    exporter.reset();
+    registerPeerHeaders({ baggage: `tenant.id=${'x'.repeat(5000)}` }, '127.0.0.1', (incoming) => {
+      withScope(() => tracer.startSpan('long claim', { kind: SpanKind.SERVER }, incoming).end());
+    });
+    expect(finished('long claim').attributes[ATTR_TENANT_RECEIVED_ID]).toBe('x'.repeat(256));
+  });
+
+  it('drops the baggage of a peer not listed, of every peer by default, and of a carrier without a known peer', () => {
+    exporter.reset();
+    const cases: Array<[string, string | undefined, typeof propagator]> = [
+      ['outside', '203.0.113.9', propagator],
+      ['outside, mapped', '::ffff:198.51.100.7', propagator],
+      ['loopback, default', '127.0.0.1', strict],
+      ['private, default', '::ffff:10.0.0.3', strict],
+      ['no peer', undefined, propagator],
+    ];
+    for (const [name, address, from] of cases) {
+      registerPeerHeaders({ baggage: 'tenant.id=spoofed,region=eu' }, address, (incoming) => {
+        expect(propagation.getBaggage(incoming), name).toBeUndefined();
+        withScope(() => tracer.startSpan(name, { kind: SpanKind.SERVER }, incoming).end());
+      }, from);
+      expect(finished(name).attributes[TENANT_BAGGAGE_KEY], name).toBeUndefined();
+      expect(finished(name).attributes[ATTR_TENANT_RECEIVED_ID], name).toBeUndefined();
+    }
+  });
+
+  it("tenant.id is only ever the scope's company, also when named later; an instrumentation's own stays", () => {
     exporter.reset();
     registerPeerHeaders({ baggage: 'tenant.id=acme' }, '127.0.0.1', (incoming) => {
       withScope((scope) => {
@@ -143,9 +185,25 @@ describe('scope bridge: an incoming tenant.id lands on the spans', () => {
       });
     });
     expect(finished('explicit').attributes[TENANT_BAGGAGE_KEY]).toBe('set-by-app');
-    expect(finished('before the company').attributes[TENANT_BAGGAGE_KEY]).toBe('acme');
+    expect(finished('before the company').attributes[TENANT_BAGGAGE_KEY]).toBeUndefined();
     expect(finished('later').attributes[TENANT_BAGGAGE_KEY]).toBe('empresa_local');
     expect(finished('scoped').attributes[TENANT_BAGGAGE_KEY]).toBe('empresa_local');
+    for (const name of ['explicit', 'before the company', 'later', 'scoped']) {
+      expect(finished(name).attributes[ATTR_TENANT_RECEIVED_ID], name).toBe('acme');
+    }
+  });
+});
+
+describe('baggageAcceptFrom: addresses and ranges, never substrings', () => {
+  it('matches exact addresses and CIDR ranges, IPv4 ranges also in their IPv4-mapped IPv6 form', () => {
+    const accepts = peerMatcher(['10.0.0.1', '192.168.4.0/24', '::1', 'fd00::/8']);
+    for (const address of ['10.0.0.1', '::ffff:10.0.0.1', '192.168.4.200', '::ffff:192.168.4.7', '::1', 'fd12:3456::1']) {
+      expect(accepts(address), address).toBe(true);
+    }
+    for (const address of ['10.0.0.12', '110.0.0.1', '10.0.0.10', '192.168.5.1', '127.0.0.1', 'fe80::1', '', 'localhost']) {
+      expect(accepts(address), address).toBe(false);
+    }
+    expect(peerMatcher([])('127.0.0.1')).toBe(false);
   });
 });
 

@@ -10,7 +10,9 @@ import { ConfigError, maskDsn } from '../../telemetry/config.js';
 import { parseDsn } from '../../telemetry/config/dsn.js';
 import { maskHeaderList, maskUrl } from '../../telemetry/config/masking.js';
 import type { TelemetryConfig } from '../../telemetry/types.js';
+import { profilingCheck } from './profiling-check.js';
 import { check, type CheckResult } from './types.js';
+import { otlpEndpointCheck } from './otlp-endpoint.js';
 
 export type LoadedConfig = { ok: true; config: TelemetryConfig } | { ok: false; error: unknown };
 
@@ -209,8 +211,10 @@ export function logsCheck(config: TelemetryConfig): CheckResult {
 export function configDerivedChecks(env: NodeJS.ProcessEnv, config: TelemetryConfig): CheckResult[] {
   return [
     samplingCheck(config),
+    profilingCheck(config),
     exportersCheck(config),
     logsCheck(config),
+    otlpEndpointCheck(env, config),
     otlpHeadersCheck(env, config),
     piiCheck(config),
     genAiCheck(config),

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../telemetry/config.js';
+import { otelChecks } from './api-copies.js';
 import {
   configCheck,
   configDerivedChecks,
@@ -38,7 +39,7 @@ function packageVersion(): string {
 }
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  const checks: CheckResult[] = [nodeCheck(), esmHookCheck(options.env)];
+  const checks: CheckResult[] = [nodeCheck(), esmHookCheck(options.env), ...otelChecks(options.cwd)];
   let loaded: LoadedConfig;
   try {
     loaded = { ok: true, config: await loadConfig({ env: options.env, cwd: options.cwd, appPath: options.cwd }) };

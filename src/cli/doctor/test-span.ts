@@ -5,7 +5,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createExporters, type NamedExporter } from '../../telemetry/exporters.js';
 import type { BatchExporter, ExportBatch } from '../../telemetry/span-batch.js';
 import type { TelemetryConfig } from '../../telemetry/types.js';
@@ -22,7 +22,7 @@ function makeTestSpan(config: TelemetryConfig): ReadableSpan {
     forceFlush: async () => {},
     shutdown: async () => {},
   };
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({
       'service.name': config.serviceName,
       'service.version': config.release,

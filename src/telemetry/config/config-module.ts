@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Pattern, UserConfig } from '../types.js';
+import { peerEntryProblem } from './baggage-peers.js';
 import type { Problems } from './errors.js';
 
 const VARIABLE = 'TELEMETRY_CONFIG';
@@ -13,8 +14,8 @@ const DEFAULT_FILES = ['telemetry.config.js', 'telemetry.config.mjs'];
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 const FUNCTION_KEYS = ['tracesSampler', 'beforeSend', 'beforeBreadcrumb'] as const;
-const PATTERN_KEYS = ['ignoreErrors', 'ignoreSpans', 'tracePropagationTargets', 'baggageTargets'] as const;
-const KNOWN_KEYS = new Set<string>([...FUNCTION_KEYS, ...PATTERN_KEYS, 'orgId', 'strictTraceContinuation']);
+const PATTERN_KEYS = ['ignoreErrors', 'ignoreSpans', 'tracePropagationTargets', 'baggageTargets', 'scrubPatterns', 'scrubKeys'] as const;
+const KNOWN_KEYS = new Set<string>([...FUNCTION_KEYS, ...PATTERN_KEYS, 'baggageAcceptFrom', 'orgId', 'strictTraceContinuation']);
 
 export interface LoadedModule {
   file: string;
@@ -121,6 +122,14 @@ export function validateUserConfig(raw: Record<string, unknown>, file: string, p
       continue;
     }
     config[key] = value;
+  }
+  const peers = raw.baggageAcceptFrom;
+  if (peers !== undefined) {
+    const problem = Array.isArray(peers)
+      ? peers.map((entry) => (typeof entry === 'string' ? peerEntryProblem(entry) : `${kind(entry)} is not a string`)).find((p) => p !== undefined)
+      : `it is ${kind(peers)}`;
+    if (problem === undefined) config.baggageAcceptFrom = peers as string[];
+    else problems.add(`${where('baggageAcceptFrom')}: ${problem}. Accepted: an array of IP addresses and CIDR ranges, e.g. ["10.0.4.7", "10.8.0.0/16"].`);
   }
   const orgId = raw.orgId;
   if (orgId !== undefined) {

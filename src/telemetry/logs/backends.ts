@@ -29,8 +29,8 @@ export async function createLogPipelines(config: TelemetryConfig): Promise<LogPi
       const sentryBatch = { ...batch, maxExportBatchSize: Math.min(batch.maxExportBatchSize, SENTRY_MAX_BATCH) };
       pipelines.push(new LogPipeline('sentry-logs', sentryLogsExporter(serviceAttributes(config)), sentryBatch));
     } else if (name === 'otlp' && otlp.url !== undefined) {
-      const { exporter } = await createOtlpLogsExporter({ ...otlp, url: otlp.url });
-      pipelines.push(new LogPipeline('otlp-logs', exporter, batch));
+      const { exporter, target } = await createOtlpLogsExporter({ ...otlp, url: otlp.url });
+      pipelines.push(new LogPipeline('otlp-logs', exporter, batch, undefined, target));
     } else if (name === 'console') {
       // No delay: the lines must be in before the span pipeline hands the tree their trace's root.
       const consoleBatch = { ...batch, scheduledDelayMillis: 0 };

@@ -45,8 +45,10 @@ export class LogPipeline extends BatchPipeline<ReadableLogRecord, LogList> {
     exporter: LogBatchExporter,
     batch: BatchConfig,
     private readonly accepts: RecordFilter = () => true,
+    /** Where the records go, credentials masked, for the warnings. */
+    target?: string,
   ) {
-    super(name, exporter, batch, 'log record');
+    super(name, exporter, batch, target, undefined, 'log record');
   }
 
   add(record: ReadableLogRecord): void {

@@ -5,6 +5,7 @@
  */
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { maskUrl } from '../config/masking.js';
 import type { OtlpLogsConfig } from '../types.js';
 import { logListExporter, type LogBatchExporter } from './log-pipeline.js';
 
@@ -29,5 +30,5 @@ export async function createOtlpLogsExporter(otlp: OtlpLogsConfig & { url: strin
     const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-proto');
     exporter = new OTLPLogExporter({ ...common, headers: otlp.headers });
   }
-  return { target: `${otlp.url} (${otlp.protocol})`, exporter: logListExporter(exporter) };
+  return { target: `${maskUrl(otlp.url)} (${otlp.protocol})`, exporter: logListExporter(exporter) };
 }

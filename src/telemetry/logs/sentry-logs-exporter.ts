@@ -3,8 +3,9 @@
  * version 2), posted through the Sentry client's transport. Chosen over Sentry's OTLP logs endpoint, which is in
  * open beta and documented as lacking what the native protocol links (user, release, environment as Sentry reads
  * them): the envelope goes where errors go, with the DSN's credentials, honours Sentry's per-category rate limits
- * (`log_item`) in the transport, and uploads with tracing suppressed and a timeout (sentry-setup.ts). One envelope
- * in flight per pipeline keeps the transport's 64-request buffer free for error events.
+ * (`log_item`) in the transport, and uploads with tracing suppressed and a timeout (sentry-setup.ts). At most four
+ * envelopes in flight per pipeline (export-pipeline.ts) leave most of the transport's 64-request buffer to error
+ * events; their own ledger (sentry-events.ts) counts only `event` items, so log envelopes are counted here alone.
  */
 import { hrTimeToMilliseconds, ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
