@@ -7,6 +7,7 @@ import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { FailureReporter } from './failure-reporter.js';
+import { ExportFailure } from './otlp-http-transport.js';
 import type { BatchExporter, SpanBatch } from './span-batch.js';
 import type { BatchConfig } from './types.js';
 
@@ -76,12 +77,14 @@ export class SpanFailureReporter {
   }
 }
 
-/** The stock OTLP transport's words for "retries ran out on retryable answers"; its status and Retry-After are not kept. */
+/** The stock exporters' words for "retries ran out on retryable answers" (gRPC and http/json still use them). */
 const RETRYABLE_STATUS = 'Export failed with retryable status';
 
 function describeError(result: ExportResult): string {
   const error = result.error;
   if (!error) return 'export failed';
+  // The layer's OTLP/HTTP transport names the cause itself (otlp-http-transport.ts).
+  if (error instanceof ExportFailure) return error.message;
   if (error.message === RETRYABLE_STATUS) {
     return 'the backend kept answering a retryable status (429 rate limited, 502, 503 or 504) until the retries ran out';
   }
@@ -105,6 +108,9 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
   private inFlight = 0;
   private readonly inFlightExports = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  /** The backend asked (Retry-After) not to be sent anything before this time; only a flush sends earlier. */
+  private resumeAt = 0;
+  private resumeTimer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private closed = false;
   /** Set once shutdown gave up on the backend: late answers no longer change the counts. */
@@ -201,7 +207,23 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
 
   /** Starts exports of the full batches waiting, as many as may run at once. */
   private exportFull(): void {
-    while (this.full.length > 0 && this.inFlightExports.size < MAX_CONCURRENT_EXPORTS) this.exportNext();
+    while (this.full.length > 0 && this.exportNext());
+  }
+
+  /**
+   * A backend that answered 429 or 503 with Retry-After gets nothing until that time: spans wait in the queue
+   * (bounded, and counted as queue-full drops beyond it) instead of being sent at a backend that refuses them.
+   */
+  private waitForBackend(): boolean {
+    const waitMs = this.resumeAt - Date.now();
+    if (waitMs <= 0) return false;
+    this.resumeTimer ??= setTimeout(() => {
+      this.resumeTimer = undefined;
+      this.exportFull();
+      if (this.inFlightExports.size === 0) this.exportNext();
+    }, waitMs);
+    this.resumeTimer.unref();
+    return true;
   }
 
   /**
@@ -210,10 +232,11 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
    * time capped throughput at one batch per round trip, and gzip, which lengthens the round trip, made a healthy
    * backend lose spans at saturation.
    */
-  private exportNext(): void {
-    if (this.inFlightExports.size >= MAX_CONCURRENT_EXPORTS) return;
+  private exportNext(flushing = false): boolean {
+    if (this.inFlightExports.size >= MAX_CONCURRENT_EXPORTS) return false;
+    if (!flushing && this.waitForBackend()) return false;
     const batch = this.takeBatch();
-    if (!batch) return;
+    if (!batch) return false;
     this.inFlight += batch.size;
     const running: Promise<void> = this.exportBatch(batch).then((ok) => {
       this.inFlightExports.delete(running);
@@ -231,6 +254,7 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
       else if (this.filling) this.schedule();
     });
     this.inFlightExports.add(running);
+    return true;
   }
 
   private exportBatch(batch: B): Promise<boolean> {
@@ -243,15 +267,17 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
         if (!ok && !this.abandoned) this.drop(batch.size, reason ?? 'export failed', 'export failed');
         resolve(ok);
       };
-      const timeout = setTimeout(() => settle(false, `no answer within ${this.batch.exportTimeoutMillis} ms`), this.batch.exportTimeoutMillis);
+      const timeout = setTimeout(() => settle(false, `timeout: no answer within ${this.batch.exportTimeoutMillis} ms`), this.batch.exportTimeoutMillis);
       timeout.unref();
       // The export's own HTTP request must not become a span of the user's trace.
       const send = (): void =>
         context.with(suppressTracing(context.active()), () => {
           try {
-            this.exporter.export(batch, (result) =>
-              settle(result.code === ExportResultCode.SUCCESS, describeError(result)),
-            );
+            this.exporter.export(batch, (result) => {
+              const retryAfterMs = result.error instanceof ExportFailure ? result.error.retryAfterMs : undefined;
+              if (retryAfterMs !== undefined) this.resumeAt = Math.max(this.resumeAt, Date.now() + retryAfterMs);
+              settle(result.code === ExportResultCode.SUCCESS, describeError(result));
+            });
           } catch (error) {
             settle(false, error instanceof Error ? error.message : String(error));
           }
@@ -273,8 +299,9 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
       this.timer = undefined;
     }
     while (this.queued > 0 || this.inFlightExports.size > 0) {
+      // A flush is the app asking now (or the shutdown's last chance): it does not wait out a Retry-After.
       if (this.queued > 0 && this.inFlightExports.size < MAX_CONCURRENT_EXPORTS) {
-        this.exportNext();
+        this.exportNext(true);
         continue;
       }
       await Promise.race(this.inFlightExports);
@@ -291,6 +318,7 @@ export class ExportPipeline<B extends SpanBatch = SpanBatch> implements SpanProc
 
   /** Counts whatever could not be sent as dropped: called when the shutdown budget runs out. */
   abandon(): number {
+    clearTimeout(this.resumeTimer);
     const left = this.queued + this.inFlight;
     this.full = [];
     this.filling = undefined;
