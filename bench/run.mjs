@@ -3,7 +3,8 @@
 // Knobs for development (the committed figures say which values they used):
 //   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_RUN_WARMUP (s before each HTTP
 //   run, 3), BENCH_DOWN_SECONDS (60),
-//   BENCH_SECTIONS (startup,http,span,export,down,profiling), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md).
+//   BENCH_SECTIONS (startup,http,span,export,down,profiling,gzip), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md),
+//   BENCH_SINK_DELAY_MS (the receiver's answer delay in the gzip section, 50).
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
 import { spawnSync } from 'node:child_process';
@@ -25,7 +26,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 // seconds are measured apart, so each run's figure is the server's steady state and the recovery is its own table.
 const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 3);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling,gzip').split(','));
+const SINK_DELAY_MS = Number(process.env.BENCH_SINK_DELAY_MS ?? 50);
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'docs/benchmarks.md');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STARTUP_LAUNCHES = 3;
@@ -103,7 +105,7 @@ const HTTP_CONFIGS = [
 ];
 const httpConfigsFor = (appId) => HTTP_CONFIGS.filter((c) => c.apps === undefined || c.apps.includes(appId));
 
-const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {}, profiling: {} };
+const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {}, profiling: {}, gzip: {} };
 
 // ---------------------------------------------------------------- load generation
 function parseWrk(out) {
@@ -358,6 +360,56 @@ async function profilingSection(appId) {
   }
 }
 
+/**
+ * Gzip at the service's saturation rate: the support ingest path under wrk at full load (the server's core
+ * saturated), its spans compressed on the way out, the receiver answering each export after SINK_DELAY_MS (a
+ * remote backend's round trip). The layer's own counts, read after the run (bench/apps/stats-on-signal.mjs), say
+ * how many spans each exporter dropped: with gzip on, a healthy backend must lose none.
+ */
+async function gzipSection() {
+  const app = APPS.ingest;
+  const stats = ['--import', './bench/apps/stats-on-signal.mjs'];
+  const configs = [
+    { id: 'otlpNone', label: 'ours, rate 1.0, OTLP http/protobuf, no compression', exporters: ['otlp'], env: { ...oursEnv(1.0, 'otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'none' } },
+    { id: 'otlpGzip', label: 'ours, rate 1.0, OTLP http/protobuf, gzip', exporters: ['otlp'], env: { ...oursEnv(1.0, 'otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } },
+    { id: 'bothGzip', label: "ours, rate 1.0, Sentry's OTLP endpoint (always gzip) + OTLP gzip", exporters: ['sentry', 'otlp'], env: { ...oursEnv(1.0, 'sentry,otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } },
+  ];
+  for (const c of configs) results.gzip[c.id] = { label: c.label, rps: [], exporters: Object.fromEntries(c.exporters.map((name) => [name, { received: [], dropped: [] }])), warnings: [] };
+  results.gzip.sinkDelayMs = SINK_DELAY_MS;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  await receiver(`/delay?ms=${SINK_DELAY_MS}`);
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      for (const c of rotate(configs, run)) {
+        const server = await startServer(app, { ...c, id: `${c.id}-${run}`, args: [...OURS_ARGS, ...stats] }, dir);
+        let stderr = '';
+        server.child.stderr.on('data', (chunk) => {
+          stderr += chunk;
+        });
+        await wrk(server.url, WARMUP, app.lua);
+        const r = await wrk(server.url, DURATION, app.lua);
+        const line = waitForLine(server.child, /STATS (\{.*\})\n/, 30_000);
+        server.child.kill('SIGUSR2');
+        const counted = JSON.parse((await line)[1]);
+        await stop(server.child);
+        const e = results.gzip[c.id];
+        e.rps[run] = r.rps;
+        // Over the whole process's life (warm-up included): every span it made is in these counts.
+        for (const name of c.exporters) {
+          e.exporters[name].received[run] = counted.exporters[name].received;
+          e.exporters[name].dropped[run] = counted.exporters[name].dropped + counted.exporters[name].pending;
+        }
+        const warning = /exporter "\w+" failed \((.*?)\); \d+ span\(s\) dropped/.exec(stderr)?.[1];
+        if (warning) e.warnings.push(warning);
+      }
+      log(`gzip run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${c.exporters.map((n) => `${n} dropped ${results.gzip[c.id].exporters[n].dropped[run]}`).join(', ')}`).join('; ')}`);
+    }
+  } finally {
+    await receiver('/delay?ms=0');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- report
 function ratioCell(a, b, digits = 2) {
   return cell(ratios(a, b), digits);
@@ -469,6 +521,18 @@ function report() {
     }
     push('');
   }
+  const gzip = Object.entries(results.gzip ?? {}).filter(([id]) => id !== 'sinkDelayMs');
+  if (gzip.length) {
+    push('## 7. Gzip at saturation', '', `The support ingest path under wrk (${run.CONNECTIONS} connections: the server's core saturated) for ${run.WARMUP} s of warm-up and ${run.DURATION} s measured, one process per run; the receiver answers every export after ${results.gzip.sinkDelayMs} ms (a remote backend's round trip). Spans received and dropped are the layer's own counts over the process's life (dropped includes anything still pending after a 15 s flush); a healthy backend must lose none, gzip or not.`, '');
+    push('| configuration | requests/s | exporter | spans received | dropped | dropped % |', '| --- | --- | --- | --- | --- | --- |');
+    for (const [, e] of gzip) {
+      for (const [name, x] of Object.entries(e.exporters)) {
+        push(`| ${e.label} | ${cell(e.rps)} | ${name} | ${cell(x.received)} | ${cell(x.dropped)} | ${cell(x.dropped.map((d, i) => (100 * d) / x.received[i]), 2)} |`);
+      }
+    }
+    const causes = [...new Set(gzip.flatMap(([, e]) => e.warnings))];
+    push('', causes.length ? `Warnings during these runs named: ${causes.map((c) => `\`${c}\``).join(', ')}.` : 'No exporter warned during these runs.', '');
+  }
   return lines.join('\n');
 }
 
@@ -499,6 +563,7 @@ try {
   if (SECTIONS.has('profiling')) {
     for (const appId of (process.env.BENCH_APPS ?? 'express,ingest').split(',')) await profilingSection(appId);
   }
+  if (SECTIONS.has('gzip')) await gzipSection();
   if (!process.env.BENCH_REPORT_ONLY) writeFileSync(join(ROOT, 'bench/last-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   let reading = '';
   try {
