@@ -345,7 +345,8 @@ export class Lifecycle {
   install(sentryEvents: SentryEventCounter): void {
     this.sentryEvents = sentryEvents;
     this.realExit = process.exit;
-    process.exit = this.exitHook as typeof process.exit;
+    // Off: Node's own process.exit(); the 'exit' listener still says what it left behind.
+    if (this.config.exitFlush !== false) process.exit = this.exitHook as typeof process.exit;
     process.on('exit', this.onExit);
     this.knownRejectionListeners = new Set(process.listeners('unhandledRejection'));
     process.on('unhandledRejection', this.onRejection);
