@@ -1,5 +1,5 @@
 // Span-export warnings over the real wire name the last failure's exact cause (HTTP 429 with its Retry-After,
-// 503, a refused connection, a timeout), the endpoint with its secret masked, and counts that stats() and the
+// 503, a refused connection, a timeout), the endpoint with its secrets masked, and counts that stats() and the
 // exit agree with. A backend's Retry-After is honoured: nothing more is sent to it before that time.
 import { describe, expect, it } from 'vitest';
 import {
@@ -42,6 +42,7 @@ function warnings(stderr: string): Array<{ exporter: string; cause: string; drop
 }
 
 const SECRET = 'collector-password-42';
+const QUERY_SECRET = 'collector-query-key-42';
 
 /** Both span backends (Sentry's OTLP endpoint and a collector whose URL carries a password) failing alike. */
 async function setup(fault: Fault) {
@@ -50,7 +51,7 @@ async function setup(fault: Fault) {
   const app = await startApp('test/fixtures/reliability-app.mjs', {
     env: {
       SENTRY_DSN: sentry.dsn,
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://bridge:${SECRET}@127.0.0.1:${collector.port}`,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://bridge:${SECRET}@127.0.0.1:${collector.port}/v1/traces?api_key=${QUERY_SECRET}`,
       TELEMETRY_EXPORTERS: 'sentry,otlp',
       TELEMETRY_IGNORE_PATHS: '/__stats',
       TELEMETRY_SHUTDOWN_TIMEOUT_MS: '4000',
@@ -92,9 +93,10 @@ describe('span-export warnings name the cause, the endpoint and the counts', () 
         expect(warning?.dropped).toBeGreaterThan(0);
         expect(warning?.dropped).toBeLessThanOrEqual(60);
       }
-      expect(found.find((w) => w.exporter === 'otlp')?.endpoint).toBe(`http://bridge:…@127.0.0.1:${collector.port}/v1/traces`);
+      expect(found.find((w) => w.exporter === 'otlp')?.endpoint).toBe(`http://bridge:…@127.0.0.1:${collector.port}/v1/traces?api_key=…`);
       expect(found.find((w) => w.exporter === 'sentry')?.endpoint).toBe(sentry.otlpTracesUrl);
       expect(app.stderr()).not.toContain(SECRET);
+      expect(app.stderr()).not.toContain(QUERY_SECRET);
       expect(app.stderr()).not.toContain(sentry.publicKey);
 
       // Nothing pending at the exit: exit 0, and the loss over the process's life is named with the same counts.
