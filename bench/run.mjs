@@ -3,7 +3,8 @@
 // Knobs for development (the committed figures say which values they used):
 //   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_RUN_WARMUP (s before each HTTP
 //   run, 3), BENCH_DOWN_SECONDS (60),
-//   BENCH_SECTIONS (startup,http,span,export,down,profiling), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md),
+//   BENCH_SECTIONS (startup,http,span,export,down,profiling,gzip), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md),
+//   BENCH_SINK_DELAY_MS (the receiver's answer delay in the gzip section, 50),
 //   BENCH_CONFIGS (HTTP configuration ids to run, e.g. oursLogsInfo,oursLogsOff; default all).
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
@@ -26,7 +27,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 // seconds are measured apart, so each run's figure is the server's steady state and the recovery is its own table.
 const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 3);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling,gzip').split(','));
+const SINK_DELAY_MS = Number(process.env.BENCH_SINK_DELAY_MS ?? 50);
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'docs/benchmarks.md');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STARTUP_LAUNCHES = 3;
@@ -110,7 +112,7 @@ const ONLY_CONFIGS = process.env.BENCH_CONFIGS ? new Set(process.env.BENCH_CONFI
 const httpConfigsFor = (appId) =>
   HTTP_CONFIGS.filter((c) => (c.apps === undefined || c.apps.includes(appId)) && (ONLY_CONFIGS === undefined || ONLY_CONFIGS.has(c.id)));
 
-const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {}, profiling: {} };
+const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {}, profiling: {}, gzip: {} };
 
 // ---------------------------------------------------------------- load generation
 function parseWrk(out) {
@@ -365,6 +367,56 @@ async function profilingSection(appId) {
   }
 }
 
+/**
+ * Gzip at the service's saturation rate: the support ingest path under wrk at full load (the server's core
+ * saturated), its spans compressed on the way out, the receiver answering each export after SINK_DELAY_MS (a
+ * remote backend's round trip). The layer's own counts, read after the run (bench/apps/stats-on-signal.mjs), say
+ * how many spans each exporter dropped: with gzip on, a healthy backend must lose none.
+ */
+async function gzipSection() {
+  const app = APPS.ingest;
+  const stats = ['--import', './bench/apps/stats-on-signal.mjs'];
+  const configs = [
+    { id: 'otlpNone', label: 'ours, rate 1.0, OTLP http/protobuf, no compression', exporters: ['otlp'], env: { ...oursEnv(1.0, 'otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'none' } },
+    { id: 'otlpGzip', label: 'ours, rate 1.0, OTLP http/protobuf, gzip', exporters: ['otlp'], env: { ...oursEnv(1.0, 'otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } },
+    { id: 'bothGzip', label: "ours, rate 1.0, Sentry's OTLP endpoint (always gzip) + OTLP gzip", exporters: ['sentry', 'otlp'], env: { ...oursEnv(1.0, 'sentry,otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } },
+  ];
+  for (const c of configs) results.gzip[c.id] = { label: c.label, rps: [], exporters: Object.fromEntries(c.exporters.map((name) => [name, { received: [], dropped: [] }])), warnings: [] };
+  results.gzip.sinkDelayMs = SINK_DELAY_MS;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  await receiver(`/delay?ms=${SINK_DELAY_MS}`);
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      for (const c of rotate(configs, run)) {
+        const server = await startServer(app, { ...c, id: `${c.id}-${run}`, args: [...OURS_ARGS, ...stats] }, dir);
+        let stderr = '';
+        server.child.stderr.on('data', (chunk) => {
+          stderr += chunk;
+        });
+        await wrk(server.url, WARMUP, app.lua);
+        const r = await wrk(server.url, DURATION, app.lua);
+        const line = waitForLine(server.child, /STATS (\{.*\})\n/, 30_000);
+        server.child.kill('SIGUSR2');
+        const counted = JSON.parse((await line)[1]);
+        await stop(server.child);
+        const e = results.gzip[c.id];
+        e.rps[run] = r.rps;
+        // Over the whole process's life (warm-up included): every span it made is in these counts.
+        for (const name of c.exporters) {
+          e.exporters[name].received[run] = counted.exporters[name].received;
+          e.exporters[name].dropped[run] = counted.exporters[name].dropped + counted.exporters[name].pending;
+        }
+        const warning = /exporter "\w+" failed \((.*?)\); \d+ span\(s\) dropped/.exec(stderr)?.[1];
+        if (warning) e.warnings.push(warning);
+      }
+      log(`gzip run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${c.exporters.map((n) => `${n} dropped ${results.gzip[c.id].exporters[n].dropped[run]}`).join(', ')}`).join('; ')}`);
+    }
+  } finally {
+    await receiver('/delay?ms=0');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- report
 function ratioCell(a, b, digits = 2) {
   return cell(ratios(a, b), digits);
@@ -405,10 +457,10 @@ function report() {
     const cpuHeads = withCpu ? ' CPU/request (us) | CPU vs raw SDK |' : '';
     push(`| configuration | spans/request | requests/s | p99 (ms) | throughput vs bare | vs raw SDK |${cpuHeads} non-2xx (socket errors) |`, `|${' --- |'.repeat(withCpu ? 9 : 7)}`);
     // A run of some configurations only (BENCH_CONFIGS) may lack the anchors: their ratio cells stay empty.
-    const vs = (anchor, id, a, b) => (anchor === undefined || id === 'bare' ? '' : ratioCell(a, b));
+    const anchored = (anchor, id, a, b) => (anchor === undefined || id === 'bare' ? '' : ratioCell(a, b));
     for (const [id, e] of Object.entries(c)) {
-      const cpuCells = withCpu ? ` ${cell(e.cpu)} | ${vs(c.raw, id, c.raw?.cpu, e.cpu)} |` : '';
-      push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${c.bare ? ratioCell(e.rps, c.bare.rps) : ''} | ${vs(c.raw, id, e.rps, c.raw?.rps)} |${cpuCells} ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
+      const cpuCells = withCpu ? ` ${cell(e.cpu)} | ${anchored(c.raw, id, c.raw?.cpu, e.cpu)} |` : '';
+      push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${c.bare ? ratioCell(e.rps, c.bare.rps) : ''} | ${anchored(c.raw, id, e.rps, c.raw?.rps)} |${cpuCells} ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
     }
     if (c.oursLogsInfo && c.oursLogsOff) {
       push('', `Logs at info vs off, CPU per request (info over off, run by run): ${ratioCell(c.oursLogsInfo.cpu, c.oursLogsOff.cpu)}; the difference ${cell(c.oursLogsInfo.cpu.map((x, i) => x - c.oursLogsOff.cpu[i]))} us; throughput (info over off) ${ratioCell(c.oursLogsInfo.rps, c.oursLogsOff.rps)}.`);
@@ -481,6 +533,18 @@ function report() {
     }
     push('');
   }
+  const gzip = Object.entries(results.gzip ?? {}).filter(([id]) => id !== 'sinkDelayMs');
+  if (gzip.length) {
+    push('## 7. Gzip at saturation', '', `The support ingest path under wrk (${run.CONNECTIONS} connections: the server's core saturated) for ${run.WARMUP} s of warm-up and ${run.DURATION} s measured, one process per run; the receiver answers every export after ${results.gzip.sinkDelayMs} ms (a remote backend's round trip). Spans received and dropped are the layer's own counts over the process's life (dropped includes anything still pending after a 15 s flush); a healthy backend must lose none, gzip or not.`, '');
+    push('| configuration | requests/s | exporter | spans received | dropped | dropped % |', '| --- | --- | --- | --- | --- | --- |');
+    for (const [, e] of gzip) {
+      for (const [name, x] of Object.entries(e.exporters)) {
+        push(`| ${e.label} | ${cell(e.rps)} | ${name} | ${cell(x.received)} | ${cell(x.dropped)} | ${cell(x.dropped.map((d, i) => (100 * d) / x.received[i]), 2)} |`);
+      }
+    }
+    const causes = [...new Set(gzip.flatMap(([, e]) => e.warnings))];
+    push('', causes.length ? `Warnings during these runs named: ${causes.map((c) => `\`${c}\``).join(', ')}.` : 'No exporter warned during these runs.', '');
+  }
   return lines.join('\n');
 }
 
@@ -511,6 +575,7 @@ try {
   if (SECTIONS.has('profiling')) {
     for (const appId of (process.env.BENCH_APPS ?? 'express,ingest').split(',')) await profilingSection(appId);
   }
+  if (SECTIONS.has('gzip')) await gzipSection();
   if (!process.env.BENCH_REPORT_ONLY) writeFileSync(join(ROOT, 'bench/last-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   let reading = '';
   try {

@@ -90,6 +90,9 @@ function countEnvelopeSpans(buf) {
   return n;
 }
 
+/** Set by `/delay?ms=N`: every answer waits N ms, the round trip to a remote backend that loopback hides. */
+let answerDelayMs = 0;
+
 function handle(req, res) {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
@@ -114,8 +117,12 @@ function handle(req, res) {
       }
       // An empty ExportTraceServiceResponse: '{}' would make the protobuf exporter log a decode error per export.
       const json = (req.headers['content-type'] ?? '').includes('json') || url.includes('/envelope');
-      res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
-      res.end(json ? '{}' : '');
+      const answer = () => {
+        res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+        res.end(json ? '{}' : '');
+      };
+      if (answerDelayMs > 0) setTimeout(answer, answerDelayMs);
+      else answer();
     } catch (error) {
       counts.errors++;
       res.writeHead(400);
@@ -147,6 +154,9 @@ const control = createServer(async (req, res) => {
     // Refuse new connections and cut keep-alive ones, like a crashed collector.
     sink.close();
     for (const s of sockets) s.destroy();
+    res.end('{}');
+  } else if (url.pathname === '/delay') {
+    answerDelayMs = Number(url.searchParams.get('ms') ?? 0);
     res.end('{}');
   } else if (url.pathname === '/up') {
     if (!sink.listening) await listen();

@@ -114,6 +114,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     logLevel: reader.choice('OTEL_LOG_LEVEL', LOG_LEVELS) ?? 'warn',
     instrumentations: reader.choice('TELEMETRY_INSTRUMENTATIONS', INSTRUMENTATION_SETS) ?? 'default',
     shutdownTimeoutMs: reader.integer('TELEMETRY_SHUTDOWN_TIMEOUT_MS') ?? 5000,
+    exitFlush: reader.boolean('TELEMETRY_EXIT_FLUSH') ?? true,
     captureGenAiContent: reader.boolean('TELEMETRY_CAPTURE_GENAI_CONTENT') ?? false,
     tracingDisabled: reader.boolean('OTEL_SDK_DISABLED') ?? false,
   };
@@ -169,6 +170,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     warnings,
   };
   if (dsn !== undefined) config.sentry.dsn = dsn;
+  if (!common.exitFlush) config.exitFlush = false;
   if (profilesSampleRate !== undefined) config.sentry.profilesSampleRate = profilesSampleRate;
   if (user.beforeSend !== undefined) config.sentry.beforeSend = user.beforeSend;
   if (user.beforeBreadcrumb !== undefined) config.sentry.beforeBreadcrumb = user.beforeBreadcrumb;

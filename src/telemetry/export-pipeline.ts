@@ -8,6 +8,7 @@ import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { FailureReporter } from './failure-reporter.js';
+import { ExportFailure } from './otlp-http-transport.js';
 import type { BatchExporter, ExportBatch, SpanBatch } from './span-batch.js';
 import type { BatchConfig } from './types.js';
 
@@ -79,12 +80,14 @@ export class SpanFailureReporter {
   }
 }
 
-/** The stock OTLP transport's words for "retries ran out on retryable answers"; its status and Retry-After are not kept. */
+/** The stock exporters' words for "retries ran out on retryable answers" (gRPC and http/json still use them). */
 const RETRYABLE_STATUS = 'Export failed with retryable status';
 
 function describeError(result: ExportResult): string {
   const error = result.error;
   if (!error) return 'export failed';
+  // The layer's OTLP/HTTP transport names the cause itself (otlp-http-transport.ts).
+  if (error instanceof ExportFailure) return error.message;
   if (error.message === RETRYABLE_STATUS) {
     return 'the backend kept answering a retryable status (429 rate limited, 502, 503 or 504) until the retries ran out';
   }
@@ -114,12 +117,15 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
   /** The batch items are added to, and the full ones waiting for their turn. */
   private filling: B | undefined;
   private full: B[] = [];
-  /** Spans in `filling` and `full`. */
+  /** Items in `filling` and `full`. */
   private queued = 0;
   /** Items in exports that have not answered yet, and those exports. */
   private inFlight = 0;
   private readonly inFlightExports = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  /** The backend asked (Retry-After) not to be sent anything before this time; only a flush sends earlier. */
+  private resumeAt = 0;
+  private resumeTimer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private closed = false;
   /** Set once shutdown gave up on the backend: late answers no longer change the counts. */
@@ -222,7 +228,23 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
 
   /** Starts exports of the full batches waiting, as many as may run at once. */
   private exportFull(): void {
-    while (this.full.length > 0 && this.inFlightExports.size < MAX_CONCURRENT_EXPORTS) this.exportNext();
+    while (this.full.length > 0 && this.exportNext());
+  }
+
+  /**
+   * A backend that answered 429 or 503 with Retry-After gets nothing until that time: spans wait in the queue
+   * (bounded, and counted as queue-full drops beyond it) instead of being sent at a backend that refuses them.
+   */
+  private waitForBackend(): boolean {
+    const waitMs = this.resumeAt - Date.now();
+    if (waitMs <= 0) return false;
+    this.resumeTimer ??= setTimeout(() => {
+      this.resumeTimer = undefined;
+      this.exportFull();
+      if (this.inFlightExports.size === 0) this.exportNext();
+    }, waitMs);
+    this.resumeTimer.unref();
+    return true;
   }
 
   /**
@@ -231,10 +253,11 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
    * time capped throughput at one batch per round trip, and gzip, which lengthens the round trip, made a healthy
    * backend lose spans at saturation.
    */
-  private exportNext(): void {
-    if (this.inFlightExports.size >= MAX_CONCURRENT_EXPORTS) return;
+  private exportNext(flushing = false): boolean {
+    if (this.inFlightExports.size >= MAX_CONCURRENT_EXPORTS) return false;
+    if (!flushing && this.waitForBackend()) return false;
     const batch = this.takeBatch();
-    if (!batch) return;
+    if (!batch) return false;
     this.inFlight += batch.size;
     const running: Promise<void> = this.exportBatch(batch).then((ok) => {
       this.inFlightExports.delete(running);
@@ -252,6 +275,7 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
       else if (this.filling) this.schedule();
     });
     this.inFlightExports.add(running);
+    return true;
   }
 
   private exportBatch(batch: B): Promise<boolean> {
@@ -264,15 +288,17 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
         if (!ok && !this.abandoned) this.drop(batch.size, reason ?? 'export failed', 'export failed');
         resolve(ok);
       };
-      const timeout = setTimeout(() => settle(false, `no answer within ${this.batch.exportTimeoutMillis} ms`), this.batch.exportTimeoutMillis);
+      const timeout = setTimeout(() => settle(false, `timeout: no answer within ${this.batch.exportTimeoutMillis} ms`), this.batch.exportTimeoutMillis);
       timeout.unref();
       // The export's own HTTP request must not become a span of the user's trace.
       const send = (): void =>
         context.with(suppressTracing(context.active()), () => {
           try {
-            this.exporter.export(batch, (result) =>
-              settle(result.code === ExportResultCode.SUCCESS, describeError(result)),
-            );
+            this.exporter.export(batch, (result) => {
+              const retryAfterMs = result.error instanceof ExportFailure ? result.error.retryAfterMs : undefined;
+              if (retryAfterMs !== undefined) this.resumeAt = Math.max(this.resumeAt, Date.now() + retryAfterMs);
+              settle(result.code === ExportResultCode.SUCCESS, describeError(result));
+            });
           } catch (error) {
             settle(false, error instanceof Error ? error.message : String(error));
           }
@@ -294,8 +320,9 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
       this.timer = undefined;
     }
     while (this.queued > 0 || this.inFlightExports.size > 0) {
+      // A flush is the app asking now (or the shutdown's last chance): it does not wait out a Retry-After.
       if (this.queued > 0 && this.inFlightExports.size < MAX_CONCURRENT_EXPORTS) {
-        this.exportNext();
+        this.exportNext(true);
         continue;
       }
       await Promise.race(this.inFlightExports);
@@ -312,6 +339,7 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
 
   /** Counts whatever could not be sent as dropped: called when the shutdown budget runs out. */
   abandon(): number {
+    clearTimeout(this.resumeTimer);
     const left = this.queued + this.inFlight;
     this.full = [];
     this.filling = undefined;

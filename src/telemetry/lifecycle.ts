@@ -13,7 +13,10 @@ import { drainServers, trackServers, untrackServers } from './server-drain.js';
 import type { TelemetryConfig } from './types.js';
 
 export interface ShutdownReport {
-  /** True when every span and Sentry event was delivered within the budget. */
+  /**
+   * True when every span and Sentry event pending at shutdown was delivered within the budget: false when the
+   * budget ran out, and also when a backend refused what was sent in it (those spans and events are dropped).
+   */
   flushed: boolean;
   sentryFlushed: boolean;
   exporters: Record<string, PipelineStats>;
@@ -61,6 +64,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 export class Lifecycle {
   private shuttingDown: Promise<ShutdownReport> | undefined;
+  /** Set by the shutdown: whether its flush ran out of time (else anything not delivered was refused). */
+  private budgetRanOut = false;
   private fatalInProgress = false;
   private signalsSeen = 0;
   /** A process.exit() call waiting for the flush (exitHook below). */
@@ -98,6 +103,14 @@ export class Lifecycle {
     return lostOverLife(Object.fromEntries(this.pipelines.map((pipeline) => [pipeline.name, pipeline.losses()])), this.sentryEvents(), this.units());
   }
 
+  /** Spans and Sentry events dropped so far: what a flush drops was due and not delivered. */
+  private dropTotals(): { spans: number; events: number } {
+    return {
+      spans: this.pipelines.reduce((sum, pipeline) => sum + pipeline.stats().dropped, 0),
+      events: this.sentryEvents().dropped,
+    };
+  }
+
   private async flushBoth(timeoutMs: number): Promise<{ spans: boolean; sentry: boolean }> {
     const spans = Promise.all(this.pipelines.map((pipeline) => pipeline.forceFlush())).then(
       () => this.pipelines.every((pipeline) => pipeline.stats().pending === 0),
@@ -111,8 +124,10 @@ export class Lifecycle {
 
   /** Exports what has ended and sends queued Sentry events; true when everything went out in time. */
   async flush(timeoutMs = this.config.shutdownTimeoutMs): Promise<boolean> {
+    const before = this.dropTotals();
     const { spans, sentry } = await this.flushBoth(timeoutMs);
-    return spans && sentry;
+    const after = this.dropTotals();
+    return spans && sentry && after.spans === before.spans && after.events === before.events;
   }
 
   /** Drains servers (when asked) with half the budget, flushes with the rest, and never waits past it. */
@@ -124,6 +139,8 @@ export class Lifecycle {
     this.shuttingDown ??= (async () => {
       const budgetMs = this.config.shutdownTimeoutMs;
       const deadline = Date.now() + budgetMs;
+      // Whatever is dropped from here on was pending at shutdown (a failed export counts, not only the budget).
+      const before = this.dropTotals();
       if (options.drainMs !== undefined) await drainServers(options.drainMs);
       if (options.endOpenSpans !== undefined) {
         // The connections the drain cut close on the next turns; their server spans end there, by their owner.
@@ -132,8 +149,15 @@ export class Lifecycle {
         this.openSpans?.endOpen(options.endOpenSpans);
       }
       const { spans, sentry } = await this.flushBoth(Math.max(1, deadline - Date.now()));
+      this.budgetRanOut = !spans || !sentry;
       for (const pipeline of this.pipelines) pipeline.abandon();
-      const report: ShutdownReport = { flushed: spans && sentry, sentryFlushed: sentry, exporters: this.stats() };
+      const after = this.dropTotals();
+      const sentryDelivered = sentry && after.events === before.events;
+      const report: ShutdownReport = {
+        flushed: spans && after.spans === before.spans && sentryDelivered,
+        sentryFlushed: sentryDelivered,
+        exporters: this.stats(),
+      };
       await race(this.stopSdks(), deadline - Date.now(), undefined);
       return report;
     })();
@@ -142,9 +166,14 @@ export class Lifecycle {
 
   /** Finishes, says what was lost if anything, and exits: `exitCode` when all was delivered, else 1. */
   private async exitAfter(drain: boolean, exitCode: number, reason: string): Promise<void> {
+    const before = exitTally(this.stats(), this.sentryEvents(), this.units());
     const report = await this.finishWith({ ...(drain ? { drainMs: this.config.shutdownTimeoutMs / 2 } : {}), endOpenSpans: reason });
     this.reported = true;
-    if (!report.flushed) {
+    if (!report.flushed && !this.budgetRanOut) {
+      // In time, but a backend refused what was pending: named as such, not as a budget that ran out.
+      const lost = notDelivered(before, exitTally(report.exporters, this.sentryEvents(), this.units()));
+      process.stderr.write(`otel-sentry-bridge: ${reason}: ${lost || 'not everything pending was delivered'}\n`);
+    } else if (!report.flushed) {
       const counts = Object.entries(report.exporters)
         .map(([name, s]) => `${name}: ${s.received} received, ${s.exported} exported, ${s.dropped} dropped`)
         .join('; ');
@@ -321,7 +350,8 @@ export class Lifecycle {
   install(sentryEvents: SentryEventCounter): void {
     this.sentryEvents = sentryEvents;
     this.realExit = process.exit;
-    process.exit = this.exitHook as typeof process.exit;
+    // Off: Node's own process.exit(); the 'exit' listener still says what it left behind.
+    if (this.config.exitFlush !== false) process.exit = this.exitHook as typeof process.exit;
     process.on('exit', this.onExit);
     this.knownRejectionListeners = new Set(process.listeners('unhandledRejection'));
     process.on('unhandledRejection', this.onRejection);

@@ -5,12 +5,13 @@
  * span (docs/architecture.md, "pitfalls"). Encoding at the end lets the span die young; the request is assembled
  * when the batch leaves.
  */
-import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
-import { createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import { createOtlpNetworkExportDelegate, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import { createOtlpHttpExporterMetrics } from '@opentelemetry/otlp-exporter-base/node-http';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { writeSpan, writeTraceRequest, type EncodedScopeSpans } from './otlp-proto.js';
+import { createOtlpHttpTransport, type HttpExportOptions } from './otlp-http-transport.js';
 import { decodeTraceExportResponse } from './otlp-response.js';
 import { ProtoWriter, WIRE_LENGTH_DELIMITED } from './proto-writer.js';
 import type { SpanRedactor } from './redacting-exporter.js';
@@ -133,17 +134,23 @@ export class OtlpSpanBatch implements SpanBatch {
   }
 }
 
-type HttpExportOptions = Parameters<typeof createOtlpHttpExportDelegate>[0];
-
-/** OTLP over HTTP with protobuf bodies, sending OtlpSpanBatches through the stock transport (retries, gzip). */
+/**
+ * OTLP over HTTP with protobuf bodies, sending OtlpSpanBatches through the layer's transport (retries, gzip, and
+ * failures that keep their HTTP status, Retry-After and network error: otlp-http-transport.ts).
+ */
 export function otlpBatchExporter(options: HttpExportOptions, encoder: SpanEncoder): BatchExporter<OtlpSpanBatch> {
+  const metrics = createOtlpHttpExporterMetrics<OtlpSpanBatch>(
+    'otlp_http_span_exporter',
+    { name: 'span', countItems: (batch) => batch.size },
+    options.url,
+    undefined,
+  );
   const base = new OTLPExporterBase<OtlpSpanBatch>(
-    createOtlpHttpExportDelegate(
+    createOtlpNetworkExportDelegate(
       options,
       { serializeRequest: (batch) => batch.toRequest(), deserializeResponse: decodeTraceExportResponse },
-      'otlp_http_span_exporter',
-      { name: 'span', countItems: (batch) => batch.size },
-      undefined,
+      metrics,
+      createOtlpHttpTransport(options),
     ),
   );
   return {

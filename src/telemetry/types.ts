@@ -163,6 +163,11 @@ export interface TelemetryConfig {
   logLevel: 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
   instrumentations: 'default' | 'all';
   shutdownTimeoutMs: number;
+  /**
+   * false (TELEMETRY_EXIT_FLUSH=false): process.exit() exits at once, as under plain Node, and what was still to
+   * deliver is counted on stderr instead of flushed. Absent: the exit waits for the flush (operations.md).
+   */
+  exitFlush?: boolean;
   captureGenAiContent: boolean;
   /** Start-up warnings gathered while parsing, printed once by start(). */
   warnings: string[];

@@ -161,6 +161,36 @@ describe('process.exit() right after the work', () => {
     expect(run.stderr).toMatch(/otel-sentry-bridge: process\.exit\(0\): 4 spans not delivered \(sentry: 4 received, 4 exported, 0 dropped; otlp: 4 received, 0 exported, 4 dropped\)/);
   });
 
+  it('with TELEMETRY_EXIT_FLUSH=false exits at once, as plain Node, and counts exactly what it left behind', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const env = {
+      SENTRY_DSN: sentry.dsn,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      TELEMETRY_EXPORTERS: 'sentry,otlp',
+      OTEL_BSP_SCHEDULE_DELAY: '60000',
+      EXIT_CODE: '3',
+      AFTER_EXIT: '1',
+    };
+    // The default defers the exit to deliver: the line after process.exit() runs (the documented trade-off).
+    const deferred = await runToExit(fixture, { env });
+    expect(deferred.code).toBe(3);
+    expect(deferred.stdout).toContain('AFTER EXIT');
+    expect(collector.spans).toHaveLength(4);
+
+    collector.reset();
+    sentry.reset();
+    const run = await runToExit(fixture, { env: { ...env, TELEMETRY_EXIT_FLUSH: 'false' } });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('EXITING');
+    expect(run.stdout).not.toContain('AFTER EXIT');
+    expect(collector.spans).toHaveLength(0);
+    expect(run.stderr).toContain(
+      'otel-sentry-bridge: exiting with code 3: 8 spans not delivered (sentry: 4 received, 0 exported, 0 dropped, 4 pending;' +
+        ' otlp: 4 received, 0 exported, 0 dropped, 4 pending), 1 Sentry event not delivered\n',
+    );
+  });
+
   it('says what is left behind when a second call exits before the flush is done', async () => {
     const collector = closeAfterTest(await startOtlpReceiver());
     await collector.setFault({ mode: 'hang' });

@@ -26,14 +26,27 @@ export function maskDsn(dsn: string): string {
   return dsn.replace(KEY_LIKE, (token) => maskSecret(token, 4));
 }
 
-/** A URL with any password in its userinfo masked (collector URLs sometimes carry basic-auth credentials). */
+/**
+ * A URL with any password in its userinfo and every query value masked: collector URLs sometimes carry basic-auth
+ * credentials or an `?api_key=`, and they are printed in start-up lines and export warnings.
+ */
 export function maskUrl(url: string): string {
-  const match = USERINFO_URL.exec(url);
-  if (!match) return url;
+  const query = url.indexOf('?');
+  const masked = query === -1 ? url : `${url.slice(0, query)}${maskQuery(url.slice(query))}`;
+  const match = USERINFO_URL.exec(masked);
+  if (!match) return masked;
   const [, scheme = '', userinfo = '', rest = ''] = match;
   const colon = userinfo.indexOf(':');
-  if (colon === -1) return url;
+  if (colon === -1) return masked;
   return `${scheme}${userinfo.slice(0, colon)}:${maskSecret(userinfo.slice(colon + 1), 0)}@${rest}`;
+}
+
+/** `?a=1&b=2#f` -> `?a=…&b=…#f`. */
+function maskQuery(search: string): string {
+  const hash = search.indexOf('#');
+  const query = hash === -1 ? search : search.slice(0, hash);
+  const fragment = hash === -1 ? '' : search.slice(hash);
+  return `${query.replace(/=[^&]*/g, (value) => (value.length > 1 ? `=${ELLIPSIS}` : value))}${fragment}`;
 }
 
 /** A `k=v,k2=v2` header list with every value masked, as in `Authorization=Bea…`. */
