@@ -2,9 +2,9 @@ import { parseEnvelope, type Envelope, type Event, type ProfileChunk } from '@se
 import { FaultableHttpServer, sendJson, type RecordedRequest } from './faultable-http-server.js';
 import type { Fault, RejectedCounts } from './fault.js';
 import { mediaType } from './http-body.js';
-import { decodeOtlpTracesBody, otlpEncodingOf, otlpSuccessResponse } from './otlp-http-decode.js';
-import type { ReceivedSpan } from './otlp-normalize.js';
-import { DEFAULT_WAIT_MS, describeSpans } from './otlp-receiver.js';
+import { decodeOtlpLogsBody, decodeOtlpTracesBody, otlpEncodingOf, otlpLogsSuccessResponse, otlpSuccessResponse } from './otlp-http-decode.js';
+import type { ReceivedLogRecord, ReceivedSpan } from './otlp-normalize.js';
+import { DEFAULT_WAIT_MS, describeLogs, describeSpans } from './otlp-receiver.js';
 import { checkSentryKey } from './sentry-auth.js';
 import { Collection, type Match } from './waiters.js';
 
@@ -15,7 +15,7 @@ export interface FakeSentryOptions {
   projectId?: string;
 }
 
-export type SentryEndpoint = 'envelope' | 'otlp' | 'other';
+export type SentryEndpoint = 'envelope' | 'otlp' | 'otlp-logs' | 'other';
 
 export interface SentryRequestRecord extends RecordedRequest {
   endpoint: SentryEndpoint;
@@ -60,6 +60,8 @@ export interface FakeSentry {
   readonly otlpTracesUrl: string;
   /** The auth header Sentry's OTLP endpoint needs. */
   readonly otlpTracesHeaders: Record<string, string>;
+  /** Sentry's direct OTLP logs endpoint: `.../api/<project>/integration/otlp/v1/logs/` (same auth header). */
+  readonly otlpLogsUrl: string;
   readonly envelopes: ReceivedEnvelope[];
   /** Error and message events (`event` items). */
   readonly events: Event[];
@@ -69,6 +71,8 @@ export interface FakeSentry {
   readonly logs: SentryLogItem[];
   /** Spans received on the OTLP endpoint, normalised. */
   readonly spans: ReceivedSpan[];
+  /** Log records received on the OTLP logs endpoint (a Collector's export), normalised. */
+  readonly otlpLogs: ReceivedLogRecord[];
   /** `profile_chunk` items (continuous profiling, format version 2), parsed. */
   readonly profileChunks: ProfileChunk[];
   /** Every request with its headers, including refused ones. */
@@ -78,13 +82,14 @@ export interface FakeSentry {
   waitForLogs(match: Match<SentryLogItem>, timeoutMs?: number, minCount?: number): Promise<SentryLogItem[]>;
   waitForEnvelopes(match: Match<ReceivedEnvelope>, timeoutMs?: number, minCount?: number): Promise<ReceivedEnvelope[]>;
   waitForSpans(match: Match<ReceivedSpan>, timeoutMs?: number, minCount?: number): Promise<ReceivedSpan[]>;
+  waitForOtlpLogs(match: Match<ReceivedLogRecord>, timeoutMs?: number, minCount?: number): Promise<ReceivedLogRecord[]>;
   waitForProfileChunks(match: Match<ProfileChunk>, timeoutMs?: number, minCount?: number): Promise<ProfileChunk[]>;
   waitForRequests(match: Match<SentryRequestRecord>, timeoutMs?: number, minCount?: number): Promise<SentryRequestRecord[]>;
   /**
    * Switches the fault mode for the whole server, or with `endpoint` for one endpoint only (e.g. OTLP answers 429
    * while envelopes go through). `down` always takes the whole server down.
    */
-  setFault(fault: Fault & { endpoint?: 'envelope' | 'otlp' }): Promise<void>;
+  setFault(fault: Fault & { endpoint?: 'envelope' | 'otlp' | 'otlp-logs' }): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -118,9 +123,13 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
   const projectId = options.projectId ?? '4242';
   const envelopePath = `/api/${projectId}/envelope/`;
   const otlpPath = `/api/${projectId}/integration/otlp/v1/traces/`;
+  const otlpLogsPath = `/api/${projectId}/integration/otlp/v1/logs/`;
 
-  const endpointOf = (path: string): SentryEndpoint =>
-    path === envelopePath ? 'envelope' : path === otlpPath || `${path}/` === otlpPath ? 'otlp' : 'other';
+  const endpointOf = (path: string): SentryEndpoint => {
+    if (path === envelopePath) return 'envelope';
+    if (path === otlpPath || `${path}/` === otlpPath) return 'otlp';
+    return path === otlpLogsPath || `${path}/` === otlpLogsPath ? 'otlp-logs' : 'other';
+  };
 
   const envelopes = new Collection<ReceivedEnvelope>();
   const profileChunks = new Collection<ProfileChunk>();
@@ -128,6 +137,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
   const transactions: Event[] = [];
   const logs = new Collection<SentryLogItem>();
   const spans = new Collection<ReceivedSpan>();
+  const otlpLogs = new Collection<ReceivedLogRecord>();
   const requests = new Collection<SentryRequestRecord>();
 
   const server = new FaultableHttpServer(
@@ -140,7 +150,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
       }
       if (req.method !== 'POST') return sendJson(res, 405, { detail: 'method not allowed' });
       // Sentry's OTLP endpoint takes the key in X-Sentry-Auth only; the envelope endpoint also from the query.
-      const auth = checkSentryKey(req.headers, record.query, publicKey, current.endpoint === 'otlp' ? ['header'] : ['header', 'query']);
+      const auth = checkSentryKey(req.headers, record.query, publicKey, current.endpoint === 'envelope' ? ['header', 'query'] : ['header']);
       current.authorized = auth.ok;
       if (!auth.ok) return sendJson(res, 401, { detail: auth.reason });
 
@@ -166,6 +176,19 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
 
       const encoding = otlpEncodingOf(mediaType(record.contentType));
       if (!encoding) return sendJson(res, 415, { detail: `unsupported content-type: ${record.contentType ?? '(none)'}` });
+      if (current.endpoint === 'otlp-logs') {
+        let records: ReceivedLogRecord[];
+        try {
+          records = decodeOtlpLogsBody(body, encoding);
+        } catch (error) {
+          return sendJson(res, 400, { detail: `malformed OTLP ${encoding}: ${String(error)}` });
+        }
+        otlpLogs.push(...records);
+        const reply = otlpLogsSuccessResponse(encoding);
+        res.writeHead(200, { 'content-type': reply.contentType });
+        res.end(reply.body);
+        return;
+      }
       let decoded: ReceivedSpan[];
       try {
         decoded = decodeOtlpTracesBody(body, encoding);
@@ -191,11 +214,13 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
     url,
     otlpTracesUrl: `${url}${otlpPath}`,
     otlpTracesHeaders: { 'X-Sentry-Auth': `Sentry sentry_version=7, sentry_key=${publicKey}` },
+    otlpLogsUrl: `${url}${otlpLogsPath}`,
     envelopes: envelopes.items,
     events: events.items,
     transactions,
     logs: logs.items,
     spans: spans.items,
+    otlpLogs: otlpLogs.items,
     profileChunks: profileChunks.items,
     requests: requests.items,
     rejected: server.rejected,
@@ -207,6 +232,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
       envelopes.waitFor(match, timeoutMs, minCount, (items) => `${items.length} envelope(s)`),
     waitForSpans: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       spans.waitFor(match, timeoutMs, minCount, describeSpans),
+    waitForOtlpLogs: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) => otlpLogs.waitFor(match, timeoutMs, minCount, describeLogs),
     waitForProfileChunks: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       profileChunks.waitFor(match, timeoutMs, minCount, (items) => `${items.length} profile chunk(s)`),
     waitForRequests: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
@@ -224,6 +250,7 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
       transactions.length = 0;
       logs.clear();
       spans.clear();
+      otlpLogs.clear();
       requests.clear();
     },
     close: () => server.close(),

@@ -10,6 +10,7 @@ import { validateConfig } from './collector-process.js';
 const bin = inject('otelcolBin');
 const gatewayEnv = {
   SENTRY_OTLP_TRACES_URL: 'http://127.0.0.1:9/api/4242/integration/otlp/v1/traces/',
+  SENTRY_OTLP_LOGS_URL: 'http://127.0.0.1:9/api/4242/integration/otlp/v1/logs/',
   SENTRY_OTLP_AUTH: 'Sentry sentry_version=7, sentry_key=0123456789abcdef0123456789abcdef',
 };
 

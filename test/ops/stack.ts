@@ -59,6 +59,7 @@ export async function startOpsStack(otelcol: string, options: { jaegerBin?: stri
             COLLECTOR_TELEMETRY_HOST: '127.0.0.1',
             COLLECTOR_TELEMETRY_PORT: String(self),
             SENTRY_OTLP_TRACES_URL: sentry.otlpTracesUrl,
+            SENTRY_OTLP_LOGS_URL: sentry.otlpLogsUrl,
             SENTRY_OTLP_AUTH: sentry.otlpTracesHeaders['X-Sentry-Auth']!,
             JAEGER_OTLP_ENDPOINT: jaegerEndpoint,
             TAIL_SAMPLING_DECISION_WAIT: '2s',
