@@ -1,11 +1,15 @@
 /**
  * The collector's logs endpoint (`/v1/logs`), with the protocol, headers, compression and timeout of the traces
- * exporter unless OTEL_EXPORTER_OTLP_LOGS_* say otherwise (config/otlp.ts). The stock OpenTelemetry log exporters
- * do the encoding; each protocol's is imported on demand, so start-up loads only the one in use.
+ * exporter unless OTEL_EXPORTER_OTLP_LOGS_* say otherwise (config/otlp.ts). Over HTTP (protobuf or JSON) the
+ * records are serialised by OpenTelemetry's own log serializers and sent by the layer's transport, as spans are:
+ * a failure keeps its HTTP status, Retry-After or network error for the warning, and the pipeline honours the
+ * Retry-After (otlp-http-transport.ts). gRPC uses the stock exporter. Each protocol's code is imported on demand.
  */
-import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
-import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { CompressionAlgorithm, createOtlpNetworkExportDelegate, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import { convertLegacyHttpOptions, createOtlpHttpExporterMetrics } from '@opentelemetry/otlp-exporter-base/node-http';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { maskUrl } from '../config/masking.js';
+import { createOtlpHttpTransport } from '../otlp-http-transport.js';
 import type { OtlpLogsConfig } from '../types.js';
 import { logListExporter, type LogBatchExporter } from './log-pipeline.js';
 
@@ -18,17 +22,21 @@ export interface NamedLogExporter {
 export async function createOtlpLogsExporter(otlp: OtlpLogsConfig & { url: string }): Promise<NamedLogExporter> {
   const compression = otlp.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
   const common = { url: otlp.url, timeoutMillis: otlp.timeoutMillis, compression };
-  let exporter: LogRecordExporter;
+  const target = `${maskUrl(otlp.url)} (${otlp.protocol})`;
   if (otlp.protocol === 'grpc') {
     const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-grpc');
     // The gRPC exporter reads OTEL_EXPORTER_OTLP_[LOGS_]HEADERS into its metadata itself.
-    exporter = new OTLPLogExporter(common);
-  } else if (otlp.protocol === 'http/json') {
-    const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-http');
-    exporter = new OTLPLogExporter({ ...common, headers: otlp.headers });
-  } else {
-    const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-proto');
-    exporter = new OTLPLogExporter({ ...common, headers: otlp.headers });
+    return { target, exporter: logListExporter(new OTLPLogExporter(common)) };
   }
-  return { target: `${maskUrl(otlp.url)} (${otlp.protocol})`, exporter: logListExporter(exporter) };
+  const json = otlp.protocol === 'http/json';
+  const { JsonLogsSerializer, LogsExporterMetricsHelper, ProtobufLogsSerializer } = await import('@opentelemetry/otlp-transformer');
+  // The options the stock OTLPLogExporter builds (OTEL_EXPORTER_OTLP_LOGS_* included).
+  const options = convertLegacyHttpOptions({ ...common, headers: otlp.headers }, 'LOGS', 'v1/logs', {
+    'Content-Type': json ? 'application/json' : 'application/x-protobuf',
+  });
+  const metrics = createOtlpHttpExporterMetrics('otlp_http_log_exporter', LogsExporterMetricsHelper, options.url, undefined);
+  const base = new OTLPExporterBase<ReadableLogRecord[]>(
+    createOtlpNetworkExportDelegate(options, json ? JsonLogsSerializer : ProtobufLogsSerializer, metrics, createOtlpHttpTransport(options)),
+  );
+  return { target, exporter: logListExporter(base) };
 }
