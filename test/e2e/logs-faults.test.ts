@@ -30,6 +30,8 @@ describe('logs under faults', () => {
         OTEL_BLRP_SCHEDULE_DELAY: '50',
         TELEMETRY_LOGS_RATE_LIMIT: '1000000',
         TELEMETRY_SHUTDOWN_TIMEOUT_MS: '2000',
+        // Refused connections are retried within the export's time: short, so the first answer names the cause.
+        OTEL_EXPORTER_OTLP_TIMEOUT: '500',
       },
     });
     const n = 20_000;
@@ -40,11 +42,21 @@ describe('logs under faults', () => {
       expect(s.received).toBeGreaterThanOrEqual(n);
       expect(s.exported).toBe(0);
       expect(s.received).toBe(s.exported + s.dropped + s.pending);
-      // At most a full queue and the batch being sent are held, whatever the storm.
-      expect(s.pending).toBeLessThanOrEqual(500 + 100);
-      expect(s.dropped).toBeGreaterThanOrEqual(n - 600);
+      // At most a full queue and the four batches being sent are held, whatever the storm.
+      expect(s.pending).toBeLessThanOrEqual(500 + 4 * 100);
+      expect(s.dropped).toBeGreaterThanOrEqual(n - 900);
     }
 
+    // The held-back queue-full warning comes with the first failed export's answer.
+    await app.waitForLine(/exporter "otlp-logs" failed/, 10_000);
+    await app.waitForLine(/exporter "sentry-logs" failed/, 10_000);
+    // After the first failed answers, still every record counted.
+    const settled = (await request(`${app.url}/api/stats`)).json as Record<string, Stats>;
+    for (const name of ['otlp-logs', 'sentry-logs']) {
+      const s = settled[name]!;
+      expect(s.received).toBeGreaterThanOrEqual(n);
+      expect(s.received).toBe(s.exported + s.dropped + s.pending);
+    }
     const exit = await app.kill('SIGTERM');
     expect(exit.code).toBe(1);
     const stderr = app.stderr();
@@ -52,13 +64,45 @@ describe('logs under faults', () => {
       const warnings = stderr.split('\n').filter((line) => line.includes(`exporter "${name}" failed`));
       expect(warnings, stderr).toHaveLength(1);
       expect(warnings[0]).toMatch(/log record\(s\) dropped/);
-      // The shutdown line gives the final counts: nothing left pending, everything exported or dropped.
-      const counts = new RegExp(`${name}: (\\d+) received, (\\d+) exported, (\\d+) dropped`).exec(stderr);
-      expect(counts, stderr).not.toBeNull();
-      const [received, exported, dropped] = counts!.slice(1).map(Number);
-      expect(received).toBe(exported! + dropped!);
-      expect(received).toBeGreaterThanOrEqual(n);
+      // The warning names what filled the queue, not only that it was full.
+      expect(warnings[0]).toMatch(/failed \((connection refused \()?connect ECONNREFUSED 127\.0\.0\.1:\d+\)?\)/);
     }
+    // And what the process lost over its life, records apart from spans, with the last cause.
+    expect(stderr).toMatch(/lost over the process's life: .*otlp-logs \d+ log records \(last cause: connection refused \(connect ECONNREFUSED/);
+    expect(stderr).toMatch(/lost over the process's life: .*sentry-logs \d+ log records \(last cause: /);
+  });
+
+  it('a crash inside a request flushes its log line with the spans, on its trace, and counts it in the exit line', async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const otlp = closeAfterTest(await startOtlpReceiver());
+    const app = await startApp(APP, {
+      env: {
+        SENTRY_DSN: sentry.dsn,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+        SENTRY_TRACES_SAMPLE_RATE: '1',
+        // Nothing leaves before the crash: the exit flush sends it all, and its line counts it.
+        OTEL_BSP_SCHEDULE_DELAY: '60000',
+        OTEL_BLRP_SCHEDULE_DELAY: '60000',
+      },
+    });
+    const cut = request(`${app.url}/api/crash`).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    expect(await app.exited).toEqual({ code: 1, signal: null });
+    expect(await cut).toBe('cut');
+    // The start-up line and the request's error line, to each log pipeline; one Sentry event (the crash).
+    expect(app.stderr()).toMatch(
+      /uncaught exception: logs-app: crash in a request; flushed \d+ spans to sentry, \d+ to otlp, 2 log records to sentry-logs, 2 to otlp-logs and 1 Sentry event\n/,
+    );
+    const [server] = otlp.spans.filter((s) => s.kindName === 'server');
+    expect(server?.status.code).toBe(2);
+    const [atCollector] = await otlp.waitForLogs((r) => r.body === 'about to crash');
+    const [atSentry] = await sentry.waitForLogs((r) => r.body === 'about to crash');
+    expect(atCollector!.traceId).toBe(server!.traceId);
+    expect(atCollector!.severityText).toBe('ERROR');
+    expect(atSentry!.trace_id).toBe(server!.traceId);
+    expect(atSentry!.level).toBe('error');
   });
 
   it('drops a storm over TELEMETRY_LOGS_RATE_LIMIT at the door, counted, and says so', async () => {

@@ -53,6 +53,8 @@ async function setup(fault: Fault) {
       SENTRY_DSN: sentry.dsn,
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://bridge:${SECRET}@127.0.0.1:${collector.port}/v1/traces?api_key=${QUERY_SECRET}`,
       TELEMETRY_EXPORTERS: 'sentry,otlp',
+      // Span accounting only: the log pipelines' own lines are tested in logs-faults.test.ts.
+      TELEMETRY_LOGS: 'off',
       TELEMETRY_IGNORE_PATHS: '/__stats',
       TELEMETRY_SHUTDOWN_TIMEOUT_MS: '4000',
       OTEL_BSP_SCHEDULE_DELAY: '100',
@@ -163,6 +165,7 @@ describe('spans pending at shutdown that a backend refuses are not delivered', (
         env: {
           OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
           TELEMETRY_EXPORTERS: 'otlp',
+          TELEMETRY_LOGS: 'off',
           TELEMETRY_IGNORE_PATHS: '/__stats',
           // The batch waits for the signal: every span is pending at shutdown.
           OTEL_BSP_SCHEDULE_DELAY: '60000',

@@ -67,6 +67,8 @@ describe('a crash inside a request', () => {
         SENTRY_DSN: sentry.dsn,
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
         TELEMETRY_EXPORTERS: 'sentry,otlp',
+        // The line names spans and events only; with log records: logs-faults.test.ts.
+        TELEMETRY_LOGS: 'off',
         TELEMETRY_SHUTDOWN_TIMEOUT_MS: '4000',
         OTEL_BSP_SCHEDULE_DELAY: '60000',
       },
