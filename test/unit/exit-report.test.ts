@@ -39,4 +39,17 @@ describe('exit report', () => {
     );
     expect(lostOverLife({ otlp: { dropped: 0 } }, events(3, 0, 0))).toBe('');
   });
+
+  it('names log records apart from spans, each pipeline under what it carries', () => {
+    const units = { 'sentry-logs': 'log record', 'otlp-logs': 'log record' };
+    const before = exitTally({ otlp: stats(4, 0, 0, 4), 'sentry-logs': stats(3, 0, 0, 3), 'otlp-logs': stats(3, 0, 0, 3) }, events(0, 0, 0, false), units);
+    const after = exitTally({ otlp: stats(4, 4, 0, 0), 'sentry-logs': stats(3, 3, 0, 0), 'otlp-logs': stats(3, 1, 2, 0) }, events(0, 0, 0, false), units);
+    expect(deliveredSince(before, after)).toBe('flushed 4 spans to otlp, 3 log records to sentry-logs and 1 to otlp-logs');
+    expect(notDelivered(before, after)).toBe(
+      '2 log records not delivered (sentry-logs: 3 received, 3 exported, 0 dropped; otlp-logs: 3 received, 1 exported, 2 dropped)',
+    );
+    expect(lostOverLife({ otlp: { dropped: 0 }, 'otlp-logs': { dropped: 2, lastCause: 'HTTP 503 Service Unavailable' } }, events(0, 0, 0, false), units)).toBe(
+      "lost over the process's life: otlp 0, otlp-logs 2 log records (last cause: HTTP 503 Service Unavailable)",
+    );
+  });
 });
