@@ -16,6 +16,11 @@ const LINE_3X = {
   '@opentelemetry/instrumentation': '0.301.2',
   '@opentelemetry/sdk-node': '0.301.2',
   '@opentelemetry/auto-instrumentations-node': '^0.82.0',
+  // The logs side: sdk-logs is stable (3.1) on this line; there is no api-logs of the 3.x line (the logs API is
+  // `logs` of @opentelemetry/api 1.10), so its 2.x pin stays, as the library's own range does.
+  '@opentelemetry/sdk-logs': '3.1.1',
+  '@opentelemetry/exporter-logs-otlp-grpc': '0.301.2',
+  '@opentelemetry/winston-transport': '0.35.0',
 };
 
 const [root, ...apps] = process.argv.slice(2);
