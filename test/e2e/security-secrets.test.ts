@@ -188,6 +188,10 @@ describe('the scrubbing corpus over the real wire', () => {
     await collector.waitForSpans((s) => s.name.startsWith('retrieval '), 30_000, planted.length + corpus.ordinary.length);
     await collector.waitForSpans((s) => s.kindName === 'client' && String(s.attributes['url.full']).includes('/sink'), 30_000, planted.length);
     await sentry.waitForSpans((s) => s.name.startsWith('ordinary '), 30_000, corpus.ordinary.length);
+    // The log records too (a console line and a logs API record per planted text), at both.
+    const corpusRecord = (body: unknown, name: unknown): boolean => String(body).startsWith('corpus ') || name !== undefined;
+    await collector.waitForLogs((r) => corpusRecord(r.body, r.attributes['corpus.name']), 30_000, 2 * planted.length);
+    await sentry.waitForLogs((i) => corpusRecord(i.body, i.attributes?.['corpus.name']), 30_000, 2 * planted.length);
 
     // The channels were exercised: content capture on, outgoing query strings recorded, and scrubbed.
     const retrieval = collector.spans.find((s) => s.name === 'retrieval ordinary-kb');
