@@ -3,9 +3,8 @@
 // Knobs for development (the committed figures say which values they used):
 //   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_RUN_WARMUP (s before each HTTP
 //   run, 3), BENCH_DOWN_SECONDS (60),
-//   BENCH_SECTIONS (startup,http,span,export,down,profiling,gzip), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md),
-//   BENCH_SINK_DELAY_MS (the receiver's answer delay in the gzip section, 50),
-//   BENCH_CONFIGS (HTTP configuration ids to run, e.g. oursLogsInfo,oursLogsOff; default all).
+//   BENCH_SECTIONS (startup,http,span,export,down,profiling,gzip,logs), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md),
+//   BENCH_SINK_DELAY_MS (the receiver's answer delay in the gzip section, 50).
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
 import { spawnSync } from 'node:child_process';
@@ -27,7 +26,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 // seconds are measured apart, so each run's figure is the server's steady state and the recovery is its own table.
 const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 3);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling,gzip').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling,gzip,logs').split(','));
 const SINK_DELAY_MS = Number(process.env.BENCH_SINK_DELAY_MS ?? 50);
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'docs/benchmarks.md');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -103,16 +102,10 @@ const HTTP_CONFIGS = [
   // tag, context and breadcrumb calls made no-ops (bench/apps/calls-off.mjs); the layer itself is unchanged.
   { id: 'rawNoCalls', label: 'raw OTel SDK, AlwaysOn, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...RAW.args], env: RAW.env, ready: CALLS_OFF_READY },
   { id: 'oursNoCalls', label: 'ours, rate 1.0, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...OURS_ARGS], env: oursEnv(1.0), ready: CALLS_OFF_READY },
-  // What exporting application logs costs a request (the ingest path writes a business-event line per request):
-  // the same configuration with TELEMETRY_LOGS at info (the default with a backend) and off.
-  { id: 'oursLogsInfo', label: 'ours, rate 1.0, logs at info (console lines to the OTLP receiver)', apps: ['ingest'], args: OURS_ARGS, env: { ...oursEnv(1.0), TELEMETRY_LOGS: 'info' } },
-  { id: 'oursLogsOff', label: 'ours, rate 1.0, logs off (TELEMETRY_LOGS=off)', apps: ['ingest'], args: OURS_ARGS, env: { ...oursEnv(1.0), TELEMETRY_LOGS: 'off' } },
 ];
-const ONLY_CONFIGS = process.env.BENCH_CONFIGS ? new Set(process.env.BENCH_CONFIGS.split(',')) : undefined;
-const httpConfigsFor = (appId) =>
-  HTTP_CONFIGS.filter((c) => (c.apps === undefined || c.apps.includes(appId)) && (ONLY_CONFIGS === undefined || ONLY_CONFIGS.has(c.id)));
+const httpConfigsFor = (appId) => HTTP_CONFIGS.filter((c) => c.apps === undefined || c.apps.includes(appId));
 
-const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {}, profiling: {}, gzip: {} };
+const results = { meta: {}, startup: {}, http: {}, span: {}, export: {}, down: {}, profiling: {}, gzip: {}, logs: {} };
 
 // ---------------------------------------------------------------- load generation
 function parseWrk(out) {
@@ -417,6 +410,59 @@ async function gzipSection() {
   }
 }
 
+/**
+ * What exporting application logs costs a request: the support ingest path (a business-event console line per
+ * request, bench/workloads/ingest-logs.lua) with TELEMETRY_LOGS at info, the default with a backend, against off, the records going to the OTLP
+ * receiver. CPU per request is the server's CPU time over the requests served. The layer's own log counts, read
+ * after the runs (bench/apps/stats-on-signal.mjs), say how many records the info row made and whether the rate
+ * limit or a queue dropped any (a row that dropped records would have measured less work).
+ */
+async function logsSection() {
+  // A new user per request: each request opens a ticket and logs its business event (the same user's messages
+  // join one ticket and log nothing).
+  const app = { ...APPS.ingest, lua: 'bench/workloads/ingest-logs.lua' };
+  const stats = ['--import', './bench/apps/stats-on-signal.mjs'];
+  const configs = [
+    { id: 'off', label: 'ours, rate 1.0, TELEMETRY_LOGS=off', args: [...OURS_ARGS, ...stats], env: { ...oursEnv(1.0), TELEMETRY_LOGS: 'off' } },
+    { id: 'info', label: 'ours, rate 1.0, TELEMETRY_LOGS=info (records to the OTLP receiver)', args: [...OURS_ARGS, ...stats], env: { ...oursEnv(1.0), TELEMETRY_LOGS: 'info' } },
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const servers = {};
+  const requests = {};
+  const out = (results.logs = { label: app.label, configs: {} });
+  try {
+    for (const config of configs) {
+      servers[config.id] = await startServer(app, config, dir);
+      requests[config.id] = (await wrk(servers[config.id].url, WARMUP, app.lua)).requests;
+      out.configs[config.id] = { label: config.label, rps: [], cpu: [], p99: [] };
+    }
+    for (let run = 0; run < RUNS; run++) {
+      for (const config of rotate(configs, run)) {
+        const entry = out.configs[config.id];
+        if (RUN_WARMUP > 0) requests[config.id] += (await wrk(servers[config.id].url, RUN_WARMUP, app.lua)).requests;
+        const pid = servers[config.id].child.pid;
+        const cpuBefore = cpuTimeOf(pid);
+        const r = await wrk(servers[config.id].url, DURATION, app.lua);
+        entry.cpu[run] = ((cpuTimeOf(pid) - cpuBefore) * 1000) / r.requests;
+        entry.rps[run] = r.rps;
+        entry.p99[run] = r.p99;
+        requests[config.id] += r.requests;
+      }
+      log(`logs run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${fmt(out.configs[c.id].cpu[run])} us/req`).join(', ')}`);
+    }
+    for (const config of configs) {
+      const line = waitForLine(servers[config.id].child, /STATS (\{.*\})\n/, 30_000);
+      servers[config.id].child.kill('SIGUSR2');
+      const counted = JSON.parse((await line)[1]).exporters['otlp-logs'];
+      // Over the process's life, warm-ups included, like the request count it is divided by.
+      if (counted) out.configs[config.id].records = { ...counted, requests: requests[config.id] };
+    }
+  } finally {
+    for (const s of Object.values(servers)) await stop(s.child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- report
 function ratioCell(a, b, digits = 2) {
   return cell(ratios(a, b), digits);
@@ -453,17 +499,12 @@ function report() {
     // CPU per request: the server's own CPU time over the requests served, what a request costs each setup. With
     // the server's core saturated its ratios (the raw SDK's CPU over this row's) match throughput's; where they
     // do not, the server was not the bottleneck.
-    const withCpu = Object.values(c).some((e) => e.cpu?.length > 0);
+    const withCpu = c.raw?.cpu?.length > 0;
     const cpuHeads = withCpu ? ' CPU/request (us) | CPU vs raw SDK |' : '';
     push(`| configuration | spans/request | requests/s | p99 (ms) | throughput vs bare | vs raw SDK |${cpuHeads} non-2xx (socket errors) |`, `|${' --- |'.repeat(withCpu ? 9 : 7)}`);
-    // A run of some configurations only (BENCH_CONFIGS) may lack the anchors: their ratio cells stay empty.
-    const anchored = (anchor, id, a, b) => (anchor === undefined || id === 'bare' ? '' : ratioCell(a, b));
     for (const [id, e] of Object.entries(c)) {
-      const cpuCells = withCpu ? ` ${cell(e.cpu)} | ${anchored(c.raw, id, c.raw?.cpu, e.cpu)} |` : '';
-      push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${c.bare ? ratioCell(e.rps, c.bare.rps) : ''} | ${anchored(c.raw, id, e.rps, c.raw?.rps)} |${cpuCells} ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
-    }
-    if (c.oursLogsInfo && c.oursLogsOff) {
-      push('', `Logs at info vs off, CPU per request (info over off, run by run): ${ratioCell(c.oursLogsInfo.cpu, c.oursLogsOff.cpu)}; the difference ${cell(c.oursLogsInfo.cpu.map((x, i) => x - c.oursLogsOff.cpu[i]))} us; throughput (info over off) ${ratioCell(c.oursLogsInfo.rps, c.oursLogsOff.rps)}.`);
+      const cpuCells = withCpu ? ` ${cell(e.cpu)} | ${id === 'bare' ? '' : ratioCell(c.raw.cpu, e.cpu)} |` : '';
+      push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${ratioCell(e.rps, c.bare.rps)} | ${id === 'bare' ? '' : ratioCell(e.rps, c.raw.rps)} |${cpuCells} ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
     }
     if (c.ours10 && c.sentry && c.zero) {
       push('', `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`);
@@ -483,7 +524,7 @@ function report() {
         push('', `The same in CPU per request: calls off in both, the raw SDK's CPU over ours ${ratioCell(c.rawNoCalls.cpu, c.oursNoCalls.cpu)}; what the calls add, run by run: ours ${cell(c.ours10.cpu.map((x, i) => x - c.oursNoCalls.cpu[i]))} us, the raw SDK ${cell(c.raw.cpu.map((x, i) => x - c.rawNoCalls.cpu[i]))} us.`);
       }
     }
-    if (c.raw?.afterIdleRps?.length && c.bare) {
+    if (c.raw?.afterIdleRps?.length) {
       push('', `After idle: the first ${run.RUN_WARMUP} s of load after the server waited about ${fmt((Object.keys(c).length - 1) * (run.RUN_WARMUP + run.DURATION), 0)} s while the other configurations ran (not part of the figures above).`, '');
       push('| configuration | requests/s after idle | vs its own steady state | vs raw SDK after idle |', '| --- | --- | --- | --- |');
       for (const [id, e] of Object.entries(c)) {
@@ -545,6 +586,16 @@ function report() {
     const causes = [...new Set(gzip.flatMap(([, e]) => e.warnings))];
     push('', causes.length ? `Warnings during these runs named: ${causes.map((c) => `\`${c}\``).join(', ')}.` : 'No exporter warned during these runs.', '');
   }
+  const logs = results.logs?.configs ?? {};
+  if (logs.off && logs.info) {
+    push('## 8. Logs (TELEMETRY_LOGS info against off)', '', `${results.logs.label} with a new user per request (bench/workloads/ingest-logs.lua: each request opens a ticket and logs its business event), ours at traces rate 1.0, spans and log records to the OTLP receiver over http/protobuf. CPU/request: the server's CPU time over the requests served. Records: the layer's own counts for its otlp-logs pipeline over the process's life (warm-ups included), per request served.`, '');
+    push('| configuration | requests/s | p99 (ms) | CPU/request (us) | CPU vs logs off | log records/request | records dropped |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const [id, e] of Object.entries(logs)) {
+      const records = e.records ? `${fmt(e.records.received / e.records.requests, 2)} | ${e.records.dropped + e.records.pending}` : ' | ';
+      push(`| ${e.label} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${cell(e.cpu)} | ${id === 'info' ? ratioCell(e.cpu, logs.off.cpu) : ''} | ${records} |`);
+    }
+    push('', `Logs at info over off, CPU per request, run by run: ${ratioCell(logs.info.cpu, logs.off.cpu)}; the difference ${cell(logs.info.cpu.map((x, i) => x - logs.off.cpu[i]))} us per request.`, '');
+  }
   return lines.join('\n');
 }
 
@@ -576,6 +627,7 @@ try {
     for (const appId of (process.env.BENCH_APPS ?? 'express,ingest').split(',')) await profilingSection(appId);
   }
   if (SECTIONS.has('gzip')) await gzipSection();
+  if (SECTIONS.has('logs')) await logsSection();
   if (!process.env.BENCH_REPORT_ONLY) writeFileSync(join(ROOT, 'bench/last-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   let reading = '';
   try {
