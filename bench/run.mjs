@@ -412,8 +412,8 @@ async function gzipSection() {
 
 /**
  * What exporting application logs costs a request: the support ingest path (a business-event console line per
- * request, bench/workloads/ingest-logs.lua) with TELEMETRY_LOGS at info, the default with a backend, against off, the records going to the OTLP
- * receiver. CPU per request is the server's CPU time over the requests served. The layer's own log counts, read
+ * request, bench/workloads/ingest-logs.lua) with TELEMETRY_LOGS at info, the default with a backend, against off,
+ * the records going to the OTLP receiver. CPU per request is the server's CPU time over the requests served. The layer's own log counts, read
  * after the runs (bench/apps/stats-on-signal.mjs), say how many records the info row made and whether the rate
  * limit or a queue dropped any (a row that dropped records would have measured less work).
  */
