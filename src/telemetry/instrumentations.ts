@@ -3,6 +3,7 @@
  * start-up pays for what the app uses; `all` hands over to auto-instrumentations-node and its env switches.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
@@ -34,8 +35,11 @@ const OPTIONAL: Array<{ module: string; load: (logSending: boolean) => Promise<I
   },
   {
     module: 'winston',
-    load: async (logSending) =>
-      new (await import('@opentelemetry/instrumentation-winston')).WinstonInstrumentation({ disableLogSending: !logSending }),
+    load: async (logSending) => {
+      const warning = logSending ? winstonTransportMissing() : undefined;
+      if (warning) process.stderr.write(`otel-sentry-bridge: warning: ${warning}\n`);
+      return new (await import('@opentelemetry/instrumentation-winston')).WinstonInstrumentation({ disableLogSending: !logSending });
+    },
   },
   { module: 'pg', load: async () => new (await import('@opentelemetry/instrumentation-pg')).PgInstrumentation() },
   { module: 'mysql2', load: async () => new (await import('@opentelemetry/instrumentation-mysql2')).MySQL2Instrumentation() },
@@ -43,6 +47,23 @@ const OPTIONAL: Array<{ module: string; load: (logSending: boolean) => Promise<I
   { module: 'ioredis', load: async () => new (await import('@opentelemetry/instrumentation-ioredis')).IORedisInstrumentation() },
   { module: 'redis', load: async () => new (await import('@opentelemetry/instrumentation-redis')).RedisInstrumentation() },
 ];
+
+/**
+ * The winston instrumentation sends lines through @opentelemetry/winston-transport, an optional peer dependency:
+ * it pulls winston's transport base and formatters (about 14 packages) that only winston apps have anyway.
+ * Without it the instrumentation drops every line with a diag message at most; this says so at start-up.
+ */
+export function winstonTransportMissing(resolve: (name: string) => string = createRequire(import.meta.url).resolve): string | undefined {
+  try {
+    resolve('@opentelemetry/winston-transport');
+    return undefined;
+  } catch {
+    return (
+      "winston is installed and TELEMETRY_LOGS is on, but @opentelemetry/winston-transport is not: winston's lines " +
+      'are not exported. npm install @opentelemetry/winston-transport@0.34 (Node 20, OpenTelemetry JS 2.x) or @0.35 (3.x)'
+    );
+  }
+}
 
 /** Whether `name` resolves from `fromDir` the way Node would look it up (node_modules of each ancestor). */
 function isModuleInstalled(name: string, fromDir: string): boolean {
