@@ -23,7 +23,7 @@ import { SentryEventLedger, type SentryEventCounts } from './sentry-events.js';
 import { initSentry } from './sentry-setup.js';
 import { shareStorageWithSentry } from './shared-storage.js';
 import { sentryTraceLinkIntegration } from './sentry-trace-link.js';
-import type { ExporterName, TelemetryConfig } from './types.js';
+import type { ExporterName, LogPipelineName, TelemetryConfig } from './types.js';
 
 export type { ShutdownReport } from './lifecycle.js';
 
@@ -33,11 +33,14 @@ export interface Telemetry {
   flush(timeoutMs?: number): Promise<boolean>;
   /** Flushes within the budget and stops both SDKs. Safe to call more than once. */
   shutdown(): Promise<ShutdownReport>;
-  /** Per span exporter (by name) its span counts, and `sentryEvents`: the Sentry events' counts. */
+  /**
+   * Per span exporter and log pipeline (by name, e.g. `otlp`, `otlp-logs`) its counts, and `sentryEvents`: the
+   * Sentry events' counts.
+   */
   stats(): TelemetryStats;
 }
 
-export type TelemetryStats = Partial<Record<ExporterName, PipelineStats>> & { sentryEvents: SentryEventCounts };
+export type TelemetryStats = Partial<Record<ExporterName | LogPipelineName, PipelineStats>> & { sentryEvents: SentryEventCounts };
 
 const GLOBAL_KEY = Symbol.for('otel-sentry-bridge.telemetry');
 type GlobalSlot = { [GLOBAL_KEY]?: Promise<Telemetry> };

@@ -5,6 +5,9 @@
 import type { Attributes } from '@opentelemetry/api';
 
 export type ExporterName = 'sentry' | 'otlp' | 'console';
+
+/** The log pipeline of each span backend (logs/backends.ts), by the name stats() and the warnings use. */
+export type LogPipelineName = 'sentry-logs' | 'otlp-logs' | 'console-logs';
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 export type SentryLevel = 'fatal' | 'error' | 'warning' | 'log' | 'info' | 'debug';
 export type Pattern = string | RegExp;
