@@ -38,8 +38,9 @@ useKitCleanup();
 // 310 packages with the example service's dependencies inside the package, 206 without them, 102 once
 // auto-instrumentations-node became an optional peer and unused SDK packages dev dependencies, 109 on the 2.x
 // line and 114 on the 3.x line (whose contrib instrumentations nest their own @opentelemetry/instrumentation 0.300)
-// once the SDK became peers with ranges per line. The ceiling leaves room for the logs SDK and the profiler only:
-// raise it deliberately, with the new figure in the README.
+// once the SDK became peers with ranges per line; with the logs SDK 110 (2.x) and 116 (3.x: api-logs too), after
+// winston-transport became an optional peer (as a dependency it made 123 on 2.x). The ceiling leaves room for the
+// profiler only: raise it deliberately, with the new figure in the README.
 const PACKAGE_CEILING = 120;
 
 let tarball: string;
