@@ -465,6 +465,29 @@ describe('fake Sentry', () => {
     await transport.flush();
   });
 
+  it("takes a Collector's records at the direct OTLP logs endpoint, with X-Sentry-Auth only", async () => {
+    const sentry = closeAfterTest(await startFakeSentry());
+    const body = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
+          scopeLogs: [{ scope: { name: 'gateway' }, logRecords: [{ severityNumber: 17, body: { stringValue: 'via the gateway' }, traceId: 'ab'.repeat(16) }] }],
+        },
+      ],
+    };
+    expect((await request(sentry.otlpLogsUrl, { body })).status).toBe(401);
+    expect((await request(`${sentry.otlpLogsUrl}?sentry_key=${sentry.publicKey}`, { body })).status).toBe(401);
+    expect((await request(sentry.otlpLogsUrl, { body, headers: sentry.otlpTracesHeaders })).status).toBe(200);
+    const [record] = await sentry.waitForOtlpLogs(1);
+    expect(record).toMatchObject({ traceId: 'ab'.repeat(16), severityNumber: 17, body: 'via the gateway', resource: { 'service.name': 'svc' } });
+    expect(sentry.requests.map((r) => [r.endpoint, r.authorized])).toEqual([
+      ['otlp-logs', false],
+      ['otlp-logs', false],
+      ['otlp-logs', true],
+    ]);
+    expect(sentry.spans).toEqual([]);
+  });
+
   it('accepts an envelope authenticated by X-Sentry-Auth and answers 401 to a missing or wrong key', async () => {
     const sentry = closeAfterTest(await startFakeSentry());
     const envelope = createEnvelope<EventEnvelope>({ event_id: 'dd'.repeat(16), sent_at: new Date().toISOString() }, [
