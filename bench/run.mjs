@@ -1,8 +1,8 @@
 // `npm run bench`: the side-by-side benchmarks of issue 7, written to docs/benchmarks.md.
 // Server processes run pinned to BENCH_SERVER_CPU, the load generator and the span receiver to BENCH_LOAD_CPU.
 // Knobs for development (the committed figures say which values they used):
-//   BENCH_DURATION (s per run, 4), BENCH_RUNS (5), BENCH_WARMUP (s, 3), BENCH_RUN_WARMUP (s before each HTTP
-//   run, 2), BENCH_DOWN_SECONDS (60), BENCH_SPANS (spans per per-span run, 50,000),
+//   BENCH_DURATION (s per run, 3), BENCH_RUNS (5), BENCH_WARMUP (s, 3), BENCH_RUN_WARMUP (s before each HTTP
+//   run, 1), BENCH_DOWN_SECONDS (60), BENCH_SPANS (spans per per-span run, 30,000),
 //   BENCH_SECTIONS (startup,http,span,export,down,profiling), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md).
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
@@ -18,15 +18,15 @@ import { cell, fmt, median, ratios } from './lib/stats.mjs';
 
 // The defaults keep the full run within 20 minutes: more short interleaved runs beat fewer long ones on a shared
 // machine, and CPU per request (the targets' figure) needs no long run to settle.
-const DURATION = Number(process.env.BENCH_DURATION ?? 4);
+const DURATION = Number(process.env.BENCH_DURATION ?? 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 // An HTTP server waits while the other configurations run (about a minute). V8's memory reducer collects in
 // that time, and optimized code whose object shapes died with the last requests is discarded ("weak objects");
 // the next requests run in the lower tiers until TurboFan has compiled it again, on the server's only core. These
 // seconds are measured apart, so each run's figure is the server's steady state and the recovery is its own table.
-const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 2);
-const SPANS = Number(process.env.BENCH_SPANS ?? 50_000);
+const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 1);
+const SPANS = Number(process.env.BENCH_SPANS ?? 30_000);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling').split(','));
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'docs/benchmarks.md');
