@@ -1,10 +1,10 @@
 // `npm run bench`: the side-by-side benchmarks of issue 7, written to docs/benchmarks.md.
 // Server processes run pinned to BENCH_SERVER_CPU, the load generator and the span receiver to BENCH_LOAD_CPU.
 // Knobs for development (the committed figures say which values they used):
-//   BENCH_DURATION (s per run, 10), BENCH_RUNS (5), BENCH_WARMUP (s, 5), BENCH_RUN_WARMUP (s before each HTTP
-//   run, 3), BENCH_DOWN_SECONDS (60),
-//   BENCH_SECTIONS (startup,http,span,export,down,profiling,gzip,logs), BENCH_APPS (express,ingest), BENCH_OUT (docs/benchmarks.md),
-//   BENCH_SINK_DELAY_MS (the receiver's answer delay in the gzip section, 50).
+//   BENCH_DURATION (s per run, 3), BENCH_RUNS (5), BENCH_WARMUP (s, 3), BENCH_RUN_WARMUP (s before each HTTP
+//   run, 1), BENCH_DOWN_SECONDS (60), BENCH_SPANS (spans per per-span run, 30,000),
+//   BENCH_SECTIONS (startup,http,span,export,down,profiling,gzip,logs), BENCH_APPS (express,ingest),
+//   BENCH_OUT (docs/benchmarks.md), BENCH_SINK_DELAY_MS (the receiver's answer delay in the gzip section, 50).
 //   BENCH_REPORT_ONLY=1 rewrites the report from bench/last-results.json (after editing bench/reading.md);
 //   BENCH_DOWN_CONTROL=1 runs the outage row with the backends left up; BENCH_REDUCED_NOTE names reduced settings.
 import { spawnSync } from 'node:child_process';
@@ -17,14 +17,17 @@ import { ROOT, LOAD_CPU, SERVER_CPU, childEnv, cpuTimeOf, rssOf, runPinned, slee
 import { OURS_ARGS, oursEnv as oursEnvOf, rawAnchor, rotate, startReceiver } from './lib/setups.mjs';
 import { cell, fmt, median, ratios } from './lib/stats.mjs';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+// The defaults keep the full run within 20 minutes: more short interleaved runs beat fewer long ones on a shared
+// machine, and CPU per request (the targets' figure) needs no long run to settle.
+const DURATION = Number(process.env.BENCH_DURATION ?? 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 // An HTTP server waits while the other configurations run (about a minute). V8's memory reducer collects in
 // that time, and optimized code whose object shapes died with the last requests is discarded ("weak objects");
 // the next requests run in the lower tiers until TurboFan has compiled it again, on the server's only core. These
 // seconds are measured apart, so each run's figure is the server's steady state and the recovery is its own table.
-const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 3);
+const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 1);
+const SPANS = Number(process.env.BENCH_SPANS ?? 30_000);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling,gzip,logs').split(','));
 const SINK_DELAY_MS = Number(process.env.BENCH_SINK_DELAY_MS ?? 50);
@@ -43,7 +46,7 @@ if (!process.env.BENCH_REPORT_ONLY && spawnSync('wrk', ['--version']).error) {
 
 // ---------------------------------------------------------------- receiver
 const sink = await startReceiver();
-const { sinkUrl, control: receiver } = sink;
+const { control: receiver } = sink;
 
 /** Waits until the receiver's span count has not moved for `quietMs` (a batch processor's delay), then returns it. */
 async function settledSpanCount(quietMs = 6000, maxMs = 20_000) {
@@ -62,13 +65,14 @@ async function settledSpanCount(quietMs = 6000, maxMs = 20_000) {
 }
 
 // ---------------------------------------------------------------- configurations
-const oursEnv = (rate, exporters) => oursEnvOf(sink, rate, exporters);
-const ZERO_CODE = {
+// Each HTTP configuration sends to the receiver under its own tag, so spans per request are counted per server.
+const oursEnv = (rate, exporters, tag) => oursEnvOf(tag ? sink.at(tag) : sink, rate, exporters);
+const zeroCode = (tag) => ({
   args: ['--experimental-loader=@opentelemetry/instrumentation/hook.mjs', '--import', '@opentelemetry/auto-instrumentations-node/register'],
   env: {
     OTEL_TRACES_EXPORTER: 'otlp',
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sinkUrl}/v1/traces`,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sink.at(tag).sinkUrl}/v1/traces`,
     OTEL_METRICS_EXPORTER: 'none',
     OTEL_LOGS_EXPORTER: 'none',
     // The cloud detectors would call metadata addresses off this machine: loopback only.
@@ -76,10 +80,12 @@ const ZERO_CODE = {
     OTEL_SERVICE_NAME: 'bench',
     OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs,dns,net',
   },
-};
+});
+const ZERO_CODE = zeroCode('zero');
 const RAW = rawAnchor(sink);
-const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: sink.dsn } };
-const SENTRY_OWN = { args: ['--import', './bench/anchors/sentry-own-pipeline.mjs'], env: { SENTRY_DSN: sink.dsn, BENCH_OTLP_URL: `${sinkUrl}/v1/traces` } };
+const rawAt = (tag) => rawAnchor(sink.at(tag));
+const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: sink.at('sentry').dsn } };
+const SENTRY_OWN = { args: ['--import', './bench/anchors/sentry-own-pipeline.mjs'], env: { SENTRY_DSN: sink.at('sentryOwn').dsn, BENCH_OTLP_URL: `${sink.at('sentryOwn').sinkUrl}/v1/traces` } };
 const SENTRY_OWN_LABEL = 'Sentry with its own OTel pipeline (openTelemetryIntegration, NodeTracerProvider, 1 BSP)';
 // On the ingest path the service's user, tag, context, breadcrumb and capture calls go to @sentry/node directly.
 const SENTRY_CALLS = ['--import', './bench/apps/sentry-calls.mjs'];
@@ -90,18 +96,18 @@ const CALLS_OFF_READY = /calls-off: [^\n]*no-ops\n[\s\S]*LISTENING (\d+)/;
 
 const HTTP_CONFIGS = [
   { id: 'bare', label: 'bare Node', args: [], env: {} },
-  { id: 'raw', label: 'raw OTel SDK, same instrumentations, AlwaysOn, 1 BSP', ...RAW },
-  { id: 'ours10', label: 'ours, rate 1.0', args: OURS_ARGS, env: oursEnv(1.0) },
-  { id: 'ours01', label: 'ours, rate 0.1', args: OURS_ARGS, env: oursEnv(0.1) },
-  { id: 'raw01', label: 'raw OTel SDK, same instrumentations, trace-id ratio 0.1, 1 BSP', ...RAW, env: { ...RAW.env, BENCH_RAW_RATIO: '0.1' } },
+  { id: 'raw', label: 'raw OTel SDK, same instrumentations, AlwaysOn, 1 BSP', ...rawAt('raw') },
+  { id: 'ours10', label: 'ours, rate 1.0', args: OURS_ARGS, env: oursEnv(1.0, undefined, 'ours10') },
+  { id: 'ours01', label: 'ours, rate 0.1', args: OURS_ARGS, env: oursEnv(0.1, undefined, 'ours01') },
+  { id: 'raw01', label: 'raw OTel SDK, same instrumentations, trace-id ratio 0.1, 1 BSP', ...rawAt('raw01'), env: { ...rawAt('raw01').env, BENCH_RAW_RATIO: '0.1' } },
   { id: 'sentry', label: 'Sentry v11 native, tracesSampleRate 1.0', ...SENTRY },
   { id: 'zero', label: 'OTel zero-code (auto-instrumentations-node/register)', ...ZERO_CODE },
   { id: 'sentryOwn', label: SENTRY_OWN_LABEL, apps: ['express'], ...SENTRY_OWN },
   { id: 'sentryOwn', label: `${SENTRY_OWN_LABEL}, the service's calls through @sentry/node`, apps: ['ingest'], args: [...SENTRY_CALLS, ...SENTRY_OWN.args], env: SENTRY_OWN.env, ready: SENTRY_CALLS_READY },
   // What the support service's own monitoring calls cost each side: the same two rows with the service's user,
   // tag, context and breadcrumb calls made no-ops (bench/apps/calls-off.mjs); the layer itself is unchanged.
-  { id: 'rawNoCalls', label: 'raw OTel SDK, AlwaysOn, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...RAW.args], env: RAW.env, ready: CALLS_OFF_READY },
-  { id: 'oursNoCalls', label: 'ours, rate 1.0, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...OURS_ARGS], env: oursEnv(1.0), ready: CALLS_OFF_READY },
+  { id: 'rawNoCalls', label: 'raw OTel SDK, AlwaysOn, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...RAW.args], env: rawAt('rawNoCalls').env, ready: CALLS_OFF_READY },
+  { id: 'oursNoCalls', label: 'ours, rate 1.0, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...OURS_ARGS], env: oursEnv(1.0, undefined, 'oursNoCalls'), ready: CALLS_OFF_READY },
 ];
 const httpConfigsFor = (appId) => HTTP_CONFIGS.filter((c) => c.apps === undefined || c.apps.includes(appId));
 
@@ -151,13 +157,21 @@ async function startServer(app, config, dir) {
   return { child, url: `http://127.0.0.1:${port}${app.path}` };
 }
 
-/** Spans per request: a few hundred requests one at a time (no queue can overflow), then the settled count. */
-async function spansPerRequest(app, url) {
-  // The warm-up's last batches must be in before counting: the stock processor waits 5 s before a partial batch.
-  const before = await settledSpanCount(6000, 20_000);
-  const result = await autocannon({ url, connections: 1, amount: PROBE_REQUESTS, ...app.request });
-  const after = await settledSpanCount();
-  return (after - before) / result.requests.sent;
+/**
+ * Spans per request of every server at once: a few hundred requests to each, one at a time (no queue can
+ * overflow), then one settled count, read per server from its tag. The stock processor waits 5 s before a
+ * partial batch, so one wait for all replaces one before and one after each server.
+ */
+async function spansPerRequest(app, servers) {
+  await settledSpanCount(); // the warm-ups' last batches
+  const before = (await receiver('/stats')).byTag;
+  const sent = {};
+  for (const [id, server] of Object.entries(servers)) {
+    sent[id] = (await autocannon({ url: server.url, connections: 1, amount: PROBE_REQUESTS, ...app.request })).requests.sent;
+  }
+  await settledSpanCount();
+  const after = (await receiver('/stats')).byTag;
+  return Object.fromEntries(Object.keys(servers).map((id) => [id, ((after[id] ?? 0) - (before[id] ?? 0)) / sent[id]]));
 }
 
 // ---------------------------------------------------------------- sections
@@ -201,9 +215,12 @@ async function httpSection(appId) {
     for (const config of configs) {
       servers[config.id] = await startServer(app, config, dir);
       await wrk(servers[config.id].url, WARMUP, app.lua);
-      const spans = await spansPerRequest(app, servers[config.id].url);
-      out.configs[config.id] = { label: config.label, spans, rps: [], cpu: [], p99: [], afterIdleRps: [], bad: 0 };
-      log(`${appId} ${config.id}: warmed up, ${fmt(spans, 2)} spans/request`);
+    }
+    // Counted after the warm-up: some setups' spans per request change once the service holds data.
+    const spans = await spansPerRequest(app, servers);
+    for (const config of configs) {
+      out.configs[config.id] = { label: config.label, spans: spans[config.id], rps: [], cpu: [], p99: [], afterIdleRps: [], bad: 0 };
+      log(`${appId} ${config.id}: warmed up, ${fmt(spans[config.id], 2)} spans/request`);
     }
     for (let run = 0; run < RUNS; run++) {
       for (const config of rotate(configs, run)) {
@@ -237,7 +254,7 @@ async function spanSection() {
     for (const c of configs) out[c.id] = { label: c.label, ns: [], cpu: [] };
     for (let run = 0; run < RUNS; run++) {
       for (const c of rotate(configs, run)) {
-        const text = await runPinned(SERVER_CPU, process.execPath, [...c.args, 'bench/workloads/per-span.mjs'], childEnv({ ...c.env, BENCH_SPAN_PARENT: variant }));
+        const text = await runPinned(SERVER_CPU, process.execPath, [...c.args, 'bench/workloads/per-span.mjs'], childEnv({ ...c.env, BENCH_SPAN_PARENT: variant, BENCH_SPANS: String(SPANS) }));
         const measured = JSON.parse(/\{.*\}/.exec(text)[0]);
         out[c.id].ns[run] = measured.hotPath;
         out[c.id].cpu[run] = measured.cpu;
@@ -536,7 +553,7 @@ function report() {
   }
 
   if (Object.keys(results.span).length) {
-    push('## 3. Per-span cost', '', '`startActiveSpan` + 3 attributes + `end`: 100,000 spans in chunks of 1,000 every 50 ms (20,000 spans/s, a pace chosen so that both pipelines can export every span instead of dropping different shares), after 20,000 spans of warm-up. Hot path: time inside the span calls (sampler, processors, the span). CPU: the process CPU time per span over the run, export side (batching, redaction, serialisation) and GC included. Root spans: each one takes a sampling decision; child spans: inside one active parent.', '');
+    push('## 3. Per-span cost', '', `\`startActiveSpan\` + 3 attributes + \`end\`: ${fmt(run.SPANS ?? 100_000)} spans in chunks of 1,000 every 50 ms (20,000 spans/s, a pace chosen so that both pipelines can export every span instead of dropping different shares), after 20,000 spans of warm-up. Hot path: time inside the span calls (sampler, processors, the span). CPU: the process CPU time per span over the run, export side (batching, redaction, serialisation) and GC included. Root spans: each one takes a sampling decision; child spans: inside one active parent.`, '');
     push('| spans | configuration | hot path ns/span | vs raw SDK | CPU ns/span | vs raw SDK |', '| --- | --- | --- | --- | --- | --- |');
     for (const [variant, cfgs] of Object.entries(results.span)) {
       for (const [id, e] of Object.entries(cfgs)) push(`| ${variant} | ${e.label} | ${cell(e.ns)} | ${id === 'noop' ? '' : ratioCell(e.ns, cfgs.raw.ns)} | ${cell(e.cpu)} | ${id === 'noop' ? '' : ratioCell(e.cpu, cfgs.raw.cpu)} |`);
@@ -608,7 +625,7 @@ results.meta = {
   node: process.version,
   command: process.env.BENCH_COMMAND ?? 'npm run bench',
   reduced: process.env.BENCH_REDUCED_NOTE,
-  settings: { DURATION, RUNS, WARMUP, RUN_WARMUP, DOWN_SECONDS, CONNECTIONS, SERVER_CPU, LOAD_CPU },
+  settings: { DURATION, RUNS, WARMUP, RUN_WARMUP, DOWN_SECONDS, CONNECTIONS, SERVER_CPU, LOAD_CPU, SPANS },
 };
 try {
   if (process.env.BENCH_REPORT_ONLY) {

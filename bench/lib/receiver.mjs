@@ -5,7 +5,9 @@
 import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
-const counts = { spans: 0, otlpSpans: 0, sentryOtlpSpans: 0, sentryEnvelopeSpans: 0, envelopes: 0, profileChunks: 0, requests: 0, errors: 0 };
+const counts = { spans: 0, otlpSpans: 0, sentryOtlpSpans: 0, sentryEnvelopeSpans: 0, envelopes: 0, profileChunks: 0, requests: 0, errors: 0, byTag: {} };
+/** Spans per sender: a sender pointed at `/c/<tag>/...` (bench/lib/setups.mjs `at`) is counted apart. */
+const TAG = /^\/c\/([^/]+)\//;
 
 function readVarint(buf, pos) {
   let value = 0;
@@ -103,18 +105,21 @@ function handle(req, res) {
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       const url = req.url ?? '';
       if (process.env.RECEIVER_DEBUG) process.stderr.write(`${req.method} ${url} ${req.headers['content-type']} ${body.length}\n${process.env.RECEIVER_DEBUG === "full" ? body : body.subarray(0, 300)}\n`);
+      let n = 0;
       if (url.includes('/envelope')) {
         counts.envelopes++;
-        const n = countEnvelopeSpans(body);
+        n = countEnvelopeSpans(body);
         counts.sentryEnvelopeSpans += n;
         counts.spans += n;
       } else if (url.includes('traces')) {
         const json = (req.headers['content-type'] ?? '').includes('json');
-        const n = json ? countJsonSpans(body.toString('utf8')) : countProtobufSpans(body);
+        n = json ? countJsonSpans(body.toString('utf8')) : countProtobufSpans(body);
         if (url.includes('/integration/otlp/')) counts.sentryOtlpSpans += n;
         else counts.otlpSpans += n;
         counts.spans += n;
       }
+      const tag = TAG.exec(url)?.[1];
+      if (tag) counts.byTag[tag] = (counts.byTag[tag] ?? 0) + n;
       // An empty ExportTraceServiceResponse: '{}' would make the protobuf exporter log a decode error per export.
       const json = (req.headers['content-type'] ?? '').includes('json') || url.includes('/envelope');
       const answer = () => {

@@ -8,9 +8,12 @@ export async function startReceiver() {
   const child = spawnPinned(LOAD_CPU, process.execPath, ['bench/lib/receiver.mjs'], childEnv({}));
   const [line] = await waitForLine(child, /\{.*\}\n/);
   const { sinkPort, controlPort } = JSON.parse(line);
+  const at = (prefix) => ({ sinkUrl: `http://127.0.0.1:${sinkPort}${prefix}`, dsn: `http://benchkey@127.0.0.1:${sinkPort}${prefix}/1` });
   return {
-    sinkUrl: `http://127.0.0.1:${sinkPort}`,
-    dsn: `http://benchkey@127.0.0.1:${sinkPort}/1`,
+    ...at(''),
+    // The same receiver under `/c/<tag>`: what a sender pointed there sends is also counted apart (stats byTag),
+    // so several servers' spans per request can be counted at once. A Sentry DSN's path precedes `/api/`.
+    at: (tag) => at(`/c/${tag}`),
     control: async (path) => (await fetch(`http://127.0.0.1:${controlPort}${path}`)).json(),
   };
 }

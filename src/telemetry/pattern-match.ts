@@ -18,7 +18,12 @@ export function matchesSomePattern(value: string, patterns: readonly Pattern[]):
  * `/healthy-recipes`), ignoring the query and a trailing slash; a RegExp is tested against the path.
  */
 export function pathIsIgnored(path: string, patterns: readonly Pattern[]): boolean {
-  const bare = path.split('?', 1)[0] ?? path;
+  // Every request's server span passes here twice (the HTTP hook, the sampler): no array or closure per call.
+  const query = path.indexOf('?');
+  const bare = query === -1 ? path : path.slice(0, query);
   const trimmed = bare.length > 1 && bare.endsWith('/') ? bare.slice(0, -1) : bare;
-  return patterns.some((pattern) => (typeof pattern === 'string' ? trimmed === pattern : test(pattern, bare)));
+  for (const pattern of patterns) {
+    if (typeof pattern === 'string' ? trimmed === pattern : test(pattern, bare)) return true;
+  }
+  return false;
 }

@@ -54,8 +54,8 @@ function httpInstrumentationConfig(
     ignoreIncomingRequestHook: (request: IncomingMessage): boolean => {
       const address = request.socket?.remoteAddress;
       if (address) registerPeer(request.headers, address);
-      const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
-      return pathIsIgnored(path, config.sampling.ignoreSpans);
+      // pathIsIgnored strips the query itself.
+      return pathIsIgnored(request.url ?? '/', config.sampling.ignoreSpans);
     },
     requestHook: (_span: Span, request: ClientRequest | IncomingMessage): void => {
       if (isClientRequest(request)) enforceOnClientRequest(request, config);

@@ -105,7 +105,8 @@ function recordStatus(status: ResponseStatus): void {
 
 function watchResponseStatus(response: ServerResponse): ResponseStatus {
   const status: ResponseStatus = {};
-  response.once('close', function (this: ServerResponse) {
+  // `on`, not `once`: a response closes once, and `once` would allocate a wrapper per request.
+  response.on('close', function (this: ServerResponse) {
     status.statusCode = this.statusCode;
     recordStatus(status);
   });
