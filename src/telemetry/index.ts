@@ -1,7 +1,11 @@
 /**
- * otel-sentry-bridge's public API. Application code uses this and @opentelemetry/api, nothing else.
+ * otel-sentry-bridge's public API. Application code uses this and @opentelemetry/api, nothing else. Every type an
+ * exported function takes or returns is exported too (test/unit/public-api.test.ts keeps the list whole, against
+ * a reviewed snapshot of the emitted declarations).
  */
-export { start, shutdown, type ShutdownReport, type Telemetry } from './start.js';
+export { start, shutdown, type ShutdownReport, type Telemetry, type TelemetryStats } from './start.js';
+export type { PipelineStats } from './export-pipeline.js';
+export type { SentryEventCounts, SentryEventsDroppedBy } from './sentry-events.js';
 export { defineConfig } from './config.js';
 export {
   addBreadcrumb,
@@ -17,16 +21,52 @@ export {
   withIsolation,
   type BreadcrumbInput,
   type CaptureOptions,
+  type Primitive,
   type SpanInput,
+  type StartSpanOptions,
   type TransactionOptions,
   type UserContext,
 } from './monitoring.js';
-export { captureErrors, monitorPerformance } from './decorators.js';
+export {
+  captureErrors,
+  monitorPerformance,
+  type CaptureErrorsOptions,
+  type FunctionDecorator,
+  type MonitorPerformanceOptions,
+} from './decorators.js';
 export {
   withAgentSpan,
   withChatSpan,
   withRetrievalSpan,
   withToolSpan,
   withWorkflowSpan,
+  type AgentSpanOptions,
+  type ChatMessage,
+  type ChatRecorder,
+  type ChatResult,
+  type ChatSpanOptions,
+  type RetrievalRecorder,
+  type RetrievalSpanOptions,
+  type RetrievedDocument,
+  type ToolSpanOptions,
+  type WorkflowSpanOptions,
 } from './genai.js';
-export type { SamplingContext, TracesSampler, UserConfig, Pattern, SentryLevel } from './types.js';
+export type {
+  BatchConfig,
+  BeforeBreadcrumb,
+  BeforeSend,
+  EventLike,
+  ExporterName,
+  OtlpConfig,
+  OtlpProtocol,
+  ParsedDsn,
+  Pattern,
+  PropagationConfig,
+  SamplingConfig,
+  SamplingContext,
+  ScrubbingConfig,
+  SentryLevel,
+  TelemetryConfig,
+  TracesSampler,
+  UserConfig,
+} from './types.js';

@@ -42,19 +42,21 @@ export interface BreadcrumbInput {
   data?: Record<string, unknown>;
 }
 
-export interface TransactionOptions {
+/** What `startSpan` (and its alias `startTransaction`) starts. */
+export interface StartSpanOptions {
   name: string;
+  /** Sentry's span operation (`sentry.op`), e.g. `http.server`, `task`, `db.query`. */
   op?: string;
   /** Start a new trace (a root span linked to the current span) instead of a child of the active span. */
   newTrace?: boolean;
   attributes?: Attributes;
 }
 
-export interface SpanInput {
-  op?: string;
-  name: string;
-  attributes?: Attributes;
-}
+/** @deprecated Since 0.2.0: use {@link StartSpanOptions}; this name goes in 0.3.0. */
+export type TransactionOptions = StartSpanOptions;
+
+/** @deprecated Since 0.2.0: use {@link StartSpanOptions}; this name goes in 0.3.0. */
+export type SpanInput = StartSpanOptions;
 
 /** Sentry reads the operation of an OTLP span from this attribute. */
 export const ATTR_SENTRY_OP = 'sentry.op';
@@ -226,10 +228,10 @@ function opAttributes(op: string | undefined, attributes: Attributes | undefined
 }
 
 /**
- * A unit of work: a child of the active span when there is one (the trace stays whole), else a new root.
- * With `newTrace` it is always a new root, linked to the span that was active.
+ * Runs `fn` in a new active span: a child of the active span when there is one (the trace stays whole), else a
+ * new root. With `newTrace` it is always a new root, linked to the span that was active.
  */
-export function startTransaction<T>(options: TransactionOptions, fn: (span: Span) => T): T {
+export function startSpan<T>(options: StartSpanOptions, fn: (span: Span) => T): T {
   const spanOptions: SpanOptions = { attributes: opAttributes(options.op, options.attributes) };
   if (options.newTrace === true) {
     spanOptions.root = true;
@@ -239,8 +241,12 @@ export function startTransaction<T>(options: TransactionOptions, fn: (span: Span
   return runInSpan(options.name, spanOptions, fn);
 }
 
-export function startSpan<T>(options: SpanInput, fn: (span: Span) => T): T {
-  return runInSpan(options.name, { attributes: opAttributes(options.op, options.attributes) }, fn);
+/**
+ * The support system's name for {@link startSpan}, kept for its habit: the same function, the same options
+ * (`newTrace: true` for the unit of work that starts a trace of its own).
+ */
+export function startTransaction<T>(options: StartSpanOptions, fn: (span: Span) => T): T {
+  return startSpan(options, fn);
 }
 
 /**

@@ -42,26 +42,19 @@ const finished = (name: string) => {
 
 describe('GenAI span helpers', () => {
   it('nests workflow -> agent -> retrieval/chat/tool with the conventions attributes and passes return values through', async () => {
-    const result = await withWorkflowSpan(
-      'support_pipeline',
-      () =>
-        withAgentSpan(
-          'Resolver',
-          async () => {
-            const docs = withRetrievalSpan('kb_acme', 'refund please', (recorder) => {
+    const result = await withWorkflowSpan({ name: 'support_pipeline', conversationId: 'T-1' }, () =>
+      withAgentSpan({ name: 'Resolver', provider: 'local', model: 'm-1', description: 'answers' }, async () => {
+            const docs = withRetrievalSpan({ source: 'kb_acme', query: 'refund please' }, (recorder) => {
               recorder.setResults([{ id: 'billing#refund', score: 4.5 }, { id: 'billing#invoice', score: 1.25 }]);
               return 2;
             });
-            const answer = withChatSpan('local', 'm-1', [{ role: 'user', content: 'refund please' }], (recorder) => {
+            const answer = withChatSpan({ provider: 'local', model: 'm-1', messages: [{ role: 'user', content: 'refund please' }] }, (recorder) => {
               recorder.setResult({ inputTokens: 3, outputTokens: 5, finishReasons: ['stop'], responseModel: 'm-1', output: 'ok' });
               return 'ok';
             });
-            await withToolSpan('notify', () => Promise.resolve(), { type: 'extension' });
+            await withToolSpan({ name: 'notify', type: 'extension' }, () => Promise.resolve());
             return `${docs}:${answer}`;
-          },
-          { provider: 'local', model: 'm-1', description: 'answers' },
-        ),
-      { conversationId: 'T-1' },
+      }),
     );
     expect(result).toBe('2:ok');
 
@@ -110,8 +103,8 @@ describe('GenAI span helpers', () => {
 
   it('records query and messages only when the running config turns content capture on', () => {
     setRuntimeConfig({ captureGenAiContent: true } as TelemetryConfig);
-    withRetrievalSpan('kb', 'where is my parcel', () => undefined);
-    withChatSpan('local', 'm', [{ role: 'user', content: 'where is my parcel' }], (r) => r.setResult({ output: 'on its way' }));
+    withRetrievalSpan({ source: 'kb', query: 'where is my parcel' }, () => undefined);
+    withChatSpan({ provider: 'local', model: 'm', messages: [{ role: 'user', content: 'where is my parcel' }] }, (r) => r.setResult({ output: 'on its way' }));
     expect(finished('retrieval kb').attributes['gen_ai.retrieval.query.text']).toBe('where is my parcel');
     const chat = finished('chat m');
     expect(JSON.parse(String(chat.attributes['gen_ai.input.messages']))).toEqual([
@@ -124,14 +117,55 @@ describe('GenAI span helpers', () => {
     class ModelDown extends Error {
       override name = 'ModelDown';
     }
-    expect(() => withAgentSpan('Triage', () => { throw new ModelDown('sync'); })).toThrow('sync');
-    await expect(withAgentSpan('Router', () => Promise.reject(new ModelDown('async')))).rejects.toThrow('async');
+    expect(() => withAgentSpan({ name: 'Triage' }, () => { throw new ModelDown('sync'); })).toThrow('sync');
+    await expect(withAgentSpan({ name: 'Router' }, () => Promise.reject(new ModelDown('async')))).rejects.toThrow('async');
     for (const name of ['invoke_agent Triage', 'invoke_agent Router']) {
       const span = finished(name);
       expect(span.status.code).toBe(2);
       expect(span.attributes['error.type']).toBe('ModelDown');
       expect(span.events.map((e) => e.name)).toEqual(['exception']);
     }
+  });
+});
+
+describe('the deprecated name-first order (kept until 0.3.0)', () => {
+  it('makes the same spans as the options-first order', async () => {
+    const spansOf = async (run: () => Promise<unknown>) => {
+      exporter.reset();
+      await run();
+      return exporter
+        .getFinishedSpans()
+        .map((s) => ({ name: s.name, kind: s.kind, attributes: s.attributes, parent: s.parentSpanContext === undefined }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    };
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    const legacy = await spansOf(() =>
+      withWorkflowSpan(
+        'flow',
+        () =>
+          withAgentSpan(
+            'Agent',
+            async () => {
+              withRetrievalSpan('kb', 'q', (recorder) => recorder.setResults([{ id: 'a', score: 1 }]));
+              withChatSpan('local', 'm', messages, (recorder) => recorder.setResult({ inputTokens: 1 }));
+              await withToolSpan('notify', () => Promise.resolve(), { type: 'function' });
+            },
+            { provider: 'local', model: 'm', description: 'd', conversationId: 'c' },
+          ),
+        { conversationId: 'c', attributes: { k: 'v' } },
+      ),
+    );
+    const current = await spansOf(() =>
+      withWorkflowSpan({ name: 'flow', conversationId: 'c', attributes: { k: 'v' } }, () =>
+        withAgentSpan({ name: 'Agent', provider: 'local', model: 'm', description: 'd', conversationId: 'c' }, async () => {
+          withRetrievalSpan({ source: 'kb', query: 'q' }, (recorder) => recorder.setResults([{ id: 'a', score: 1 }]));
+          withChatSpan({ provider: 'local', model: 'm', messages }, (recorder) => recorder.setResult({ inputTokens: 1 }));
+          await withToolSpan({ name: 'notify', type: 'function' }, () => Promise.resolve());
+        }),
+      ),
+    );
+    expect(legacy).toHaveLength(5);
+    expect(legacy).toEqual(current);
   });
 });
 

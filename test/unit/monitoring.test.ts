@@ -276,10 +276,14 @@ describe.each([
     );
   });
 
-  it('startTransaction is a child of the active span, a root without one, and a linked new root with newTrace', () => {
-    startTransaction({ name: 'outer', op: 'http.server' }, () => {
-      startTransaction({ name: 'inner', op: 'pipeline' }, () => undefined);
-      startTransaction({ name: 'detached', op: 'pipeline', newTrace: true }, () => undefined);
+  // startTransaction is the support system's name for startSpan: the same options, the same spans.
+  it.each([
+    ['startSpan', startSpan],
+    ['startTransaction', startTransaction],
+  ])('%s is a child of the active span, a root without one, and a linked new root with newTrace', (_name, start) => {
+    start({ name: 'outer', op: 'http.server' }, () => {
+      start({ name: 'inner', op: 'pipeline' }, () => undefined);
+      start({ name: 'detached', op: 'pipeline', newTrace: true }, () => undefined);
     });
     const spans = h.spans();
     const outer = spanNamed(spans, 'outer');
