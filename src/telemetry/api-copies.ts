@@ -61,6 +61,7 @@ export function resolvePackage(name: string, fromDir: string): PackageCopy | und
   try {
     entry = createRequire(path.join(fromDir, 'noop.js')).resolve(name);
   } catch {
+    // Not installed where `fromDir` looks: the answer the callers ask for.
     return undefined;
   }
   const dir = packageDir(entry, name);
@@ -107,6 +108,7 @@ function peerRange(name: string): string | undefined {
     const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { peerDependencies?: Record<string, string> };
     return pkg.peerDependencies?.[name];
   } catch {
+    // The range only makes the fix in the message more precise; the message stands without it.
     return undefined;
   }
 }

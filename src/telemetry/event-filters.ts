@@ -2,11 +2,11 @@
  * Sentry's `beforeSend` / `beforeBreadcrumb`, composed: the layer's own filtering and scrubbing first, then the
  * user's hooks from the config module, so a user hook only ever sees data that is already safe to send.
  */
-import { diag } from '@opentelemetry/api';
 import { stringMatchesSomePattern } from '@sentry/core';
 import type { Breadcrumb, BreadcrumbHint, Client, ErrorEvent, EventHint, Integration } from '@sentry/core';
 import { pathIsIgnored } from './pattern-match.js';
 import { FILTERED, redactorFor, type RedactionConfig, type Redactor } from './redaction.js';
+import { reportInternalError } from './internal-errors.js';
 import type { EventLike, TelemetryConfig } from './types.js';
 
 /** Event fields that hold SDK bookkeeping (live Scope objects among them), never user data. */
@@ -17,6 +17,7 @@ function pathOf(url: string | undefined): string | undefined {
   try {
     return new URL(url, 'http://placeholder').pathname;
   } catch {
+    // Not a URL: no path to match the ignore rules against.
     return undefined;
   }
 }
@@ -124,11 +125,11 @@ export function breadcrumbScrubbingIntegration(config: RedactionConfig): Integra
           scrubBreadcrumbInPlace(breadcrumb, redactor);
         } catch (error) {
           // A listener cannot drop the breadcrumb (Sentry drops it when beforeBreadcrumb throws): its message and
-          // data are not kept, its category, level and time are. Reported to diag, not the console, whose output
-          // Sentry turns into breadcrumbs.
+          // data are not kept, its category, level and time are. Counted, and logged to
+          // diag once (internal-errors.ts): not to the console, whose output Sentry turns into breadcrumbs.
           breadcrumb.message = FILTERED;
           delete breadcrumb.data;
-          diag.debug('otel-sentry-bridge: a breadcrumb could not be scrubbed, its message and data were dropped', error);
+          reportInternalError('event-filters.scrubBreadcrumb', error);
         }
       });
     },

@@ -5,6 +5,7 @@
  */
 export { start, shutdown, type ShutdownReport, type Telemetry, type TelemetryStats } from './start.js';
 export type { PipelineStats } from './export-pipeline.js';
+export type { InternalErrorCounts } from './internal-errors.js';
 export type { SentryEventCounts, SentryEventsDroppedBy } from './sentry-events.js';
 export { defineConfig } from './config.js';
 export {

@@ -9,6 +9,7 @@ import * as Sentry from '@sentry/core';
 import { scrubBreadcrumb } from './event-filters.js';
 import { redactorFor, type Redactor } from './redaction.js';
 import { race } from './lifecycle.js';
+import { reportInternalError } from './internal-errors.js';
 import { getRuntimeConfig } from './runtime.js';
 import { ATTR_ERROR_TYPE } from './semconv.js';
 import {
@@ -88,11 +89,12 @@ function markRecorded(error: unknown, span: Span): boolean {
   return true;
 }
 
-/** Contains a telemetry failure: the caller gets `fallback`, never an exception of ours. */
-function safely<T>(fallback: T, action: () => T): T {
+/** Contains a telemetry failure: the caller gets `fallback`, never an exception of ours; `site` counts it. */
+function safely<T>(site: string, fallback: T, action: () => T): T {
   try {
     return action();
-  } catch {
+  } catch (error) {
+    reportInternalError(`monitoring.${site}`, error);
     return fallback;
   }
 }
@@ -103,7 +105,7 @@ function sentryCaptureContext(options: CaptureOptions, level: SentryLevel): Para
 
 /** Sends the error to Sentry and records it on the active span; returns the Sentry event id. */
 export function captureException(error: unknown, options: CaptureOptions = {}): string {
-  return safely('', () => {
+  return safely('captureException', '', () => {
     if (typeof error === 'object' && error !== null) {
       const previous = capturedErrors.get(error);
       if (previous !== undefined) return previous;
@@ -120,7 +122,7 @@ export function captureException(error: unknown, options: CaptureOptions = {}): 
 }
 
 export function captureMessage(message: string, options: CaptureOptions = {}): string {
-  return safely('', () => {
+  return safely('captureMessage', '', () => {
     const level = options.level ?? 'info';
     const eventId = Sentry.captureMessage(message, sentryCaptureContext(options, level));
     const span = trace.getActiveSpan();
@@ -135,7 +137,7 @@ function bridge(): void {
 
 /** The user of the current request or job; `null` forgets it. */
 export function setUserContext(user: UserContext | null): void {
-  safely(undefined, () => {
+  safely('setUserContext', undefined, () => {
     if (user === null) {
       Sentry.setUser(null);
       return;
@@ -151,21 +153,21 @@ export function setUserContext(user: UserContext | null): void {
 }
 
 export function setContext(name: string, data: Record<string, unknown> | null): void {
-  safely(undefined, () => {
+  safely('setContext', undefined, () => {
     Sentry.setContext(name, data);
     bridge();
   });
 }
 
 export function setTag(key: string, value: Primitive): void {
-  safely(undefined, () => {
+  safely('setTag', undefined, () => {
     Sentry.setTag(key, value);
     bridge();
   });
 }
 
 export function addBreadcrumb(breadcrumb: BreadcrumbInput): void {
-  safely(undefined, () => {
+  safely('addBreadcrumb', undefined, () => {
     const span = trace.getActiveSpan();
     const client = Sentry.getClient();
     // Sentry stores (and scrubs) a timestamped copy: the caller's object is never changed. The bridge

@@ -5,6 +5,7 @@
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { reportInternalError } from './internal-errors.js';
 
 /**
  * A span the app never ends would stay here for ever: past this many, the oldest open span is forgotten (it is
@@ -80,8 +81,9 @@ export class OpenSpans implements SpanProcessor {
         if (options.error instanceof Error) span.recordException(options.error);
         if (span.status.code === SpanStatusCode.UNSET) span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
         marked++;
-      } catch {
+      } catch (error) {
         // A span that cannot be marked keeps its status; the others are still marked.
+        reportInternalError('open-spans.markFailed', error);
       }
     }
     return marked;
@@ -95,8 +97,9 @@ export class OpenSpans implements SpanProcessor {
       try {
         span.end();
         ended++;
-      } catch {
+      } catch (error) {
         // Left as it is; the others are still ended.
+        reportInternalError('open-spans.endOpen', error);
       }
       if (span[LISTED] === true) this.unlink(span);
     }

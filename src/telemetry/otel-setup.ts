@@ -55,9 +55,9 @@ export async function startTracing(
     sampler: createSampler(config),
     // The bridge and the GenAI naming write attributes, so they run before any pipeline reads the span.
     spanProcessors: [
-      safeProcessor(createScopeBridgeProcessor(config)),
-      safeProcessor(genAiProviderNameProcessor()),
-      ...markers.map(safeProcessor),
+      safeProcessor(createScopeBridgeProcessor(config), 'scope-bridge'),
+      safeProcessor(genAiProviderNameProcessor(), 'genai-provider-name'),
+      ...markers.map((marker) => safeProcessor(marker, 'profiling')),
       ...pipelines,
     ],
     // OTel's default value length is unlimited: one 100 KB attribute per request would be exported whole to

@@ -16,6 +16,7 @@ import {
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { extractTraceparentData, parseBaggageHeader } from '@sentry/core';
 import { acceptedDsc, configuredOrgId, freezeDsc, isSentryBaggageKey, serializeBaggage } from './dsc.js';
+import { reportInternalError } from './internal-errors.js';
 import { baggageSenderCheck, getOutgoingPermission } from './propagation-targets.js';
 import { currentTenant } from './scope-bridge.js';
 import { parseTraceStateHeader, SharedTraceState } from './shared-trace-state.js';
@@ -202,16 +203,18 @@ export function createPropagator(config: TelemetryConfig): TextMapPropagator {
     inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
       try {
         injectUnsafe(context, carrier, setter);
-      } catch {
+      } catch (error) {
         // Inject runs inside the app's own http.request/fetch call: a failure here sends the request without
         // trace headers rather than failing it.
+        reportInternalError('propagation.inject', error);
       }
     },
     extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
       try {
         return extractUnsafe(context, carrier, getter);
-      } catch {
+      } catch (error) {
         // A header this code failed on continues nothing: the request starts its own trace.
+        reportInternalError('propagation.extract', error);
         return context;
       }
     },

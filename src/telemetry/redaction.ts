@@ -90,6 +90,7 @@ function decodeForScrubbing(text: string): string {
     try {
       return decodeURIComponent(escapes);
     } catch {
+      // Escapes that decode to no valid UTF-8 (the caller's text, not a failure): scrubbed as written.
       return escapes;
     }
   });

@@ -6,6 +6,7 @@
 import { SpanKind, TraceFlags, trace, type Attributes, type Context, type Link, type SpanContext, type TraceState as ApiTraceState } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
 import { headDsc } from './dsc.js';
+import { reportInternalError } from './internal-errors.js';
 import { pathIsIgnored } from './pattern-match.js';
 import {
   isValidRandomValue,
@@ -137,7 +138,9 @@ function decide(
         }),
         true,
       ];
-    } catch {
+    } catch (error) {
+      // Sentry's rule for a throwing tracesSampler: the parent's decision, else the rate. The user's bug is counted.
+      reportInternalError('sampling.tracesSampler', error);
       resolved = undefined;
     }
   }

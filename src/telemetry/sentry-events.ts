@@ -74,6 +74,7 @@ function endpointOf(url: string): string {
     const parsed = new URL(url);
     return `${parsed.origin}${parsed.pathname}`;
   } catch {
+    // An unparsable transport URL only makes the message vaguer; the counts stand.
     return 'the Sentry envelope endpoint';
   }
 }

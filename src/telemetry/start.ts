@@ -11,6 +11,7 @@ import { breadcrumbScrubbingIntegration, createBeforeBreadcrumb, createBeforeSen
 import { ExportPipeline, type PipelineStats } from './export-pipeline.js';
 import { createExporters } from './exporters.js';
 import { installFetchBreadcrumbs } from './fetch-breadcrumbs.js';
+import { internalErrorCounts, type InternalErrorCounts } from './internal-errors.js';
 import { Lifecycle, type ShutdownReport } from './lifecycle.js';
 import { OpenSpans } from './open-spans.js';
 import { loadInstrumentations, startTracing } from './otel-setup.js';
@@ -32,11 +33,17 @@ export interface Telemetry {
   flush(timeoutMs?: number): Promise<boolean>;
   /** Flushes within the budget and stops both SDKs. Safe to call more than once. */
   shutdown(): Promise<ShutdownReport>;
-  /** Per span exporter (by name) its span counts, and `sentryEvents`: the Sentry events' counts. */
+  /**
+   * Per span exporter (by name) its span counts, `sentryEvents`: the Sentry events' counts, and
+   * `internalErrors`: the layer's own failures it contained (a throwing span processor, propagator, tracesSampler).
+   */
   stats(): TelemetryStats;
 }
 
-export type TelemetryStats = Partial<Record<ExporterName, PipelineStats>> & { sentryEvents: SentryEventCounts };
+export type TelemetryStats = Partial<Record<ExporterName, PipelineStats>> & {
+  sentryEvents: SentryEventCounts;
+  internalErrors: InternalErrorCounts;
+};
 
 const GLOBAL_KEY = Symbol.for('otel-sentry-bridge.telemetry');
 type GlobalSlot = { [GLOBAL_KEY]?: Promise<Telemetry> };
@@ -56,6 +63,7 @@ function packageVersion(): string {
     const url = new URL('../../../package.json', import.meta.url);
     return (JSON.parse(readFileSync(url, 'utf8')) as { version?: string }).version ?? 'unknown';
   } catch {
+    // The version is only shown in the start-up line; a packaging that moved package.json shows 'unknown'.
     return 'unknown';
   }
 }
@@ -126,7 +134,7 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   return {
     config,
     flush: (timeoutMs) => lifecycle.flush(timeoutMs),
-    stats: () => ({ ...lifecycle.stats(), sentryEvents: lifecycle.eventStats() }),
+    stats: () => ({ ...lifecycle.stats(), sentryEvents: lifecycle.eventStats(), internalErrors: internalErrorCounts() }),
     shutdown: async () => {
       const report = await lifecycle.finish(false);
       lifecycle.uninstall();

@@ -1,7 +1,9 @@
-// A throwing processor of ours never reaches the app's span calls.
-import { trace } from '@opentelemetry/api';
+// A throwing processor of ours never reaches the app's span calls, and each failure is counted and logged once
+// per call site (internal-errors.ts).
+import { DiagLogLevel, diag, trace, type DiagLogger } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { internalErrorCounts, resetInternalErrors } from '../../src/telemetry/internal-errors.js';
 import { safeProcessor } from '../../src/telemetry/safe-processor.js';
 
 const throwing: SpanProcessor = {
@@ -18,11 +20,28 @@ const throwing: SpanProcessor = {
   shutdown: async () => {},
 };
 
+const debugLines: string[] = [];
+const logger: DiagLogger = {
+  error: () => {},
+  warn: () => {},
+  info: () => {},
+  // The API's own registration line is debug too; only the layer's lines count here.
+  debug: (message) => void (message.startsWith('otel-sentry-bridge:') && debugLines.push(message)),
+  verbose: () => {},
+};
+
+beforeEach(() => {
+  resetInternalErrors();
+  debugLines.length = 0;
+  diag.setLogger(logger, { logLevel: DiagLogLevel.DEBUG, suppressOverrideMessage: true });
+});
+afterEach(() => diag.disable());
+
 describe('safeProcessor', () => {
   it('lets spans start, end and export when a processor throws at every step', () => {
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({
-      spanProcessors: [safeProcessor(throwing), new SimpleSpanProcessor(exporter)],
+      spanProcessors: [safeProcessor(throwing, 'broken'), new SimpleSpanProcessor(exporter)],
     });
     const tracer = provider.getTracer('test');
     expect(() => tracer.startActiveSpan('work', (span) => span.end())).not.toThrow();
@@ -33,5 +52,19 @@ describe('safeProcessor', () => {
   it('the same processor unwrapped would throw into the caller (what the wrapper prevents)', () => {
     const provider = new BasicTracerProvider({ spanProcessors: [throwing] });
     expect(() => provider.getTracer('test').startSpan('work')).toThrow('onStart broke');
+  });
+
+  it('counts every failure per call site and logs the first of each site once, at debug level', () => {
+    const provider = new BasicTracerProvider({ spanProcessors: [safeProcessor(throwing, 'broken')] });
+    const tracer = provider.getTracer('test');
+    for (let i = 0; i < 3; i++) tracer.startSpan(`work ${i}`).end();
+    expect(internalErrorCounts()).toEqual({
+      total: 9,
+      bySite: { 'processor:broken.onStart': 3, 'processor:broken.onEnding': 3, 'processor:broken.onEnd': 3 },
+    });
+    expect(debugLines).toHaveLength(3);
+    expect(debugLines[0]).toContain('processor:broken.onStart failed');
+    expect(debugLines[0]).toContain('Error: onStart broke');
+    expect(debugLines[2]).toContain('processor:broken.onEnd failed');
   });
 });

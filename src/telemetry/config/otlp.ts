@@ -61,6 +61,7 @@ function readHttpUrl(reader: EnvReader, name: string): string | undefined {
   try {
     url = new URL(raw);
   } catch {
+    // Not a URL: reported below as an invalid value of the variable.
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
@@ -84,6 +85,7 @@ function readHeaders(reader: EnvReader, name: string): Record<string, string> {
       key = eq > 0 ? decodeURIComponent(entry.slice(0, eq).trim()) : undefined;
       value = eq > 0 ? decodeURIComponent(entry.slice(eq + 1).trim()) : undefined;
     } catch {
+      // A malformed percent escape: reported below as an invalid entry.
       key = undefined;
     }
     if (key === undefined || value === undefined || !HEADER_NAME.test(key) || /[\r\n\0]/.test(value)) {

@@ -51,6 +51,7 @@ export function parsePatternEntry(entry: string): Pattern | undefined {
   try {
     return new RegExp(regex[1] ?? '', regex[2]);
   } catch {
+    // An invalid regex is the answer, not a failure: the caller reports it as a configuration problem.
     return undefined;
   }
 }
