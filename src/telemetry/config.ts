@@ -24,6 +24,7 @@ import {
 } from './config/patterns.js';
 import { defaultRelease, RELEASE_ACCEPTED, releaseProblem } from './config/release.js';
 import { readResourceAttributes } from './config/resource-attributes.js';
+import { ATTR_SERVICE_NAME } from './semconv.js';
 
 export { ConfigError } from './config/errors.js';
 export { defineConfig } from './config/config-module.js';
@@ -66,7 +67,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
 
   const resourceAttributes = readResourceAttributes(reader);
   const serviceName =
-    reader.string('OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? pkg?.name ?? 'unknown_service:node';
+    reader.string('OTEL_SERVICE_NAME') ?? resourceAttributes[ATTR_SERVICE_NAME] ?? pkg?.name ?? 'unknown_service:node';
 
   const otlp = readOtlp(reader);
   const otelExporters = readOtelTracesExporter(reader);

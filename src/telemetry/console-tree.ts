@@ -6,22 +6,38 @@
 import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import {
+  ATTR_DB_QUERY_SUMMARY,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_FULL,
+  ATTR_USER_ID,
+} from './semconv.js';
 
 const KEY_ATTRIBUTES = [
-  'http.request.method',
-  'http.route',
-  'url.full',
-  'http.response.status_code',
-  'db.system.name',
-  'db.query.summary',
-  'gen_ai.operation.name',
-  'gen_ai.provider.name',
-  'gen_ai.request.model',
-  'gen_ai.agent.name',
-  'gen_ai.usage.input_tokens',
-  'gen_ai.usage.output_tokens',
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_FULL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_DB_QUERY_SUMMARY,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  // The layer's own name (tenant.ts), spelled here: the console exporter sits below the scopes.
   'tenant.id',
-  'user.id',
+  ATTR_USER_ID,
 ];
 /** Spans of traces whose root has not ended yet; beyond this the oldest trace is printed as it is. */
 const MAX_PENDING_SPANS = 10_000;

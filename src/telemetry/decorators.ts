@@ -3,7 +3,9 @@
  * (`@monitorPerformance({ op })`) and wrappers for plain functions (`monitorPerformance({ op })(fn)`).
  * The wrapped function keeps its `this`, arguments, return value and sync/async nature.
  */
-import { captureException, isThenable, runInSpan, ATTR_SENTRY_OP } from './monitoring.js';
+import { captureException, isThenable, runInSpan } from './monitoring.js';
+import { ATTR_CODE_FUNCTION_NAME } from './semconv.js';
+import { ATTR_SENTRY_OP } from './sentry-attributes.js';
 import type { SentryLevel } from './types.js';
 
 /** Applies as a method decorator or wraps a function; either way the result has the original's type. */
@@ -47,7 +49,7 @@ export function monitorPerformance(options: MonitorPerformanceOptions): Function
   return decorator((target, name, isMethod) =>
     function monitored(this: unknown, ...args: unknown[]): unknown {
       const spanName = options.name ?? callName(this, name, isMethod);
-      return runInSpan(spanName, { attributes: { [ATTR_SENTRY_OP]: options.op, 'code.function.name': name } }, () => target.apply(this, args));
+      return runInSpan(spanName, { attributes: { [ATTR_SENTRY_OP]: options.op, [ATTR_CODE_FUNCTION_NAME]: name } }, () => target.apply(this, args));
     },
   );
 }

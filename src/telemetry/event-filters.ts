@@ -108,6 +108,8 @@ export function createBeforeBreadcrumb(config: RedactionConfig): SentryBeforeBre
   };
 }
 
+export const BREADCRUMB_SCRUBBING_INTEGRATION_NAME = 'OtelBreadcrumbScrubbing';
+
 /**
  * Scrubs each breadcrumb where Sentry announces it (`beforeAddBreadcrumb`), in place: Sentry hands its listeners
  * its own copy of the caller's breadcrumb, and stores a copy of that copy once they ran. The scope bridge's
@@ -116,7 +118,7 @@ export function createBeforeBreadcrumb(config: RedactionConfig): SentryBeforeBre
  */
 export function breadcrumbScrubbingIntegration(config: RedactionConfig): Integration {
   return {
-    name: 'OtelBreadcrumbScrubbing',
+    name: BREADCRUMB_SCRUBBING_INTEGRATION_NAME,
     setup(client: Client): void {
       if (config.sentry.beforeBreadcrumb !== undefined) return;
       const redactor = redactorFor(config);

@@ -12,6 +12,7 @@ import { race } from './lifecycle.js';
 import { reportInternalError } from './internal-errors.js';
 import { getRuntimeConfig } from './runtime.js';
 import { ATTR_ERROR_TYPE } from './semconv.js';
+import { ATTR_SENTRY_OP } from './sentry-attributes.js';
 import {
   addBreadcrumbEvent,
   BREADCRUMB_SPAN_HINT,
@@ -59,8 +60,6 @@ export type TransactionOptions = StartSpanOptions;
 /** @deprecated Since 0.2.0: use {@link StartSpanOptions}; this name goes in 0.3.0. */
 export type SpanInput = StartSpanOptions;
 
-/** Sentry reads the operation of an OTLP span from this attribute. */
-export const ATTR_SENTRY_OP = 'sentry.op';
 const TRACER_NAME = 'otel-sentry-bridge';
 
 /** Errors already captured: a second capture (wrapper, then framework handler) returns the first event id. */

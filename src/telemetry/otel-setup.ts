@@ -14,6 +14,7 @@ import { ignoreOwnTraffic, telemetryUrlMatcher } from './own-traffic.js';
 import { propagationInstrumentationHooks } from './propagation-hooks.js';
 import { createPropagator } from './propagation.js';
 import { safeProcessor } from './safe-processor.js';
+import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from './semconv.js';
 import { SharedContextManager } from './shared-storage.js';
 import { createSampler } from './sampling.js';
 import { createScopeBridgeProcessor } from './scope-bridge.js';
@@ -45,9 +46,9 @@ export async function startTracing(
     .merge(
       resourceFromAttributes({
         ...config.resourceAttributes,
-        'service.name': config.serviceName,
-        'service.version': config.release,
-        'deployment.environment.name': config.environment,
+        [ATTR_SERVICE_NAME]: config.serviceName,
+        [ATTR_SERVICE_VERSION]: config.release,
+        [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: config.environment,
       }),
     );
   const provider = new TracerProvider({

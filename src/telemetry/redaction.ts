@@ -25,6 +25,12 @@ const FINANCIAL_KEY =
   /^(?:cvv2?|cvc2?|csc|card|cards|card[-_]?(?:number|num|no)|cc[-_]?(?:number|num)|credit[-_]?card(?:[-_]?(?:number|num))?|ssn|social[-_]?security(?:[-_]?number)?|iban|account[-_]?number|routing[-_]?number)$/;
 /** Field or header names that carry personal data, removed unless PII is allowed. */
 const PII_KEY = /^(?:cookie|cookies|set-cookie|email|e-mail|ip_address|phone|phone[-_]?number|telephone)$/;
+/**
+ * Request header names whose values are credentials, session material or payment and identity data, whatever the
+ * PII setting. Broader than the key rules (any name holding `token`, `session`, `card`, ...): header names are few
+ * and never name figures, while span attribute keys such as `gen_ai.usage.input_tokens` do.
+ */
+const SECRET_HEADER_NAME = /authorization|cookie|token|secret|passw|api[-_]?key|session|csrf|xsrf|signature|credential|private[-_]?key|card|cvv|cvc|ssn|iban/i;
 
 // Basic needs a digit or padding so that prose such as "Basic information" survives.
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{6,}|\b(Basic)\s+(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}/gi;
@@ -124,6 +130,8 @@ export interface Redactor {
   scrubAttributes(attributes: Attributes): Attributes;
   /** True when a value under this field or attribute name must not leave the process. */
   isSensitiveKey(key: string): boolean;
+  /** Whether a request header's value is withheld whole: the header rule, then the key rules (user keys too). */
+  isSensitiveHeader(name: string): boolean;
 }
 
 function lastSegment(key: string): string {
@@ -403,5 +411,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return out ?? attributes;
   };
 
-  return { sendDefaultPii, scrubString, scrubValue, scrubAttributeValue, scrubAttributes, isSensitiveKey };
+  const isSensitiveHeader = (name: string): boolean => SECRET_HEADER_NAME.test(name) || isSensitiveKey(name);
+
+  return { sendDefaultPii, scrubString, scrubValue, scrubAttributeValue, scrubAttributes, isSensitiveKey, isSensitiveHeader };
 }

@@ -164,9 +164,11 @@ export interface RequestIsolationOptions {
   sessions: boolean;
 }
 
+export const REQUEST_ISOLATION_INTEGRATION_NAME = 'OtelRequestIsolation';
+
 export function requestIsolationIntegration(options: RequestIsolationOptions): Integration {
   return {
-    name: 'OtelRequestIsolation',
+    name: REQUEST_ISOLATION_INTEGRATION_NAME,
     setupOnce(): void {
       subscribe('http.server.request.start', onRequestStart);
     },

@@ -16,13 +16,15 @@ import {
   sampleRandFromTraceId,
   thresholdForRate,
 } from './sample-rand.js';
+import { redactorFor, type Redactor } from './redaction.js';
 import { scrubHeaders } from './scrub-headers.js';
+import { ATTR_HTTP_METHOD, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_TARGET, ATTR_HTTP_URL, ATTR_URL_FULL, ATTR_URL_PATH, ATTR_URL_QUERY } from './semconv.js';
+import { ATTR_SENTRY_SAMPLE_RATE } from './sentry-attributes.js';
 import { SharedTraceState } from './shared-trace-state.js';
 import { attachTraceHead, getIncomingTrace, getTraceHead, type Dsc, type IncomingTrace, type TraceHead } from './trace-head.js';
 import type { SamplingContext, TelemetryConfig } from './types.js';
 
 /** Sentry's span attribute for the rate this service applied. */
-export const ATTR_SENTRY_SAMPLE_RATE = 'sentry.sample_rate';
 
 /** Sentry's `parseSampleRate`: booleans are 0/1, numbers and numeric strings must lie in [0, 1]. */
 export function parseSampleRate(value: unknown): number | undefined {
@@ -99,9 +101,9 @@ function stringAttribute(attributes: Attributes, key: string, legacyKey?: string
 
 /** `url.path` at span start (stable HTTP conventions), else the path part of the older `http.target`. */
 export function requestPath(attributes: Attributes): string | undefined {
-  const path = stringAttribute(attributes, 'url.path');
+  const path = stringAttribute(attributes, ATTR_URL_PATH);
   if (path) return path;
-  const target = stringAttribute(attributes, 'http.target');
+  const target = stringAttribute(attributes, ATTR_HTTP_TARGET);
   return target?.split('?', 1)[0];
 }
 
@@ -173,8 +175,9 @@ function samplingContextFor(
   attributes: Attributes,
   incoming: IncomingTrace | undefined,
   parentSampled: boolean | undefined,
+  redactor: Redactor,
 ): Omit<SamplingContext, 'inheritOrSampleWith'> {
-  const method = stringAttribute(attributes, 'http.request.method', 'http.method');
+  const method = stringAttribute(attributes, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_METHOD);
   const path = requestPath(attributes);
   const isServer = spanKind === SpanKind.SERVER && method !== undefined && path !== undefined;
   const context: Omit<SamplingContext, 'inheritOrSampleWith'> = {
@@ -185,13 +188,13 @@ function samplingContextFor(
     parentSampleRate: parseSampleRate(incoming?.dsc?.sample_rate),
   };
   if (isServer) {
-    const query = stringAttribute(attributes, 'url.query')?.replace(/^\?/, '');
-    const url = stringAttribute(attributes, 'url.full', 'http.url');
+    const query = stringAttribute(attributes, ATTR_URL_QUERY)?.replace(/^\?/, '');
+    const url = stringAttribute(attributes, ATTR_URL_FULL, ATTR_HTTP_URL);
     context.normalizedRequest = {
       method,
       ...(url ? { url } : {}),
       ...(query ? { query_string: query } : {}),
-      ...(incoming?.headers ? { headers: scrubHeaders(incoming.headers) } : {}),
+      ...(incoming?.headers ? { headers: scrubHeaders(incoming.headers, redactor) } : {}),
     };
   }
   return context;
@@ -200,6 +203,7 @@ function samplingContextFor(
 export function createSampler(config: TelemetryConfig): Sampler {
   // One function per sampler, not a closure per root span: the head carries what it needs.
   const headDscOf = (head: TraceHead): Dsc => headDsc(config, head.traceId, head.sampled, head.sampleRand, head.localSampleRate);
+  const redactor = redactorFor(config);
   return {
     shouldSample(
       context: Context,
@@ -234,7 +238,7 @@ export function createSampler(config: TelemetryConfig): Sampler {
       const ignored = spanKind === SpanKind.SERVER && path !== undefined && pathIsIgnored(path, config.sampling.ignoreSpans);
       // Only a tracesSampler reads the sampling context: without one, no closure per root span.
       const samplingContext = config.sampling.tracesSampler
-        ? (): Omit<SamplingContext, 'inheritOrSampleWith'> => samplingContextFor(spanName, spanKind, attributes, incoming, parentSampled)
+        ? (): Omit<SamplingContext, 'inheritOrSampleWith'> => samplingContextFor(spanName, spanKind, attributes, incoming, parentSampled, redactor)
         : undefined;
       // Health checks are never sampled and never reach tracesSampler: no spans, whatever the rate.
       const resolution: Resolution = ignored ? { sampled: false } : decide(config, parentSampled, sampleRand, samplingContext);
@@ -280,7 +284,7 @@ export function createSampler(config: TelemetryConfig): Sampler {
         traceState = new SharedTraceState(ot === '' ? '' : `ot=${ot}`);
       }
 
-      const method = stringAttribute(attributes, 'http.request.method', 'http.method');
+      const method = stringAttribute(attributes, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_METHOD);
       attachTraceHead(traceState, {
         sampled: resolution.sampled,
         sampleRand,

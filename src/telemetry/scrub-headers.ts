@@ -1,14 +1,16 @@
-/** Request headers as `tracesSampler` may see them: credentials and session material replaced. */
+/**
+ * Request headers as `tracesSampler` may see them, scrubbed by the redactor's rules like everything that leaves
+ * the process: credential, session and payment headers withheld whole, other values scrubbed as any string.
+ */
+import { FILTERED, type Redactor } from './redaction.js';
 
-// The same families of names as the redactor's key rules, payment and identity fields included.
-const SENSITIVE = /authorization|cookie|token|secret|passw|api[-_]?key|session|csrf|xsrf|signature|credential|private[-_]?key|card|cvv|cvc|ssn|iban/i;
-
-export function scrubHeaders(headers: Readonly<Record<string, unknown>>): Record<string, string> {
+export function scrubHeaders(headers: Readonly<Record<string, unknown>>, redactor: Redactor): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : String(value);
-    result[name.toLowerCase()] = SENSITIVE.test(name) ? '[Filtered]' : text;
+    const lower = name.toLowerCase();
+    result[lower] = redactor.isSensitiveHeader(lower) ? FILTERED : redactor.scrubString(text);
   }
   return result;
 }

@@ -7,10 +7,27 @@
  */
 
 // Stable.
+export const ATTR_CODE_FUNCTION_NAME = 'code.function.name';
+export const ATTR_DB_QUERY_SUMMARY = 'db.query.summary';
+export const ATTR_DB_SYSTEM_NAME = 'db.system.name';
+export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_EXCEPTION_MESSAGE = 'exception.message';
 export const ATTR_EXCEPTION_STACKTRACE = 'exception.stacktrace';
 export const ATTR_EXCEPTION_TYPE = 'exception.type';
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+export const ATTR_HTTP_ROUTE = 'http.route';
+export const ATTR_SERVICE_NAME = 'service.name';
+export const ATTR_SERVICE_VERSION = 'service.version';
+export const ATTR_URL_FULL = 'url.full';
+export const ATTR_URL_PATH = 'url.path';
+export const ATTR_URL_QUERY = 'url.query';
+
+// Incubating: the HTTP names of the older conventions, which instrumentations on them still write.
+export const ATTR_HTTP_METHOD = 'http.method';
+export const ATTR_HTTP_TARGET = 'http.target';
+export const ATTR_HTTP_URL = 'http.url';
 
 // Incubating: GenAI.
 export const ATTR_GEN_AI_AGENT_DESCRIPTION = 'gen_ai.agent.description';
@@ -43,3 +60,7 @@ export const GEN_AI_OPERATION_NAME_VALUE_RETRIEVAL = 'retrieval';
 export const ATTR_USER_ID = 'user.id';
 export const ATTR_USER_EMAIL = 'user.email';
 export const ATTR_USER_ROLES = 'user.roles';
+
+// Incubating: thread (profiling).
+export const ATTR_THREAD_ID = 'thread.id';
+export const ATTR_THREAD_NAME = 'thread.name';

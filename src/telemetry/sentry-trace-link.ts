@@ -15,6 +15,8 @@ interface CapturedTrace {
   dsc?: Dsc;
 }
 
+export const TRACE_LINK_INTEGRATION_NAME = 'OtelSentryTraceLink';
+
 /** The SDK span exposes its parent; the API type does not, so read it without trusting its presence. */
 function parentSpanIdOf(activeContext: Context): string | undefined {
   const span = trace.getSpan(activeContext) as { parentSpanContext?: { spanId?: unknown } } | undefined;
@@ -38,7 +40,7 @@ export function sentryTraceLinkIntegration(): Integration {
   // The hint object travels unchanged from preprocessEvent to postprocessEvent; the event is copied in between.
   const captured = new WeakMap<EventHint, CapturedTrace>();
   return {
-    name: 'OtelSentryTraceLink',
+    name: TRACE_LINK_INTEGRATION_NAME,
     setup(client: Client): void {
       client.on('preprocessEvent', (_event: Event, hint?: EventHint) => {
         if (!hint) return;

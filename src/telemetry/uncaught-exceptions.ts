@@ -9,9 +9,12 @@ import * as Sentry from '@sentry/node';
 import type { Integration } from '@sentry/core';
 import { appUncaughtListeners } from './node-rejections.js';
 
+/** The name of Sentry's own integration, which this one stands in for (Sentry keeps one integration per name). */
+export const UNCAUGHT_EXCEPTION_INTEGRATION_NAME = 'OnUncaughtException';
+
 export function uncaughtExceptionIntegration(onFatalError: (error: Error) => void): Integration {
   return {
-    name: 'OnUncaughtException',
+    name: UNCAUGHT_EXCEPTION_INTEGRATION_NAME,
     setup(client) {
       // A worker's uncaught exception ends the worker, not the process: Node reports it to the parent.
       if (!isMainThread) return;

@@ -39,7 +39,7 @@ describe('emails in query strings', () => {
 describe('request headers as tracesSampler sees them', () => {
   it('hides payment, identity and key headers as well as credentials', () => {
     const headers = { 'X-Card-Number': '4111111111111111', 'x-cvv': '737', 'x-ssn': '536-22-8801', 'x-iban': 'DE89370400440532013000', 'x-private-key': 'k', authorization: 'Bearer x', accept: 'json' };
-    expect(scrubHeaders(headers)).toEqual({
+    expect(scrubHeaders(headers, redactor)).toEqual({
       'x-card-number': FILTERED,
       'x-cvv': FILTERED,
       'x-ssn': FILTERED,
@@ -47,6 +47,27 @@ describe('request headers as tracesSampler sees them', () => {
       'x-private-key': FILTERED,
       authorization: FILTERED,
       accept: 'json',
+    });
+  });
+
+  it("applies the redactor's value rules and the user's scrubKeys too, with the redactor's [Filtered]", () => {
+    const withKeys = createRedactor({
+      sentry: { debug: false, sendDefaultPii: false, trackSessions: false, ignoreErrors: [] },
+      scrubbing: { patterns: [], keys: ['x-tenant-secret-id', /^x-internal-/] },
+    });
+    const headers = {
+      referer: 'https://app.example/cb?token=abc123def&page=2',
+      'x-forwarded-user': 'jane.doe@pii.example',
+      'X-Tenant-Secret-Id': 't-1',
+      'x-internal-route': 'blue',
+      'user-agent': 'curl/8',
+    };
+    expect(scrubHeaders(headers, withKeys)).toEqual({
+      referer: `https://app.example/cb?token=${FILTERED}&page=2`,
+      'x-forwarded-user': FILTERED,
+      'x-tenant-secret-id': FILTERED,
+      'x-internal-route': FILTERED,
+      'user-agent': 'curl/8',
     });
   });
 });

@@ -7,6 +7,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createExporters, type NamedExporter } from '../../telemetry/exporters.js';
+import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '../../telemetry/semconv.js';
 import type { TelemetryConfig } from '../../telemetry/types.js';
 import { check, type CheckResult } from './types.js';
 
@@ -23,9 +24,9 @@ function makeTestSpan(config: TelemetryConfig): ReadableSpan {
   };
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
-      'service.name': config.serviceName,
-      'service.version': config.release,
-      'deployment.environment.name': config.environment,
+      [ATTR_SERVICE_NAME]: config.serviceName,
+      [ATTR_SERVICE_VERSION]: config.release,
+      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: config.environment,
     }),
     spanProcessors: [capture],
   });
