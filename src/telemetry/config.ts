@@ -42,6 +42,8 @@ export interface LoadConfigOptions {
 
 const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 const INSTRUMENTATION_SETS = ['default', 'all'] as const;
+/** OTel's default value length is unlimited: one 100 KB attribute per request would reach every backend whole. */
+const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
 
 /**
  * Defaults sized for a busy service: OTel's own (queue 2048, batch 512, 5 s delay) dropped about half of the
@@ -112,6 +114,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     instrumentations: reader.choice('TELEMETRY_INSTRUMENTATIONS', INSTRUMENTATION_SETS) ?? 'default',
     shutdownTimeoutMs: reader.integer('TELEMETRY_SHUTDOWN_TIMEOUT_MS') ?? 5000,
     captureGenAiContent: reader.boolean('TELEMETRY_CAPTURE_GENAI_CONTENT') ?? false,
+    // The span-specific variable wins, as in the OpenTelemetry SDK.
+    attributeValueLengthLimit:
+      reader.integer('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      reader.integer('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT') ??
+      DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
     tracingDisabled: reader.boolean('OTEL_SDK_DISABLED') ?? false,
   };
 
@@ -160,6 +167,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     instrumentations: common.instrumentations,
     shutdownTimeoutMs: common.shutdownTimeoutMs,
     captureGenAiContent: common.captureGenAiContent,
+    attributeValueLengthLimit: common.attributeValueLengthLimit,
     tracingDisabled: common.tracingDisabled,
     warnings,
   };

@@ -20,8 +20,6 @@ import { createSampler } from './sampling.js';
 import { createScopeBridgeProcessor } from './scope-bridge.js';
 import type { TelemetryConfig } from './types.js';
 
-const DEFAULT_ATTRIBUTE_VALUE_LENGTH = 4096;
-
 /**
  * Imports and builds the instrumentations. Call it before the ESM loader hook is registered: every module
  * imported after that is parsed again by import-in-the-middle to build its wrapper, which made start-up slower
@@ -61,11 +59,9 @@ export async function startTracing(
       ...markers.map((marker) => safeProcessor(marker, 'profiling')),
       ...pipelines,
     ],
-    // OTel's default value length is unlimited: one 100 KB attribute per request would be exported whole to
-    // every backend. The scope bridge cuts at the same 4096; OTEL_[SPAN_]ATTRIBUTE_VALUE_LENGTH_LIMIT still wins.
-    ...(process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT || process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT
-      ? {}
-      : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH } }),
+    // The limit the config parsed (OTEL_[SPAN_]ATTRIBUTE_VALUE_LENGTH_LIMIT, default 4096); the scope bridge cuts
+    // its values at the same length.
+    spanLimits: { attributeValueLengthLimit: config.attributeValueLengthLimit },
   });
   // What NodeTracerProvider.register did: @opentelemetry/sdk-trace (the package of the 2.12 and 3.x lines alike)
   // leaves the globals to the caller.

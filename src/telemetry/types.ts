@@ -141,6 +141,11 @@ export interface TelemetryConfig {
   instrumentations: 'default' | 'all';
   shutdownTimeoutMs: number;
   captureGenAiContent: boolean;
+  /**
+   * OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, else OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT (default 4096; OpenTelemetry's
+   * own default is unlimited): longer string attribute values are cut, by the SDK and by the scope bridge alike.
+   */
+  attributeValueLengthLimit: number;
   /** Start-up warnings gathered while parsing, printed once by start(). */
   warnings: string[];
   /** The config module that was loaded, if any. */

@@ -180,6 +180,7 @@ describe('defaults', () => {
       instrumentations: 'default',
       shutdownTimeoutMs: 5000,
       captureGenAiContent: false,
+      attributeValueLengthLimit: 4096,
     });
     expect(config.sentry.dsn).toBeUndefined();
     expect(config.otlp.tracesUrl).toBeUndefined();
@@ -256,6 +257,15 @@ describe('defaults', () => {
     expect(config.instrumentations).toBe('all');
     expect(config.shutdownTimeoutMs).toBe(2500);
     expect(config.batch).toEqual({ maxQueueSize: 4096, maxExportBatchSize: 4096, scheduledDelayMillis: 0, exportTimeoutMillis: 3000 });
+  });
+
+  it('parses the attribute value length limit once: the span variable first, then the general one', async () => {
+    expect((await load(app, { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '512' })).attributeValueLengthLimit).toBe(512);
+    const both = await load(app, { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '256', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '512' });
+    expect(both.attributeValueLengthLimit).toBe(256);
+    await expect(load(app, { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'lots' })).rejects.toThrow(
+      /OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="lots"[\s\S]*a whole number >= 1/,
+    );
   });
 
   it('reads SENTRY_PROFILES_SAMPLE_RATE as a rate, with no warning (profiling runs: src/telemetry/profiling)', async () => {
