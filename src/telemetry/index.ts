@@ -22,6 +22,7 @@ export {
   withIsolation,
   type BreadcrumbInput,
   type CaptureOptions,
+  type IsolationOptions,
   type Primitive,
   type SpanInput,
   type StartSpanOptions,

@@ -250,19 +250,27 @@ export function startTransaction<T>(options: StartSpanOptions, fn: (span: Span) 
   return startSpan(options, fn);
 }
 
+/** What `withIsolation` starts: its root span's name, operation (default `task`) and attributes. */
+export interface IsolationOptions {
+  name: string;
+  op?: string;
+  attributes?: Attributes;
+}
+
 /**
  * Work outside HTTP requests (jobs, queue consumers): fresh Sentry scopes and a new root span (linked to the
  * caller's span), so one job's user, tags and breadcrumbs never reach another and its errors land on its own
- * trace.
+ * trace. A string is the span's name alone.
  */
-export function withIsolation<T>(name: string, fn: (span: Span) => T): T {
+export function withIsolation<T>(options: IsolationOptions | string, fn: (span: Span) => T): T {
+  const { name, op = 'task', attributes } = typeof options === 'string' ? { name: options } : options;
   const isolationScope = new Sentry.Scope();
   const currentScope = new Sentry.Scope();
   currentScope.setClient(Sentry.getClient());
   const active = trace.getActiveSpan();
-  const options: SpanOptions = { root: true, attributes: { [ATTR_SENTRY_OP]: 'task' } };
-  if (active !== undefined) options.links = [{ context: active.spanContext() }];
-  return Sentry.withIsolationScope(isolationScope, () => Sentry.withScope(currentScope, () => runInSpan(name, options, fn)));
+  const spanOptions: SpanOptions = { root: true, attributes: opAttributes(op, attributes) };
+  if (active !== undefined) spanOptions.links = [{ context: active.spanContext() }];
+  return Sentry.withIsolationScope(isolationScope, () => Sentry.withScope(currentScope, () => runInSpan(name, spanOptions, fn)));
 }
 
 /** True when the layer runs with a backend: Sentry with a DSN, or at least one span exporter. */

@@ -298,6 +298,23 @@ describe.each([
     expect(detached.links.map((l) => l.context.spanId)).toEqual([outer.spanContext().spanId]);
   });
 
+  it('withIsolation takes its root span name alone or with op and attributes, and links the caller', () => {
+    startSpan({ name: 'caller' }, () => {
+      withIsolation('plain job', () => undefined);
+      withIsolation({ name: 'queue job', op: 'queue.process', attributes: { 'job.id': 'j-1' } }, () => undefined);
+    });
+    const spans = h.spans();
+    const caller = spanNamed(spans, 'caller');
+    const plain = spanNamed(spans, 'plain job');
+    const queued = spanNamed(spans, 'queue job');
+    expect(plain.attributes['sentry.op']).toBe('task');
+    expect(queued.attributes).toMatchObject({ 'sentry.op': 'queue.process', 'job.id': 'j-1' });
+    for (const job of [plain, queued]) {
+      expect(job.parentSpanContext).toBeUndefined();
+      expect(job.links.map((l) => l.context.spanId)).toEqual([caller.spanContext().spanId]);
+    }
+  });
+
   it('startSpan passes sync and async results through and marks a throw ERROR with one exception event', async () => {
     expect(startSpan({ op: 'calc', name: 'sync', attributes: { k: 'v' } }, () => 41 + 1)).toBe(42);
     await expect(startSpan({ op: 'calc', name: 'async' }, async () => 'ok')).resolves.toBe('ok');
