@@ -43,7 +43,7 @@ export interface LoadConfigOptions {
 const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 const INSTRUMENTATION_SETS = ['default', 'all'] as const;
 /** OTel's default value length is unlimited: one 100 KB attribute per request would reach every backend whole. */
-const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
 
 /**
  * Defaults sized for a busy service: OTel's own (queue 2048, batch 512, 5 s delay) dropped about half of the

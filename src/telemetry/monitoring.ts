@@ -19,6 +19,7 @@ import {
   bridgeScopesToActiveSpan,
   recordCapturedException,
   recordCapturedMessage,
+  SCOPE_BRIDGE_INTEGRATION_NAME,
 } from './scope-bridge.js';
 import type { SentryLevel, TelemetryConfig } from './types.js';
 
@@ -172,7 +173,7 @@ export function addBreadcrumb(breadcrumb: BreadcrumbInput): void {
     // Sentry stores (and scrubs) a timestamped copy: the caller's object is never changed. The bridge
     // integration turns that copy into a span event once Sentry's filters let it through; without it (no client,
     // or an init that left the integration out) the span gets the breadcrumb directly.
-    if (client?.getIntegrationByName('OtelScopeBridge') !== undefined) {
+    if (client?.getIntegrationByName(SCOPE_BRIDGE_INTEGRATION_NAME) !== undefined) {
       Sentry.addBreadcrumb(breadcrumb, span !== undefined ? { [BREADCRUMB_SPAN_HINT]: span } : undefined);
       return;
     }

@@ -12,6 +12,9 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { getGlobalScope } from '@sentry/core';
 import type { Breadcrumb, BreadcrumbHint, Client, Integration, Scope } from '@sentry/core';
 import type { Redactor } from './redaction.js';
+import { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } from './config.js';
+import { getRuntimeConfig } from './runtime.js';
+import { ATTR_SENTRY_EVENT_ID, ATTR_SENTRY_LEVEL, TAG_CLASH_PREFIX } from './sentry-attributes.js';
 import { scopesInView } from './shared-storage.js';
 import {
   ATTR_EXCEPTION_MESSAGE,
@@ -25,8 +28,7 @@ import { ATTR_TENANT_RECEIVED_ID, receivedTenantOf, tenantOf } from './tenant.js
 import type { SentryLevel, TelemetryConfig } from './types.js';
 
 export const ATTR_TENANT_ID = 'tenant.id';
-export const ATTR_SENTRY_EVENT_ID = 'sentry.event_id';
-export const TAG_CLASH_PREFIX = 'sentry.tag.';
+export const SCOPE_BRIDGE_INTEGRATION_NAME = 'OtelScopeBridge';
 /** The breadcrumb hint key under which the monitoring API names the span a breadcrumb belongs to. */
 export const BREADCRUMB_SPAN_HINT = 'otelSpan';
 
@@ -91,6 +93,7 @@ function toAttributeValue(value: unknown): AttributeValue | undefined {
   try {
     return JSON.stringify(value);
   } catch {
+    // A cycle or a BigInt in a tag or context value: its string form instead, as Sentry's normalisation does.
     return String(value);
   }
 }
@@ -370,7 +373,7 @@ export function addBreadcrumbEvent(span: ApiSpan, breadcrumb: Breadcrumb): void 
  */
 export function scopeBridgeIntegration(_config?: Pick<TelemetryConfig, 'sentry'>): Integration {
   return {
-    name: 'OtelScopeBridge',
+    name: SCOPE_BRIDGE_INTEGRATION_NAME,
     // After every integration's setup, so this listener runs last: the span event is made from the breadcrumb as
     // the others (the layer's scrubbing) left it, whatever the order of the integrations.
     afterAllSetup(client: Client): void {
@@ -383,11 +386,9 @@ export function scopeBridgeIntegration(_config?: Pick<TelemetryConfig, 'sentry'>
   };
 }
 
-/** Span attribute values are cut here; the SDK's own limit applies when it is set and smaller. */
+/** The limit the config parsed (the SDK cuts span attributes at the same length); the default before start(). */
 function attributeLengthLimit(): number {
-  const raw = process.env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT ?? process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT;
-  const parsed = raw === undefined ? Number.NaN : Number.parseInt(raw, 10);
-  return Number.isFinite(parsed) && parsed > 0 ? parsed : 4096;
+  return getRuntimeConfig()?.attributeValueLengthLimit ?? DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT;
 }
 
 /** `extra` as `extra.<key>` attributes: strings, numbers and booleans as they are, anything else as JSON. */
@@ -406,6 +407,7 @@ export function extraAttributes(extra: Record<string, unknown> | undefined, reda
     try {
       text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
     } catch {
+      // A cycle or a BigInt: no JSON form, so the value's own string (the scrubbed value cannot hold a getter).
       text = String(value);
     }
     attributes[`extra.${key}`] = text.length > limit ? text.slice(0, limit) : text;
@@ -442,7 +444,7 @@ export function recordCapturedException(span: ApiSpan, error: unknown, captured:
     [ATTR_EXCEPTION_TYPE]: type,
     [ATTR_EXCEPTION_MESSAGE]: redactor.scrubString(message),
     ...(stack !== undefined ? { [ATTR_EXCEPTION_STACKTRACE]: redactor.scrubString(stack) } : {}),
-    'sentry.level': captured.level,
+    [ATTR_SENTRY_LEVEL]: captured.level,
     [ATTR_SENTRY_EVENT_ID]: captured.eventId,
     ...tagAttributes(captured.tags),
     ...extraAttributes(captured.extra, redactor),
@@ -456,7 +458,7 @@ export function recordCapturedMessage(span: ApiSpan, message: string, captured: 
   if (!span.isRecording()) return;
   span.addEvent('message', {
     message: redactor.scrubString(message),
-    'sentry.level': captured.level,
+    [ATTR_SENTRY_LEVEL]: captured.level,
     [ATTR_SENTRY_EVENT_ID]: captured.eventId,
     ...tagAttributes(captured.tags),
     ...extraAttributes(captured.extra, redactor),

@@ -402,3 +402,17 @@ describe('monitoring API without Sentry or a tracer provider', () => {
     await expect(flush(100)).resolves.toBe(true);
   });
 });
+
+describe('the attribute value length limit of the config', () => {
+  it("cuts extra values on a captured error's span event at the configured length", async () => {
+    const h = startHarness({ ...makeConfig(), attributeValueLengthLimit: 100 });
+    try {
+      startSpan({ name: 'limited' }, () => captureException(new Error('big'), { extra: { note: 'x'.repeat(500), nested: { text: 'y'.repeat(500) } } }));
+      const event = spanNamed(h.spans(), 'limited').events.find((e) => e.name === 'exception');
+      expect(String(event?.attributes?.['extra.note'])).toHaveLength(100);
+      expect(String(event?.attributes?.['extra.nested'])).toHaveLength(100);
+    } finally {
+      await h.close();
+    }
+  });
+});
