@@ -38,7 +38,7 @@ function describe(reason: unknown): string {
   try {
     return String(reason);
   } catch {
-    // A reason whose toString throws (or a null-prototype object) is still described, as Node does.
+    // A reason whose toString throws (or a null-prototype object) is still described, by its tag.
     return Object.prototype.toString.call(reason);
   }
 }

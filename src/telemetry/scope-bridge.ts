@@ -93,7 +93,7 @@ function toAttributeValue(value: unknown): AttributeValue | undefined {
   try {
     return JSON.stringify(value);
   } catch {
-    // A cycle or a BigInt in a tag or context value: its string form instead, as Sentry's normalisation does.
+    // A cycle or a BigInt in a tag or context value: no JSON form, so its string form instead.
     return String(value);
   }
 }
@@ -407,7 +407,7 @@ export function extraAttributes(extra: Record<string, unknown> | undefined, reda
     try {
       text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
     } catch {
-      // A cycle or a BigInt: no JSON form, so the value's own string (the scrubbed value cannot hold a getter).
+      // A cycle or a BigInt: no JSON form, so the value's own string form (a throw from that reaches safely()).
       text = String(value);
     }
     attributes[`extra.${key}`] = text.length > limit ? text.slice(0, limit) : text;
