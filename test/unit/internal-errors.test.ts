@@ -1,7 +1,9 @@
 // The reporter of contained failures: counts per site, one diag line per site, and nothing it does can throw.
-import { DiagLogLevel, diag, type DiagLogger } from '@opentelemetry/api';
+import { DiagLogLevel, ROOT_CONTEXT, diag, trace, type DiagLogger, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { internalErrorCounts, reportInternalError, resetInternalErrors } from '../../src/telemetry/internal-errors.js';
+import { createPropagator } from '../../src/telemetry/propagation.js';
+import { makeConfig } from './sampling-harness.js';
 
 const debugLines: string[] = [];
 const logger: DiagLogger = {
@@ -48,5 +50,29 @@ describe('reportInternalError', () => {
     diag.setLogger(breaking, { logLevel: DiagLogLevel.DEBUG, suppressOverrideMessage: true });
     expect(() => reportInternalError('site.b', new Error('x'))).not.toThrow();
     expect(internalErrorCounts()).toEqual({ total: 2, bySite: { 'site.a': 1, 'site.b': 1 } });
+  });
+});
+
+describe('a contained failure in the app\'s own call', () => {
+  it('the propagator: a carrier that throws costs the headers, never the request, and is counted per call', () => {
+    const propagator = createPropagator(makeConfig());
+    const throwingSetter: TextMapSetter = {
+      set: () => {
+        throw new Error('frozen headers');
+      },
+    };
+    const throwingGetter: TextMapGetter = {
+      keys: () => [],
+      get: () => {
+        throw new Error('headers gone');
+      },
+    };
+    const sampled = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceFlags: 1 });
+    for (let i = 0; i < 2; i++) {
+      expect(() => propagator.inject(sampled, {}, throwingSetter)).not.toThrow();
+      expect(propagator.extract(ROOT_CONTEXT, {}, throwingGetter)).toBe(ROOT_CONTEXT);
+    }
+    expect(internalErrorCounts()).toEqual({ total: 4, bySite: { 'propagation.inject': 2, 'propagation.extract': 2 } });
+    expect(debugLines.map((line) => /: (\S+) failed/.exec(line)?.[1])).toEqual(['propagation.inject', 'propagation.extract']);
   });
 });
