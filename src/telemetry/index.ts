@@ -1,8 +1,8 @@
 /**
  * otel-sentry-bridge's public API. Application code uses this and @opentelemetry/api, nothing else.
  */
-export { start, shutdown, type ShutdownReport, type Telemetry } from './start.js';
-export { defineConfig } from './config.js';
+export { start, shutdown, type ShutdownReport, type Telemetry } from './lifecycle/start.js';
+export { defineConfig } from './config/index.js';
 export {
   addBreadcrumb,
   captureException,
@@ -20,13 +20,13 @@ export {
   type SpanInput,
   type TransactionOptions,
   type UserContext,
-} from './monitoring.js';
-export { captureErrors, monitorPerformance } from './decorators.js';
+} from './api/monitoring.js';
+export { captureErrors, monitorPerformance } from './api/decorators.js';
 export {
   withAgentSpan,
   withChatSpan,
   withRetrievalSpan,
   withToolSpan,
   withWorkflowSpan,
-} from './genai.js';
-export type { SamplingContext, TracesSampler, UserConfig, Pattern, SentryLevel } from './types.js';
+} from './api/genai.js';
+export type { SamplingContext, TracesSampler, UserConfig, Pattern, SentryLevel } from './common/types.js';

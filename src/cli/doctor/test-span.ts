@@ -6,8 +6,8 @@ import { SpanKind } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { createExporters, type NamedExporter } from '../../telemetry/exporters.js';
-import type { TelemetryConfig } from '../../telemetry/types.js';
+import { createExporters, type NamedExporter } from '../../telemetry/export/exporters.js';
+import type { TelemetryConfig } from '../../telemetry/common/types.js';
 import { check, type CheckResult } from './types.js';
 
 /** One ended span, made by the real SDK so the exporters serialise it as they would any other. */
