@@ -66,7 +66,7 @@ describe('config module', () => {
   it('loads a CommonJS module named by TELEMETRY_CONFIG relative to cwd', async () => {
     const dir = makeApp();
     const file = writeFile(dir, 'conf/telemetry.cjs', "module.exports = { ignoreErrors: ['Boom'] };\n");
-    const config = await load(dir, { TELEMETRY_CONFIG: '../conf/telemetry.cjs' });
+    const config = await load(dir, { TELEMETRY_CONFIG: './conf/telemetry.cjs' });
     expect(config.configFile).toBe(file);
     expect(config.sentry.ignoreErrors).toEqual(['Boom']);
   });

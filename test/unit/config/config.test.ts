@@ -73,7 +73,7 @@ const invalidCases: InvalidCase[] = [
   { title: 'baggage peer prefix too long', env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '10.0.0.0/33' }, variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM', accepted: ['IP addresses and CIDR ranges'] },
   { title: 'baggage peer as a regex', env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '/^10\\./' }, variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM', accepted: ['IP addresses and CIDR ranges', 'a regular expression is not accepted'] },
   { title: 'invalid regex ignore path', env: { TELEMETRY_IGNORE_PATHS: '/[/' }, variable: 'TELEMETRY_IGNORE_PATHS', accepted: ['/regular expressions/'] },
-  { title: 'missing config module', env: { TELEMETRY_CONFIG: '../nope.config.mjs' }, variable: 'TELEMETRY_CONFIG', accepted: ['.js, .mjs or .cjs'] },
+  { title: 'missing config module', env: { TELEMETRY_CONFIG: './nope.config.mjs' }, variable: 'TELEMETRY_CONFIG', accepted: ['.js, .mjs or .cjs'] },
 ];
 
 describe('loadConfig rejects each invalid value with a message naming it', () => {
