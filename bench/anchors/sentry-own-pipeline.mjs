@@ -11,7 +11,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { AlwaysOnSampler, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { createInstrumentations } from '../../dist/src/telemetry/instrumentations.js';
+import { createInstrumentations } from '../../dist/src/telemetry/otel/instrumentations.js';
 
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 const url = process.env.BENCH_OTLP_URL;

@@ -1,13 +1,13 @@
 /**
  * otel-sentry-bridge's public API. Application code uses this and @opentelemetry/api, nothing else. Every type an
- * exported function takes or returns is exported too (test/unit/public-api.test.ts keeps the list whole, against
+ * exported function takes or returns is exported too (test/unit/api/public-api.test.ts keeps the list whole, against
  * a reviewed snapshot of the emitted declarations).
  */
-export { start, shutdown, type ShutdownReport, type Telemetry, type TelemetryStats } from './start.js';
-export type { PipelineStats } from './export-pipeline.js';
-export type { InternalErrorCounts } from './internal-errors.js';
-export type { SentryEventCounts, SentryEventsDroppedBy } from './sentry-events.js';
-export { defineConfig } from './config.js';
+export { start, shutdown, type ShutdownReport, type Telemetry, type TelemetryStats } from './lifecycle/start.js';
+export type { PipelineStats } from './export/pipeline.js';
+export type { InternalErrorCounts } from './common/internal-errors.js';
+export type { SentryEventCounts, SentryEventsDroppedBy } from './sentry/events-ledger.js';
+export { defineConfig } from './config/index.js';
 export {
   addBreadcrumb,
   captureException,
@@ -28,14 +28,14 @@ export {
   type StartSpanOptions,
   type TransactionOptions,
   type UserContext,
-} from './monitoring.js';
+} from './api/monitoring.js';
 export {
   captureErrors,
   monitorPerformance,
   type CaptureErrorsOptions,
   type FunctionDecorator,
   type MonitorPerformanceOptions,
-} from './decorators.js';
+} from './api/decorators.js';
 export {
   withAgentSpan,
   withChatSpan,
@@ -52,7 +52,7 @@ export {
   type RetrievedDocument,
   type ToolSpanOptions,
   type WorkflowSpanOptions,
-} from './genai.js';
+} from './api/genai.js';
 export type {
   BatchConfig,
   BeforeBreadcrumb,
@@ -71,4 +71,4 @@ export type {
   TelemetryConfig,
   TracesSampler,
   UserConfig,
-} from './types.js';
+} from './common/types.js';

@@ -6,7 +6,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import type { EnvReader } from './env-reader.js';
-import { reportInternalError } from '../internal-errors.js';
+import { reportInternalError } from '../common/internal-errors.js';
 
 export const PEER_LIST_ACCEPTED =
   'a comma list of IP addresses and CIDR ranges, e.g. 10.0.4.7,10.8.0.0/16,fd00::/8 (empty: no peer)';

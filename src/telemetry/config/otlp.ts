@@ -2,7 +2,7 @@
  * The collector OTLP exporter's settings, from the OTel-standard OTEL_EXPORTER_OTLP_[TRACES_]* variables. The
  * signal-specific variable wins over the generic one, per key for headers, as in the OTel specification.
  */
-import type { OtlpConfig, OtlpProtocol } from '../types.js';
+import type { OtlpConfig, OtlpProtocol } from '../common/types.js';
 import type { EnvReader } from './env-reader.js';
 import { maskHeaderList, maskUrl } from './masking.js';
 

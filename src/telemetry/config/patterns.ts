@@ -2,7 +2,7 @@
  * Pattern lists (propagation targets, baggage targets, ignored paths) written in environment variables, and
  * their defaults.
  */
-import type { Pattern } from '../types.js';
+import type { Pattern } from '../common/types.js';
 import type { EnvReader } from './env-reader.js';
 
 // Only flags that keep `RegExp.test` stateless: `g` and `y` make it remember `lastIndex` between calls.

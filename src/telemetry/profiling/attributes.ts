@@ -5,8 +5,8 @@
  */
 import type { Span } from '@opentelemetry/api';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../semconv.js';
-import { ATTR_SENTRY_PROFILER_ID } from '../sentry-attributes.js';
+import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../common/semconv.js';
+import { ATTR_SENTRY_PROFILER_ID } from '../common/sentry-attributes.js';
 
 
 /** The thread the native profiler samples: the one that loaded it (the main thread: workers are not profiled). */

@@ -6,7 +6,7 @@
 import type { Client, Contexts, Event, Integration } from '@sentry/core';
 
 type ProfileContext = NonNullable<Contexts['profile']>;
-import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../semconv.js';
+import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../common/semconv.js';
 import { PROFILED_THREAD_ID, PROFILED_THREAD_NAME } from './attributes.js';
 import type { ProfilerSession } from './session.js';
 import type { TraceLifecycleProcessor } from './trace-lifecycle.js';

@@ -4,7 +4,7 @@
  */
 import type { Client } from '@sentry/core';
 import { profileChunkEnvelope } from './chunk.js';
-import { reportInternalError } from '../internal-errors.js';
+import { reportInternalError } from '../common/internal-errors.js';
 import type { ProfileChunk } from '@sentry/core';
 
 /** Chunks waiting on the transport at once; a chunk is up to a few hundred KB. */
