@@ -11,13 +11,9 @@ import { redactorFor, type Redactor } from '../redaction/redactor.js';
 import { race } from '../lifecycle/shutdown.js';
 import { getRuntimeConfig } from '../common/runtime.js';
 import { ATTR_ERROR_TYPE } from '../common/semconv.js';
-import {
-  addBreadcrumbEvent,
-  BREADCRUMB_SPAN_HINT,
-  bridgeScopesToActiveSpan,
-  recordCapturedException,
-  recordCapturedMessage,
-} from '../scopes/scope-bridge.js';
+import { addBreadcrumbEvent, BREADCRUMB_SPAN_HINT } from '../scopes/breadcrumb-events.js';
+import { recordCapturedException, recordCapturedMessage } from '../scopes/captured-on-span.js';
+import { bridgeScopesToActiveSpan } from '../scopes/scope-to-span.js';
 import type { SentryLevel, TelemetryConfig } from '../common/types.js';
 
 export type Primitive = string | number | boolean;

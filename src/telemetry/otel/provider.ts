@@ -16,7 +16,7 @@ import { createPropagator } from '../propagation/propagator.js';
 import { safeProcessor } from './safe-processor.js';
 import { SharedContextManager } from '../scopes/shared-storage.js';
 import { createSampler } from '../sampling/sampler.js';
-import { createScopeBridgeProcessor } from '../scopes/scope-bridge.js';
+import { createScopeBridgeProcessor } from '../scopes/scope-to-span.js';
 import type { TelemetryConfig } from '../common/types.js';
 
 const DEFAULT_ATTRIBUTE_VALUE_LENGTH = 4096;
