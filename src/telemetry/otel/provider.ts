@@ -8,7 +8,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { genAiProviderNameProcessor } from '../api/genai.js';
+import { genAiProviderNameProcessor } from './genai-provider-name.js';
 import { createInstrumentations } from './instrumentations.js';
 import { ignoreOwnTraffic, telemetryUrlMatcher } from './own-traffic.js';
 import { propagationInstrumentationHooks } from '../propagation/hooks.js';
