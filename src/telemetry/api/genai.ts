@@ -1,11 +1,10 @@
 /**
  * Span helpers for AI workloads (workflows, agents, tools, retrieval, chat) in the OpenTelemetry GenAI semantic
- * conventions, plus the span processor that lifts the official OpenAI instrumentation's older `gen_ai.system`
- * to the current `gen_ai.provider.name`.
+ * conventions. The span processor that lifts the official OpenAI instrumentation's older `gen_ai.system` to
+ * the current `gen_ai.provider.name` is otel/genai-provider-name.ts.
  */
 import { SpanKind } from '@opentelemetry/api';
-import type { Attributes, Context, Span } from '@opentelemetry/api';
-import type { ReadableSpan, Span as SdkSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { Attributes, Span } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_AGENT_DESCRIPTION,
   ATTR_GEN_AI_AGENT_NAME,
@@ -21,7 +20,6 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
   ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT,
-  ATTR_GEN_AI_SYSTEM,
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_TOOL_TYPE,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
@@ -277,36 +275,3 @@ export function withChatSpan<T>(
     return fn(recorder, span);
   });
 }
-
-function copyProviderName(span: SdkSpan): void {
-  const attributes = span.attributes;
-  const system = attributes[ATTR_GEN_AI_SYSTEM];
-  if (typeof system === 'string' && attributes[ATTR_GEN_AI_PROVIDER_NAME] === undefined) {
-    span.setAttribute(ATTR_GEN_AI_PROVIDER_NAME, system);
-  }
-}
-
-/**
- * A span processor that gives spans of instrumentations still on the older GenAI conventions (the official
- * OpenAI instrumentation writes `gen_ai.system`) the current `gen_ai.provider.name`, which Sentry's AI views and
- * the current conventions read. Put it before the exporting processors: onEnding runs while the span is still
- * writable, which catches attributes set after start as well.
- */
-export function genAiProviderNameProcessor(): SpanProcessor {
-  return {
-    onStart(span: SdkSpan, _parentContext: Context): void {
-      copyProviderName(span);
-    },
-    onEnding(span: SdkSpan): void {
-      copyProviderName(span);
-    },
-    onEnd(_span: ReadableSpan): void {},
-    forceFlush(): Promise<void> {
-      return Promise.resolve();
-    },
-    shutdown(): Promise<void> {
-      return Promise.resolve();
-    },
-  };
-}
-

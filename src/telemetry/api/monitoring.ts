@@ -13,14 +13,9 @@ import { reportInternalError } from '../common/internal-errors.js';
 import { getRuntimeConfig } from '../common/runtime.js';
 import { ATTR_ERROR_TYPE } from '../common/semconv.js';
 import { ATTR_SENTRY_OP } from '../common/sentry-attributes.js';
-import {
-  addBreadcrumbEvent,
-  BREADCRUMB_SPAN_HINT,
-  bridgeScopesToActiveSpan,
-  recordCapturedException,
-  recordCapturedMessage,
-  SCOPE_BRIDGE_INTEGRATION_NAME,
-} from '../scopes/scope-bridge.js';
+import { addBreadcrumbEvent, BREADCRUMB_SPAN_HINT, SCOPE_BRIDGE_INTEGRATION_NAME } from '../scopes/breadcrumb-events.js';
+import { recordCapturedException, recordCapturedMessage } from '../scopes/captured-on-span.js';
+import { bridgeScopesToActiveSpan } from '../scopes/scope-to-span.js';
 import type { SentryLevel, TelemetryConfig } from '../common/types.js';
 
 export type Primitive = string | number | boolean;

@@ -18,7 +18,7 @@ import { loadInstrumentations, startTracing } from '../otel/provider.js';
 import { createProfiling } from '../profiling/index.js';
 import { telemetryUrlMatcher } from '../otel/own-traffic.js';
 import { setRuntimeConfig } from '../common/runtime.js';
-import { scopeBridgeIntegration } from '../scopes/scope-bridge.js';
+import { scopeBridgeIntegration } from '../scopes/breadcrumb-events.js';
 import { SentryEventLedger, type SentryEventCounts } from '../sentry/events-ledger.js';
 import { initSentry } from '../sentry/init.js';
 import { shareStorageWithSentry } from '../scopes/shared-storage.js';

@@ -8,7 +8,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { genAiProviderNameProcessor } from '../api/genai.js';
+import { genAiProviderNameProcessor } from './genai-provider-name.js';
 import { createInstrumentations } from './instrumentations.js';
 import { ignoreOwnTraffic, telemetryUrlMatcher } from './own-traffic.js';
 import { propagationInstrumentationHooks } from '../propagation/hooks.js';
@@ -17,7 +17,7 @@ import { safeProcessor } from './safe-processor.js';
 import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '../common/semconv.js';
 import { SharedContextManager } from '../scopes/shared-storage.js';
 import { createSampler } from '../sampling/sampler.js';
-import { createScopeBridgeProcessor } from '../scopes/scope-bridge.js';
+import { createScopeBridgeProcessor } from '../scopes/scope-to-span.js';
 import type { TelemetryConfig } from '../common/types.js';
 
 /**

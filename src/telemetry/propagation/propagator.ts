@@ -18,7 +18,7 @@ import { extractTraceparentData, parseBaggageHeader } from '@sentry/core';
 import { acceptedDsc, configuredOrgId, freezeDsc, isSentryBaggageKey, serializeBaggage } from '../sampling/dsc.js';
 import { reportInternalError } from '../common/internal-errors.js';
 import { baggageSenderCheck, getOutgoingPermission } from './targets.js';
-import { currentTenant } from '../scopes/scope-bridge.js';
+import { currentTenant } from '../scopes/current-tenant.js';
 import { parseTraceStateHeader, SharedTraceState } from '../sampling/shared-trace-state.js';
 import { acceptIncomingBaggage, TENANT_BAGGAGE_KEY } from '../scopes/tenant.js';
 import { getTraceHead, setIncomingTrace, type Dsc } from '../sampling/trace-head.js';

@@ -4,12 +4,14 @@
  * arrived from outside. Incoming, a `tenant.id` is a claim: the propagator takes it out of the baggage, and only
  * when the peer is in `baggageAcceptFrom` keeps it, under its own attribute name, `tenant.received_id`, so a
  * caller can never make its claim read as our tenant. Who may send or receive it is decided in
- * propagation-targets.ts: this module only names it and carries the claim in the context.
+ * propagation/targets.ts: this module only names it and carries the claim in the context.
  */
 import { createContextKey, propagation, type Context } from '@opentelemetry/api';
-import type { ScopeView } from './scope-bridge.js';
 
-export const TENANT_BAGGAGE_KEY = 'tenant.id';
+/** The company of the current scope, as a span attribute. */
+export const ATTR_TENANT_ID = 'tenant.id';
+/** The baggage entry carries the same name as the span attribute. */
+export const TENANT_BAGGAGE_KEY = ATTR_TENANT_ID;
 /** The span attribute of a `tenant.id` an allowed peer sent: recorded, never trusted or forwarded. */
 export const ATTR_TENANT_RECEIVED_ID = 'tenant.received_id';
 
@@ -46,7 +48,7 @@ export function acceptIncomingBaggage(context: Context, entries: ReadonlyArray<r
  * The company a merged scope view names: the user's `company_id` (set by `setUserContext({ companyId })`),
  * else a `company_id` or `tenant_id` tag. One rule for span attributes and for baggage, so they never disagree.
  */
-export function tenantOf(view: ScopeView): string | undefined {
+export function tenantOf(view: { readonly user: Record<string, unknown>; readonly tags: Record<string, unknown> }): string | undefined {
   const company = view.user.company_id ?? view.tags.company_id ?? view.tags.tenant_id;
   return company === undefined || company === null ? undefined : String(company);
 }

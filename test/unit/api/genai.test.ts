@@ -6,7 +6,6 @@ import { SpanKind, context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  genAiProviderNameProcessor,
   withAgentSpan,
   withChatSpan,
   withRetrievalSpan,
@@ -14,6 +13,7 @@ import {
   withWorkflowSpan,
 } from '../../../src/telemetry/api/genai.js';
 import { setRuntimeConfig } from '../../../src/telemetry/common/runtime.js';
+import { genAiProviderNameProcessor } from '../../../src/telemetry/otel/genai-provider-name.js';
 import type { TelemetryConfig } from '../../../src/telemetry/common/types.js';
 
 const exporter = new InMemorySpanExporter();

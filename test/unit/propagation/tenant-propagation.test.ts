@@ -11,7 +11,7 @@ import { createPropagator } from '../../../src/telemetry/propagation/propagator.
 import { createSampler } from '../../../src/telemetry/sampling/sampler.js';
 import { peerMatcher } from '../../../src/telemetry/config/baggage-peers.js';
 import { registerPeer, setOutgoingPermission } from '../../../src/telemetry/propagation/targets.js';
-import { bridgeScopesToActiveSpan, createScopeBridgeProcessor } from '../../../src/telemetry/scopes/scope-bridge.js';
+import { bridgeScopesToActiveSpan, createScopeBridgeProcessor } from '../../../src/telemetry/scopes/scope-to-span.js';
 import { ATTR_TENANT_RECEIVED_ID, TENANT_BAGGAGE_KEY } from '../../../src/telemetry/scopes/tenant.js';
 import { makeConfig } from '../sampling/sampling-harness.js';
 
