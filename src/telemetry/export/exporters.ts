@@ -3,8 +3,6 @@
  * Each is a BatchExporter; batching, bounds and failure reporting live in export-pipeline.ts. Both span
  * streams are scrubbed here, on their way out, with the same rules as Sentry events.
  */
-import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
-import { convertLegacyHttpOptions, httpAgentFactoryFromOptions } from '@opentelemetry/otlp-exporter-base/node-http';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import { ConsoleTreeExporter } from './console-tree.js';
@@ -14,6 +12,7 @@ import { maskUrl } from '../config/masking.js';
 import { redactorFor } from '../redaction/redactor.js';
 import { spanListExporter, type BatchExporter } from './span-batch.js';
 import type { ExporterName, OtlpConfig, TelemetryConfig } from '../common/types.js';
+import { CompressionAlgorithm, convertLegacyHttpOptions, httpAgentFactoryFromOptions } from './otlp/exporter-base.js';
 
 export interface NamedExporter {
   name: ExporterName;

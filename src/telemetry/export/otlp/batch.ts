@@ -5,13 +5,13 @@
  * span (docs/architecture.md, "pitfalls"). Encoding at the end lets the span die young; the request is assembled
  * when the batch leaves.
  */
-import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
-import { createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { createOtlpHttpExportDelegate, OTLPExporterBase } from './exporter-base.js';
 import { writeSpan, writeTraceRequest, type EncodedScopeSpans } from './span-encoder.js';
 import { decodeTraceExportResponse } from './response.js';
+import { SCOPE_SPANS_SPANS } from './field-numbers.js';
 import { ProtoWriter, WIRE_LENGTH_DELIMITED } from './proto-writer.js';
 import type { SpanRedactor } from '../../redaction/redacting-exporter.js';
 import type { BatchExporter, SpanBatch } from '../span-batch.js';
@@ -92,7 +92,7 @@ export class OtlpSpanBatch implements SpanBatch {
   /** Called by the encoder with the span's encoded body. */
   append(span: ReadableSpan, encoded: ProtoWriter): void {
     const spans = this.groupOf(span).spans;
-    spans.tag(2, WIRE_LENGTH_DELIMITED);
+    spans.tag(SCOPE_SPANS_SPANS, WIRE_LENGTH_DELIMITED);
     spans.varint(encoded.pos);
     spans.raw(encoded.buffer, 0, encoded.pos);
   }

@@ -5,6 +5,12 @@
  * metrics SDK, or a deep import that the 3.x line removed.
  */
 
+import {
+  EXPORT_TRACE_PARTIAL_SUCCESS_ERROR_MESSAGE,
+  EXPORT_TRACE_PARTIAL_SUCCESS_REJECTED_SPANS,
+  EXPORT_TRACE_SERVICE_RESPONSE_PARTIAL_SUCCESS,
+} from './field-numbers.js';
+
 export interface TraceExportResponse {
   partialSuccess?: { rejectedSpans?: number; errorMessage?: string };
 }
@@ -60,8 +66,8 @@ function readPartialSuccess(bytes: Uint8Array, start: number, end: number): NonN
     const key = reader.varint();
     const field = Math.floor(key / 8);
     const wire = key & 7;
-    if (field === 1 && wire === WIRE_VARINT) result.rejectedSpans = reader.varint();
-    else if (field === 2 && wire === WIRE_LEN) {
+    if (field === EXPORT_TRACE_PARTIAL_SUCCESS_REJECTED_SPANS && wire === WIRE_VARINT) result.rejectedSpans = reader.varint();
+    else if (field === EXPORT_TRACE_PARTIAL_SUCCESS_ERROR_MESSAGE && wire === WIRE_LEN) {
       const stop = reader.length();
       result.errorMessage = new TextDecoder().decode(bytes.subarray(reader.pos, stop));
       reader.pos = stop;
@@ -78,7 +84,7 @@ export function decodeTraceExportResponse(bytes: Uint8Array): TraceExportRespons
     const key = reader.varint();
     const field = Math.floor(key / 8);
     const wire = key & 7;
-    if (field === 1 && wire === WIRE_LEN) {
+    if (field === EXPORT_TRACE_SERVICE_RESPONSE_PARTIAL_SUCCESS && wire === WIRE_LEN) {
       const end = reader.length();
       response.partialSuccess = readPartialSuccess(bytes, reader.pos, end);
       reader.pos = end;
