@@ -3,7 +3,7 @@
 // OpenTelemetry span), and the app's own NodeTracerProvider with the same instrumentations as ours, AlwaysOn and
 // one stock BatchSpanProcessor exporting OTLP http/protobuf to the same receiver. It does less than ours (no
 // Sentry sampling rules, no DSC, no scope attributes on spans): that is what a user trades for it.
-// The order is the one DESIGN.md verified: @sentry/node imported before the loader hook, init after the provider.
+// The order is the one docs/architecture.md's pitfalls give: @sentry/node imported before the loader hook, init after the provider.
 import * as Sentry from '@sentry/node';
 import { register } from 'node:module';
 import { dirname } from 'node:path';

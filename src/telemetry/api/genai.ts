@@ -42,7 +42,7 @@ export const ATTR_RETRIEVAL_TOP_SCORE = 'retrieval.top_score';
 
 /**
  * Whether prompts, answers and retrieval queries may be recorded on spans. Off unless
- * `TELEMETRY_CAPTURE_GENAI_CONTENT` turned it on: principle 4, no prompt contents leave the process by default.
+ * `TELEMETRY_CAPTURE_GENAI_CONTENT` turned it on: secure by default, no prompt contents leave the process unless asked.
  */
 export function captureGenAiContent(): boolean {
   return getRuntimeConfig()?.captureGenAiContent ?? false;

@@ -1,6 +1,6 @@
 /**
  * The span backends: Sentry's OTLP endpoint, any OTLP collector, and the development console tree.
- * Each is a BatchExporter; batching, bounds and failure reporting live in export-pipeline.ts. Both span
+ * Each is a BatchExporter; batching, bounds and failure reporting live in export/pipeline.ts. Both span
  * streams are scrubbed here, on their way out, with the same rules as Sentry events.
  */
 import type { SpanExporter } from '@opentelemetry/sdk-trace';

@@ -1,7 +1,7 @@
 /**
  * What an ExportPipeline fills and hands to its exporter. A batch takes each span as it ends; how it keeps it is
  * the exporter's business: OTLP/protobuf batches hold the span only until the end of the event-loop turn and
- * then its encoding (otlp-batch.ts), so the span object dies young; other exporters keep the spans (SpanList).
+ * then its encoding (export/otlp/batch.ts), so the span object dies young; other exporters keep the spans (SpanList).
  */
 import type { ExportResult } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';

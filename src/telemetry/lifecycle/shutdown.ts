@@ -83,7 +83,7 @@ export class Lifecycle {
     return Object.fromEntries(this.pipelines.map((pipeline) => [pipeline.name, pipeline.stats()]));
   }
 
-  /** The Sentry events' counts (sentry-events.ts). */
+  /** The Sentry events' counts (sentry/events-ledger.ts). */
   eventStats(): SentryEventCounts {
     return this.sentryEvents();
   }

@@ -1,6 +1,6 @@
 /**
- * start() and shutdown(): builds tracing (otel-setup.ts) and Sentry (sentry-setup.ts) from one validated
- * configuration, in the order DESIGN.md's verified facts require: OpenTelemetry and its instrumentations first,
+ * start() and shutdown(): builds tracing (otel/provider.ts) and Sentry (sentry/init.ts) from one validated
+ * configuration, in the order the pitfalls in docs/architecture.md require: OpenTelemetry and its instrumentations first,
  * Sentry.init after; then hands the process hooks to the lifecycle.
  */
 import { readFileSync } from 'node:fs';

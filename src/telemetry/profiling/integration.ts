@@ -24,7 +24,7 @@ export function profilingIntegration(
       onClient(client);
       client.on('flush', () => session.cut());
       client.on('close', () => session.close());
-      // After sentry-trace-link.ts's listener, which writes the event's OpenTelemetry trace context there.
+      // After sentry/trace-link.ts's listener, which writes the event's OpenTelemetry trace context there.
       client.on('postprocessEvent', (event: Event) => linkEvent(event, session.profilerId, lifecycle));
     },
   };

@@ -1,5 +1,5 @@
 /**
- * One propagator for the NodeSDK: W3C `traceparent`/`tracestate` (level 2), Sentry's `sentry-trace`, and one
+ * One propagator for the layer's tracer provider: W3C `traceparent`/`tracestate` (level 2), Sentry's `sentry-trace`, and one
  * `baggage` header carrying the DSC and the other entries. Extract never throws and never continues a trace from
  * a value that does not parse; inject writes each header once.
  */

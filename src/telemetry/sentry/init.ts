@@ -24,7 +24,7 @@ export interface SentrySetupOptions {
   integrations: Integration[];
   beforeSend?: Sentry.NodeOptions['beforeSend'];
   beforeBreadcrumb?: Sentry.NodeOptions['beforeBreadcrumb'];
-  /** Counts every event's outcome at the transport (sentry-events.ts). */
+  /** Counts every event's outcome at the transport (sentry/events-ledger.ts). */
   events?: SentryEventLedger;
 }
 
