@@ -6,8 +6,8 @@
 // instrumentation exists) it double-wraps http.request, with two client spans per call and no warning.
 import '@sentry/node';
 import { register } from 'node:module';
-import { appDirOf, findSecondCopies, missingPeers, missingPeersMessage, secondCopyMessage } from '../src/telemetry/api-copies.js';
-import { otelLineProblem } from '../src/telemetry/otel-line.js';
+import { appDirOf, findSecondCopies, missingPeers, missingPeersMessage, secondCopyMessage } from '../src/telemetry/otel/api-copies.js';
+import { otelLineProblem } from '../src/telemetry/otel/otel-line.js';
 
 // Started beside a second API (or SDK) copy, the app's spans would vanish silently; without the SDK peers, or on a
 // Node the installed OpenTelemetry line does not support, it would fail with a stack: refuse instead, with the
@@ -23,8 +23,8 @@ if (problems.length > 0) {
   for (const problem of problems) process.stderr.write(`otel-sentry-bridge: cannot start: ${problem}\n`);
   process.exit(1);
 }
-const { ConfigError, loadConfig } = await import('../src/telemetry/config.js');
-const { getTelemetry, startTelemetry } = await import('../src/telemetry/start.js');
+const { ConfigError, loadConfig } = await import('../src/telemetry/config/index.js');
+const { getTelemetry, startTelemetry } = await import('../src/telemetry/lifecycle/start.js');
 
 // Loaded twice (two --import flags, or register plus a manual start): instrument once.
 if (!getTelemetry()) {

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { createInstrumentations } from '../../dist/src/telemetry/instrumentations.js';
+import { createInstrumentations } from '../../dist/src/telemetry/otel/instrumentations.js';
 
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 const url = process.env.BENCH_OTLP_URL;

@@ -3,7 +3,7 @@
 // OpenTelemetry span), and the app's own NodeTracerProvider with the same instrumentations as ours, AlwaysOn and
 // one stock BatchSpanProcessor exporting OTLP http/protobuf to the same receiver. It does less than ours (no
 // Sentry sampling rules, no DSC, no scope attributes on spans): that is what a user trades for it.
-// The order is the one DESIGN.md verified: @sentry/node imported before the loader hook, init after the provider.
+// The order is the one docs/architecture.md's pitfalls give: @sentry/node imported before the loader hook, init after the provider.
 import * as Sentry from '@sentry/node';
 import { register } from 'node:module';
 import { dirname } from 'node:path';
@@ -11,7 +11,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { AlwaysOnSampler, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { createInstrumentations } from '../../dist/src/telemetry/instrumentations.js';
+import { createInstrumentations } from '../../dist/src/telemetry/otel/instrumentations.js';
 
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 const url = process.env.BENCH_OTLP_URL;

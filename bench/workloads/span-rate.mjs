@@ -30,7 +30,7 @@ await new Promise((resolve) => {
 
 let pipeline;
 if (process.env.BENCH_MODE === 'ours') {
-  const { getTelemetry } = await import('../../dist/src/telemetry/start.js');
+  const { getTelemetry } = await import('../../dist/src/telemetry/lifecycle/start.js');
   const telemetry = await getTelemetry();
   await telemetry.flush(15_000);
   pipeline = telemetry.stats();

@@ -5,8 +5,8 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { ROOT_CONTEXT, defaultTextMapGetter, trace } from '@opentelemetry/api';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/telemetry/config.js';
-import { createPropagator } from '../../src/telemetry/propagation.js';
+import { loadConfig } from '../../src/telemetry/config/index.js';
+import { createPropagator } from '../../src/telemetry/propagation/propagator.js';
 import { malformedTraceHeaders, type MalformedHeaders } from '../generators/trace-headers.js';
 import {
   closeAfterTest,

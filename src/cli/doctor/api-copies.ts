@@ -12,8 +12,8 @@ import {
   resolvePackage,
   secondCopyMessage,
   type SecondCopy,
-} from '../../telemetry/api-copies.js';
-import { installedLine, otelLineProblem } from '../../telemetry/otel-line.js';
+} from '../../telemetry/otel/api-copies.js';
+import { installedLine, otelLineProblem } from '../../telemetry/otel/otel-line.js';
 import { check, type CheckResult } from './types.js';
 
 function copyFailure(id: string, copies: SecondCopy): CheckResult {

@@ -6,10 +6,10 @@
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, maskDsn } from '../../telemetry/config.js';
+import { ConfigError, maskDsn } from '../../telemetry/config/index.js';
 import { parseDsn } from '../../telemetry/config/dsn.js';
 import { maskHeaderList, maskUrl } from '../../telemetry/config/masking.js';
-import type { TelemetryConfig } from '../../telemetry/types.js';
+import type { TelemetryConfig } from '../../telemetry/common/types.js';
 import { profilingCheck } from './profiling-check.js';
 import { check, type CheckResult } from './types.js';
 import { otlpEndpointCheck } from './otlp-endpoint.js';

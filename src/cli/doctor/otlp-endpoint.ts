@@ -4,7 +4,7 @@
  * otherwise shows only as a connection that answers nonsense.
  */
 import { maskUrl } from '../../telemetry/config/masking.js';
-import type { TelemetryConfig } from '../../telemetry/types.js';
+import type { TelemetryConfig } from '../../telemetry/common/types.js';
 import { check, type CheckResult } from './types.js';
 
 const GRPC_PORT = '4317';

@@ -5,7 +5,7 @@
  */
 import { loadNativeProfiler, type ProfilerLoad } from '../../telemetry/profiling/loader.js';
 import { PROFILING_MAPPING } from '../../telemetry/profiling/mapping.js';
-import type { TelemetryConfig } from '../../telemetry/types.js';
+import type { TelemetryConfig } from '../../telemetry/common/types.js';
 import { check, type CheckResult } from './types.js';
 
 export function profilingCheck(config: TelemetryConfig, load: () => ProfilerLoad = loadNativeProfiler): CheckResult {

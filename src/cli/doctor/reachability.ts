@@ -5,7 +5,7 @@
  */
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import { maskUrl } from '../../telemetry/config/masking.js';
-import type { ParsedDsn, TelemetryConfig } from '../../telemetry/types.js';
+import type { ParsedDsn, TelemetryConfig } from '../../telemetry/common/types.js';
 import { describeFailure, probeConnect, probeHttp, TLS_FIX, type ProbeOutcome } from './http-probe.js';
 import { check, type CheckResult } from './types.js';
 

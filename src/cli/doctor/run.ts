@@ -3,7 +3,7 @@
  * the configuration the bootstrap would load from this environment and working directory.
  */
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../../telemetry/config.js';
+import { loadConfig } from '../../telemetry/config/index.js';
 import { otelChecks } from './api-copies.js';
 import {
   configCheck,

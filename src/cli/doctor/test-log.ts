@@ -11,11 +11,12 @@ import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs'
 import { serializeEnvelope } from '@sentry/core';
 import { createOtlpLogsExporter } from '../../telemetry/logs/otlp-logs-exporter.js';
 import { logEnvelope, toSentryLog } from '../../telemetry/logs/sentry-logs-exporter.js';
-import type { TelemetryConfig } from '../../telemetry/types.js';
+import type { TelemetryConfig } from '../../telemetry/common/types.js';
 import { describeFailure, probeHttp } from './http-probe.js';
 import { envelopeUrl, sentryAuthHeader } from './reachability.js';
 import { exportOnce } from './test-span.js';
 import { check, type CheckResult } from './types.js';
+import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '../../telemetry/common/semconv.js';
 
 const BODY = 'otel-sentry-bridge doctor: test log record';
 
@@ -24,9 +25,9 @@ function makeTestRecord(config: TelemetryConfig): ReadableLogRecord {
   let emitted: ReadableLogRecord | undefined;
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({
-      'service.name': config.serviceName,
-      'service.version': config.release,
-      'deployment.environment.name': config.environment,
+      [ATTR_SERVICE_NAME]: config.serviceName,
+      [ATTR_SERVICE_VERSION]: config.release,
+      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: config.environment,
     }),
     processors: [{ onEmit: (record) => void (emitted = record), forceFlush: async () => {}, shutdown: async () => {} }],
   });
@@ -67,7 +68,7 @@ async function toSentry(config: TelemetryConfig, record: ReadableLogRecord, trac
   const id = 'send.log.sentry';
   const dsn = config.sentry.dsn;
   if (dsn === undefined) return check(id, 'warn', 'no test log record sent to Sentry: SENTRY_DSN is not set');
-  const common = { 'service.name': config.serviceName, 'sentry.release': config.release, 'sentry.environment': config.environment };
+  const common = { [ATTR_SERVICE_NAME]: config.serviceName, 'sentry.release': config.release, 'sentry.environment': config.environment };
   const outcome = await probeHttp({
     url: envelopeUrl(dsn),
     method: 'POST',

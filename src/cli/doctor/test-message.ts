@@ -4,7 +4,7 @@
  * either way), so the transport is wrapped to keep the status of each upload.
  */
 import * as Sentry from '@sentry/node';
-import type { TelemetryConfig } from '../../telemetry/types.js';
+import type { TelemetryConfig } from '../../telemetry/common/types.js';
 import { describeFailure } from './http-probe.js';
 import { check, type CheckResult } from './types.js';
 

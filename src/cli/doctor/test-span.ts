@@ -6,9 +6,10 @@ import { SpanKind } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { createExporters, type NamedExporter } from '../../telemetry/exporters.js';
-import type { BatchExporter, ExportBatch } from '../../telemetry/span-batch.js';
-import type { TelemetryConfig } from '../../telemetry/types.js';
+import { createExporters, type NamedExporter } from '../../telemetry/export/exporters.js';
+import type { BatchExporter, ExportBatch } from '../../telemetry/export/span-batch.js';
+import type { TelemetryConfig } from '../../telemetry/common/types.js';
+import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '../../telemetry/common/semconv.js';
 import { check, type CheckResult } from './types.js';
 
 /** One ended span, made by the real SDK so the exporters serialise it as they would any other. */
@@ -24,9 +25,9 @@ function makeTestSpan(config: TelemetryConfig): ReadableSpan {
   };
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
-      'service.name': config.serviceName,
-      'service.version': config.release,
-      'deployment.environment.name': config.environment,
+      [ATTR_SERVICE_NAME]: config.serviceName,
+      [ATTR_SERVICE_VERSION]: config.release,
+      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: config.environment,
     }),
     spanProcessors: [capture],
   });

@@ -6,6 +6,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import type { EnvReader } from './env-reader.js';
+import { reportInternalError } from '../common/internal-errors.js';
 
 export const PEER_LIST_ACCEPTED =
   'a comma list of IP addresses and CIDR ranges, e.g. 10.0.4.7,10.8.0.0/16,fd00::/8 (empty: no peer)';
@@ -63,8 +64,9 @@ export function peerMatcher(entries: readonly string[]): (address: string) => bo
     try {
       if (parsed.prefix === undefined) list.addAddress(parsed.address, parsed.family);
       else list.addSubnet(parsed.address, parsed.prefix, parsed.family);
-    } catch {
+    } catch (error) {
       // Refused by node:net although isIP accepted it: that entry admits no one rather than failing start-up.
+      reportInternalError('config.baggage-peers', error);
     }
   }
   return (address) => {

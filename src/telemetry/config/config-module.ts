@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Pattern, UserConfig } from '../types.js';
+import type { Pattern, UserConfig } from '../common/types.js';
 import { peerEntryProblem } from './baggage-peers.js';
 import type { Problems } from './errors.js';
 

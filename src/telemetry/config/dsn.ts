@@ -3,7 +3,7 @@
  * debug builds made unconditional.
  */
 import { makeDsn } from '@sentry/core';
-import type { ParsedDsn } from '../types.js';
+import type { ParsedDsn } from '../common/types.js';
 
 // Sentry's DSN_REGEX (utils/dsn.js). Checked first because `dsnFromString` prints the whole DSN, key included,
 // to the console when it does not match.

@@ -2,7 +2,7 @@
  * Which span exporters run: TELEMETRY_EXPORTERS when set, else OTEL_TRACES_EXPORTER's choice plus Sentry when
  * a DSN is set, else a default that follows what is configured.
  */
-import type { ExporterName } from '../types.js';
+import type { ExporterName } from '../common/types.js';
 import type { EnvReader } from './env-reader.js';
 import type { OtelExporterChoice } from './otel-standard.js';
 

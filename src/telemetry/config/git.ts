@@ -31,6 +31,7 @@ function readText(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {
+    // No such file is the answer for most of the paths tried (a repository without packed refs, ...).
     return undefined;
   }
 }

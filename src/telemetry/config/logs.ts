@@ -2,7 +2,7 @@
  * TELEMETRY_LOGS and its companions: which log records leave the process, how many per second, and the
  * OTEL_BLRP_* queue of each log pipeline. The collector's logs endpoint is read with the traces one (otlp.ts).
  */
-import type { ExporterName, LogsConfig, LogsLevel, OtlpLogsConfig } from '../types.js';
+import type { ExporterName, LogsConfig, LogsLevel, OtlpLogsConfig } from '../common/types.js';
 import type { EnvReader } from './env-reader.js';
 
 const LEVELS: readonly LogsLevel[] = ['off', 'error', 'warn', 'info', 'debug'];

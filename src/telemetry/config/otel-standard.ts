@@ -1,6 +1,6 @@
 /**
- * OTEL_TRACES_EXPORTER, OTEL_TRACES_SAMPLER(_ARG) and OTEL_PROPAGATORS. The NodeSDK silently ignores them once
- * the layer passes its own pipeline, so they are mapped onto that pipeline here, or refused with a message:
+ * OTEL_TRACES_EXPORTER, OTEL_TRACES_SAMPLER(_ARG) and OTEL_PROPAGATORS. OpenTelemetry's NodeSDK is what reads them,
+ * and the layer builds its own provider and pipeline instead, so they are mapped onto that pipeline here, or refused with a message:
  * a setting that is accepted and then does nothing would be worse than either.
  */
 import type { EnvReader } from './env-reader.js';

@@ -2,7 +2,7 @@
  * The collector OTLP exporters' settings, from the OTel-standard OTEL_EXPORTER_OTLP_[TRACES_|LOGS_]* variables.
  * The signal-specific variable wins over the generic one, per key for headers, as in the OTel specification.
  */
-import type { OtlpConfig, OtlpLogsConfig, OtlpProtocol } from '../types.js';
+import type { OtlpConfig, OtlpLogsConfig, OtlpProtocol } from '../common/types.js';
 import type { EnvReader } from './env-reader.js';
 import { maskHeaderList, maskUrl } from './masking.js';
 
@@ -97,6 +97,7 @@ function readHttpUrl(reader: EnvReader, name: string): string | undefined {
   try {
     url = new URL(raw);
   } catch {
+    // Not a URL: reported below as an invalid value of the variable.
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
@@ -120,6 +121,7 @@ function readHeaders(reader: EnvReader, name: string): Record<string, string> {
       key = eq > 0 ? decodeURIComponent(entry.slice(0, eq).trim()) : undefined;
       value = eq > 0 ? decodeURIComponent(entry.slice(eq + 1).trim()) : undefined;
     } catch {
+      // A malformed percent escape: reported below as an invalid entry.
       key = undefined;
     }
     if (key === undefined || value === undefined || !HEADER_NAME.test(key) || /[\r\n\0]/.test(value)) {

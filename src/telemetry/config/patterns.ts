@@ -2,7 +2,7 @@
  * Pattern lists (propagation targets, baggage targets, ignored paths) written in environment variables, and
  * their defaults.
  */
-import type { Pattern } from '../types.js';
+import type { Pattern } from '../common/types.js';
 import type { EnvReader } from './env-reader.js';
 
 // Only flags that keep `RegExp.test` stateless: `g` and `y` make it remember `lastIndex` between calls.
@@ -51,6 +51,7 @@ export function parsePatternEntry(entry: string): Pattern | undefined {
   try {
     return new RegExp(regex[1] ?? '', regex[2]);
   } catch {
+    // An invalid regex is the answer, not a failure: the caller reports it as a configuration problem.
     return undefined;
   }
 }

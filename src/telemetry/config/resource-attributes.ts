@@ -17,6 +17,7 @@ export function readResourceAttributes(reader: EnvReader): Record<string, string
       key = eq > 0 ? decodeURIComponent(entry.slice(0, eq).trim()) : '';
       value = eq > 0 ? decodeURIComponent(entry.slice(eq + 1).trim()) : '';
     } catch {
+      // A malformed percent escape: reported below as an invalid entry.
       key = '';
     }
     if (key === '') {

@@ -2,11 +2,13 @@
  * One pipeline per logs backend, following the span backends (TELEMETRY_EXPORTERS): Sentry Logs when the DSN is
  * set, the collector when it has a logs endpoint, the development tree with the console exporter.
  */
-import type { TelemetryConfig } from '../types.js';
+import type { TelemetryConfig } from '../common/types.js';
+import { printLogLinesFrom } from '../export/console-tree.js';
 import { consoleLinesExporter, inSampledTrace, treeLogLines } from './console-lines.js';
 import { LogPipeline } from './log-pipeline.js';
 import { createOtlpLogsExporter } from './otlp-logs-exporter.js';
 import { sentryLogsExporter } from './sentry-logs-exporter.js';
+import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '../common/semconv.js';
 
 /** Sentry's own SDK sends at most 100 records per envelope. */
 const SENTRY_MAX_BATCH = 100;
@@ -15,9 +17,9 @@ const SENTRY_MAX_BATCH = 100;
 function serviceAttributes(config: TelemetryConfig): Record<string, string> {
   return {
     ...config.resourceAttributes,
-    'service.name': config.serviceName,
-    'service.version': config.release,
-    'deployment.environment.name': config.environment,
+    [ATTR_SERVICE_NAME]: config.serviceName,
+    [ATTR_SERVICE_VERSION]: config.release,
+    [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: config.environment,
   };
 }
 
@@ -34,6 +36,7 @@ export async function createLogPipelines(config: TelemetryConfig): Promise<LogPi
     } else if (name === 'console') {
       // No delay: the lines must be in before the span pipeline hands the tree their trace's root.
       const consoleBatch = { ...batch, scheduledDelayMillis: 0 };
+      printLogLinesFrom(treeLogLines);
       pipelines.push(new LogPipeline('console-logs', consoleLinesExporter(treeLogLines), consoleBatch, inSampledTrace));
     }
   }

@@ -5,6 +5,7 @@
  */
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { LogLineSource } from '../export/console-tree.js';
 import { LogList, type LogBatchExporter, type RecordFilter } from './log-pipeline.js';
 import { severityName } from './severity.js';
 
@@ -13,10 +14,6 @@ const MAX_PENDING_LINES = 10_000;
 const MAX_PRINTED_TRACES = 1024;
 const MAX_LINE_CHARS = 200;
 
-/** What the tree reads: the lines of a trace by span id, taken out as the trace is printed. */
-export interface LogLineSource {
-  take(traceId: string): Map<string, string[]> | undefined;
-}
 
 function lineOf(record: ReadableLogRecord): string {
   const body = typeof record.body === 'string' ? record.body : JSON.stringify(record.body ?? '');

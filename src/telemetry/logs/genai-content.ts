@@ -11,10 +11,9 @@
  */
 import { trace, type Context, type Span } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { ATTR_GEN_AI_INPUT_MESSAGES, ATTR_GEN_AI_OUTPUT_MESSAGES } from '../semconv.js';
+import { ATTR_EVENT_NAME, ATTR_GEN_AI_INPUT_MESSAGES, ATTR_GEN_AI_OUTPUT_MESSAGES } from '../common/semconv.js';
 
 /** `event.name` as the v1.36 events carried it, before the log data model had an event name field. */
-const ATTR_EVENT_NAME = 'event.name';
 const OPERATION_DETAILS = 'gen_ai.client.inference.operation.details';
 
 /** The GenAI event a record carries, if it is one. */

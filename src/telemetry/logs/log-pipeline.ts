@@ -4,9 +4,9 @@
  */
 import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { BatchPipeline } from '../export-pipeline.js';
-import type { BatchExporter, ExportBatch } from '../span-batch.js';
-import type { BatchConfig } from '../types.js';
+import { BatchPipeline } from '../export/pipeline.js';
+import type { BatchExporter, ExportBatch } from '../export/span-batch.js';
+import type { BatchConfig } from '../common/types.js';
 
 /** The records themselves: log records are small and short-lived next to spans, and every exporter takes them. */
 export class LogList implements ExportBatch<ReadableLogRecord> {

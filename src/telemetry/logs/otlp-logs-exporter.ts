@@ -3,14 +3,20 @@
  * exporter unless OTEL_EXPORTER_OTLP_LOGS_* say otherwise (config/otlp.ts). Over HTTP (protobuf or JSON) the
  * records are serialised by OpenTelemetry's own log serializers and sent by the layer's transport, as spans are:
  * a failure keeps its HTTP status, Retry-After or network error for the warning, and the pipeline honours the
- * Retry-After (otlp-http-transport.ts). gRPC uses the stock exporter. Each protocol's code is imported on demand.
+ * Retry-After (export/otlp/http-transport.ts). gRPC uses the stock exporter. Each protocol's code is imported on demand.
  */
-import { CompressionAlgorithm, createOtlpNetworkExportDelegate, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
-import { convertLegacyHttpOptions, createOtlpHttpExporterMetrics } from '@opentelemetry/otlp-exporter-base/node-http';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { OtlpLogsConfig } from '../common/types.js';
 import { maskUrl } from '../config/masking.js';
-import { createOtlpHttpTransport } from '../otlp-http-transport.js';
-import type { OtlpLogsConfig } from '../types.js';
+import {
+  CompressionAlgorithm,
+  convertLegacyHttpOptions,
+  createOtlpHttpExporterMetrics,
+  createOtlpNetworkExportDelegate,
+  loadOtlpTransformer,
+  OTLPExporterBase,
+} from '../export/otlp/exporter-base.js';
+import { createOtlpHttpTransport } from '../export/otlp/http-transport.js';
 import { logListExporter, type LogBatchExporter } from './log-pipeline.js';
 
 export interface NamedLogExporter {
@@ -29,7 +35,7 @@ export async function createOtlpLogsExporter(otlp: OtlpLogsConfig & { url: strin
     return { target, exporter: logListExporter(new OTLPLogExporter(common)) };
   }
   const json = otlp.protocol === 'http/json';
-  const { JsonLogsSerializer, LogsExporterMetricsHelper, ProtobufLogsSerializer } = await import('@opentelemetry/otlp-transformer');
+  const { JsonLogsSerializer, LogsExporterMetricsHelper, ProtobufLogsSerializer } = await loadOtlpTransformer();
   // The options the stock OTLPLogExporter builds (OTEL_EXPORTER_OTLP_LOGS_* included).
   const options = convertLegacyHttpOptions({ ...common, headers: otlp.headers }, 'LOGS', 'v1/logs', {
     'Content-Type': json ? 'application/json' : 'application/x-protobuf',

@@ -5,7 +5,7 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { Redactor } from '../redaction.js';
+import type { Redactor } from '../redaction/redactor.js';
 
 /** Characters of a body kept; beyond it the body is cut and says by how much. */
 export const MAX_BODY_CHARS = 16_384;

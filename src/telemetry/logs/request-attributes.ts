@@ -1,19 +1,19 @@
 /**
  * The request's user and tenant on a log record, as spans carry them: read from the Sentry scopes through the
- * scope bridge's remembered merge (no scope is made or cloned), with a tenant that arrived in baggage from an
- * allowed peer as the fallback.
+ * remembered scope merge (no scope is made or cloned). A tenant id an allowed peer sent is recorded as
+ * `tenant.received_id`, as on spans: `tenant.id` is only ever the authenticated scope's.
  */
-import { propagation, type Attributes, type Context } from '@opentelemetry/api';
-import { ATTR_TENANT_ID, currentScopeSpanAttributes } from '../scope-bridge.js';
-import { ATTR_USER_EMAIL, ATTR_USER_ID, ATTR_USER_ROLES } from '../semconv.js';
-import { TENANT_BAGGAGE_KEY } from '../tenant.js';
+import type { Attributes, Context } from '@opentelemetry/api';
+import { ATTR_USER_EMAIL, ATTR_USER_ID, ATTR_USER_ROLES } from '../common/semconv.js';
+import { currentScopeAttributes } from '../scopes/scope-attributes.js';
+import { ATTR_TENANT_ID, ATTR_TENANT_RECEIVED_ID, receivedTenantOf } from '../scopes/tenant.js';
 
 const KEYS = [ATTR_USER_ID, ATTR_USER_EMAIL, ATTR_USER_ROLES, ATTR_TENANT_ID];
 
 /** The request attributes a record emitted in `context` gets; undefined when there are none. */
 export function requestAttributes(context: Context, sendDefaultPii: boolean): Attributes | undefined {
   // The bridge leaves user.email out unless PII is allowed.
-  const scope = currentScopeSpanAttributes(sendDefaultPii);
+  const scope = currentScopeAttributes(sendDefaultPii)?.attributes;
   let out: Attributes | undefined;
   if (scope !== undefined) {
     for (const key of KEYS) {
@@ -21,9 +21,7 @@ export function requestAttributes(context: Context, sendDefaultPii: boolean): At
       if (value !== undefined) (out ??= {})[key] = value;
     }
   }
-  if (out?.[ATTR_TENANT_ID] === undefined) {
-    const tenant = propagation.getBaggage(context)?.getEntry(TENANT_BAGGAGE_KEY);
-    if (tenant !== undefined) (out ??= {})[ATTR_TENANT_ID] = tenant.value;
-  }
+  const received = receivedTenantOf(context);
+  if (received !== undefined) (out ??= {})[ATTR_TENANT_RECEIVED_ID] = received;
   return out;
 }

@@ -7,7 +7,7 @@
 import { context as api, isSpanContextValid, type Context } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadableLogRecord, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import type { Redactor } from '../redaction.js';
+import type { Redactor } from '../redaction/redactor.js';
 import { foldGenAiRecord, genAiEventName } from './genai-content.js';
 import type { LogPipeline } from './log-pipeline.js';
 import { RateLimiter } from './rate-limit.js';

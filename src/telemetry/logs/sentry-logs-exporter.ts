@@ -13,6 +13,7 @@ import { createEnvelope, getClient, getCurrentScope, type LogEnvelope, type Seri
 import { LogList, type LogBatchExporter } from './log-pipeline.js';
 import { CONSOLE_SCOPE } from './console-source.js';
 import { severityName, SEVERITY_INFO } from './severity.js';
+import { ATTR_EVENT_NAME } from '../common/semconv.js';
 
 type TypedAttributes = NonNullable<SerializedLog['attributes']>;
 type TypedValue = TypedAttributes[string];
@@ -62,7 +63,7 @@ export function toSentryLog(record: ReadableLogRecord, common: Record<string, un
   for (const key in source) if (Object.hasOwn(source, key)) add(key, source[key]);
   const span = record.spanContext;
   if (span !== undefined) add('sentry.trace.parent_span_id', span.spanId);
-  if (record.eventName !== undefined) add('event.name', record.eventName);
+  if (record.eventName !== undefined) add(ATTR_EVENT_NAME, record.eventName);
   return {
     timestamp: hrTimeToMilliseconds(record.hrTime) / 1000,
     level: severityName(record.severityNumber),

@@ -5,8 +5,8 @@
  */
 import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { redactorFor } from '../redaction.js';
-import type { TelemetryConfig } from '../types.js';
+import { redactorFor } from '../redaction/redactor.js';
+import type { TelemetryConfig } from '../common/types.js';
 import { createLogPipelines } from './backends.js';
 import { captureConsole, CONSOLE_SCOPE, type EmittingLogger } from './console-source.js';
 import { registerGlobalLoggerProvider } from './global-logs-api.js';

@@ -3,7 +3,7 @@
  * 17-20 ERROR, 21-24 FATAL). Written as numbers: the enum lives in `@opentelemetry/api-logs` on the 2.x line and in
  * `@opentelemetry/api` on the 3.x line, and the values are the same in both.
  */
-import type { LogsLevel } from '../types.js';
+import type { LogsLevel } from '../common/types.js';
 
 export const SEVERITY_TRACE = 1;
 export const SEVERITY_DEBUG = 5;

@@ -5,10 +5,9 @@
  */
 import type { Span } from '@opentelemetry/api';
 import { isMainThread, threadId } from 'node:worker_threads';
+import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../common/semconv.js';
+import { ATTR_SENTRY_PROFILER_ID } from '../common/sentry-attributes.js';
 
-export const ATTR_SENTRY_PROFILER_ID = 'sentry.profiler_id';
-export const ATTR_THREAD_ID = 'thread.id';
-export const ATTR_THREAD_NAME = 'thread.name';
 
 /** The thread the native profiler samples: the one that loaded it (the main thread: workers are not profiled). */
 export const PROFILED_THREAD_ID = String(threadId);

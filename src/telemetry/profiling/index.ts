@@ -4,7 +4,7 @@
  */
 import type { Client, Integration } from '@sentry/core';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { TelemetryConfig } from '../types.js';
+import type { TelemetryConfig } from '../common/types.js';
 import { loadNativeProfiler } from './loader.js';
 import { ChunkSender, type ChunkStats } from './sender.js';
 import { DEFAULT_CHUNK_INTERVAL_MS, ProfilerSession } from './session.js';

@@ -6,9 +6,12 @@
 import type { Client, Contexts, Event, Integration } from '@sentry/core';
 
 type ProfileContext = NonNullable<Contexts['profile']>;
-import { ATTR_THREAD_ID, ATTR_THREAD_NAME, PROFILED_THREAD_ID, PROFILED_THREAD_NAME } from './attributes.js';
+import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../common/semconv.js';
+import { PROFILED_THREAD_ID, PROFILED_THREAD_NAME } from './attributes.js';
 import type { ProfilerSession } from './session.js';
 import type { TraceLifecycleProcessor } from './trace-lifecycle.js';
+
+export const PROFILING_INTEGRATION_NAME = 'OtelSentryBridgeProfiling';
 
 export function profilingIntegration(
   session: ProfilerSession,
@@ -16,12 +19,12 @@ export function profilingIntegration(
   onClient: (client: Client) => void,
 ): Integration {
   return {
-    name: 'OtelSentryBridgeProfiling',
+    name: PROFILING_INTEGRATION_NAME,
     setup(client) {
       onClient(client);
       client.on('flush', () => session.cut());
       client.on('close', () => session.close());
-      // After sentry-trace-link.ts's listener, which writes the event's OpenTelemetry trace context there.
+      // After sentry/trace-link.ts's listener, which writes the event's OpenTelemetry trace context there.
       client.on('postprocessEvent', (event: Event) => linkEvent(event, session.profilerId, lifecycle));
     },
   };

@@ -4,6 +4,7 @@
  */
 import type { Client } from '@sentry/core';
 import { profileChunkEnvelope } from './chunk.js';
+import { reportInternalError } from '../common/internal-errors.js';
 import type { ProfileChunk } from '@sentry/core';
 
 /** Chunks waiting on the transport at once; a chunk is up to a few hundred KB. */
@@ -38,9 +39,10 @@ export class ChunkSender {
     let pending: PromiseLike<{ statusCode?: number } | void>;
     try {
       pending = transport.send(profileChunkEnvelope(chunk, client.getSdkMetadata()?.sdk));
-    } catch {
+    } catch (error) {
       this.inFlight--;
       this.stats.failed++;
+      reportInternalError('profiling.send', error);
       return;
     }
     pending.then(

@@ -55,7 +55,7 @@ export class EscalationDeliveryError extends Error {
 /** Resolves when the helpdesk accepted the ticket; rejects with EscalationDeliveryError otherwise. */
 export function deliverEscalation(url: string, payload: EscalationPayload, timeoutMs: number): Promise<void> {
   return withToolSpan(
-    'escalate_to_helpdesk',
+    { name: 'escalate_to_helpdesk', type: 'extension' },
     async (span) => {
       let response: Response;
       try {
@@ -76,6 +76,5 @@ export function deliverEscalation(url: string, payload: EscalationPayload, timeo
       await response.arrayBuffer().catch(() => undefined);
       if (!response.ok) throw new EscalationDeliveryError(`helpdesk webhook answered ${response.status}`);
     },
-    { type: 'extension' },
   );
 }

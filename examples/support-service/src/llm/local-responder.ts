@@ -35,7 +35,7 @@ export class LocalResponder implements Responder {
   complete(request: CompletionRequest): Promise<Completion> {
     const messages = buildMessages(request);
     return Promise.resolve(
-      withChatSpan(this.provider, MODEL, messages, (recorder) => {
+      withChatSpan({ provider: this.provider, model: MODEL, messages }, (recorder) => {
         const answer = composeAnswer(request);
         recorder.setResult({
           responseModel: MODEL,

@@ -26,7 +26,7 @@ export interface ResolverInput {
 }
 
 export async function resolve(kb: KnowledgeBase, responder: Responder, input: ResolverInput): Promise<Resolution> {
-  const search = withRetrievalSpan(kb.sourceFor(input.companyId), input.text, (recorder) => {
+  const search = withRetrievalSpan({ source: kb.sourceFor(input.companyId), query: input.text }, (recorder) => {
     const result = kb.search(input.companyId, input.text);
     recorder.setResults(result.passages.map((p) => ({ id: p.id, score: p.score })));
     return result;

@@ -56,13 +56,13 @@ function agent<T>(name: AgentName, ticketId: string, fn: (span: Span) => T, extr
   const step = AGENTS.indexOf(name) + 1;
   setContext('pipeline', { current_agent: name, step, total_steps: AGENTS.length });
   addBreadcrumb({ message: `${name} agent started`, category: 'pipeline', level: 'info', data: { step } });
-  return withAgentSpan(name, fn, { description: DESCRIPTIONS[name], conversationId: ticketId, ...extra });
+  return withAgentSpan({ name, description: DESCRIPTIONS[name], conversationId: ticketId, ...extra }, fn);
 }
 
 export function runSupportPipeline(deps: PipelineDeps, input: IngestInput): Promise<IngestOutcome> {
   const { db } = deps;
   const { owner } = input;
-  return withWorkflowSpan(WORKFLOW_NAME, async (workflow): Promise<IngestOutcome> => {
+  return withWorkflowSpan({ name: WORKFLOW_NAME }, async (workflow): Promise<IngestOutcome> => {
     let ticket = findOpenTicket(db, owner.companyId, input.externalUserId);
     const isNew = ticket === undefined;
     if (ticket === undefined) {

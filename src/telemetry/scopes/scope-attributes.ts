@@ -1,0 +1,159 @@
+/**
+ * Reading Sentry's scopes as span attributes: user, tenant, tags and contexts merged as an event captured now
+ * would carry them, and remembered on the scopes until one of them changes, because span starts are frequent
+ * and scope changes rare.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import { getGlobalScope } from '@sentry/core';
+import type { Scope } from '@sentry/core';
+import { ATTR_USER_EMAIL, ATTR_USER_ID, ATTR_USER_ROLES } from '../common/semconv.js';
+import { joinedKey, toAttributeValue } from './attribute-values.js';
+import { scopesInView } from './shared-storage.js';
+import { ATTR_TENANT_ID, tenantOf } from './tenant.js';
+
+/** Contexts Sentry fills itself: they describe the SDK or the trace, not the request. */
+const SENTRY_OWNED_CONTEXTS = new Set(['trace', 'otel', 'flags', 'response', 'state', 'os', 'runtime', 'app', 'device', 'culture', 'cloud_resource']);
+
+export interface ScopeView {
+  user: Record<string, unknown>;
+  tags: Record<string, unknown>;
+  contexts: Record<string, unknown>;
+}
+
+/** User, tags and contexts as an event captured now would carry them (global < isolation < current). */
+function readScopes(global: Scope, isolation: Scope, current: Scope): ScopeView {
+  const view: ScopeView = { user: {}, tags: {}, contexts: {} };
+  for (const scope of [global, isolation, current]) {
+    const data = scope.getScopeData();
+    Object.assign(view.user, data.user);
+    Object.assign(view.tags, data.tags);
+    Object.assign(view.contexts, data.contexts);
+  }
+  return view;
+}
+
+/** Scope data as span attributes; tags apart, because their clash rule differs (see `writePending` in scope-to-span.ts). */
+export interface ScopeAttributes {
+  /** User, tenant and context attributes. */
+  readonly attributes: Attributes;
+  readonly tags: Attributes;
+}
+
+// for...in with own-key checks, not Object.entries: this runs at every scope change, and the entry arrays were
+// most of its cost.
+function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): ScopeAttributes {
+  const attributes: Attributes = {};
+  const { user, contexts } = view;
+  const id = toAttributeValue(user.id);
+  if (id !== undefined) attributes[ATTR_USER_ID] = String(id);
+  if (sendDefaultPii && typeof user.email === 'string') attributes[ATTR_USER_EMAIL] = user.email;
+  const role = user.role ?? user.roles;
+  if (typeof role === 'string') attributes[ATTR_USER_ROLES] = [role];
+  else if (Array.isArray(role)) attributes[ATTR_USER_ROLES] = role.map(String);
+  const company = tenantOf(view);
+  if (company !== undefined) attributes[ATTR_TENANT_ID] = company;
+  for (const name in contexts) {
+    const data = contexts[name];
+    if (!Object.hasOwn(contexts, name) || SENTRY_OWNED_CONTEXTS.has(name) || data === null || typeof data !== 'object') continue;
+    const fields = data as Record<string, unknown>;
+    for (const key in fields) {
+      const attr = Object.hasOwn(fields, key) ? toAttributeValue(fields[key]) : undefined;
+      if (attr !== undefined) attributes[joinedKey(name, key)] = attr;
+    }
+  }
+  const tags: Attributes = {};
+  for (const key in view.tags) {
+    const attr = Object.hasOwn(view.tags, key) ? toAttributeValue(view.tags[key]) : undefined;
+    if (attr !== undefined) tags[key] = attr;
+  }
+  return { attributes, tags };
+}
+
+function hasOwnKeys(record: object | undefined): boolean {
+  if (record === undefined) return false;
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
+}
+
+function holdsData(scope: Scope): boolean {
+  const data = scope.getScopeData();
+  return hasOwnKeys(data.user) || hasOwnKeys(data.tags) || hasOwnKeys(data.contexts);
+}
+
+/**
+ * What the bridge remembers about one Sentry scope, on the scope itself (a symbol property) until its next
+ * change: Sentry notifies scope listeners on every `set*`, and a clone is a new object without the property.
+ * Span starts are frequent and scope changes rare: `getScopeData()` builds a fourteen-field object per call, and
+ * merging three scopes into attributes for every span of a request was the bridge's largest cost.
+ */
+interface ScopeMemo {
+  generation: number;
+  holdsData: boolean | undefined;
+  /** On the current scope: the merged attributes of the three scopes, valid while no generation moved. */
+  merged?: MergedAttributes;
+}
+interface MergedAttributes {
+  isolation: Scope;
+  global: Scope;
+  generations: [number, number, number];
+  sendDefaultPii: boolean;
+  attributes: ScopeAttributes;
+}
+const MEMO = Symbol('otel-sentry-bridge.scopeMemo');
+type WithMemo = Scope & { [MEMO]?: ScopeMemo };
+
+function memoOf(scope: Scope): ScopeMemo {
+  const carrier = scope as WithMemo;
+  let memo = carrier[MEMO];
+  if (memo === undefined) {
+    const fresh: ScopeMemo = { generation: 0, holdsData: undefined };
+    let lastBreadcrumb = scope.getLastBreadcrumb();
+    scope.addScopeListener(() => {
+      // Breadcrumbs change a request's scope more often than anything else, and they are not span attributes.
+      // Each scope change notifies once, and only addBreadcrumb brings a new last one (clearBreadcrumbs empties it).
+      const last = scope.getLastBreadcrumb();
+      const breadcrumbAdded = last !== undefined && last !== lastBreadcrumb;
+      lastBreadcrumb = last;
+      if (breadcrumbAdded) return;
+      fresh.generation++;
+      fresh.holdsData = undefined;
+    });
+    carrier[MEMO] = fresh;
+    memo = fresh;
+  }
+  return memo;
+}
+
+function memoHoldsData(memo: ScopeMemo, scope: Scope): boolean {
+  memo.holdsData ??= holdsData(scope);
+  return memo.holdsData;
+}
+
+/**
+ * The scope attributes a span starting now gets, or undefined when every scope is empty (most spans: they skip
+ * the merge and its allocations). The merge is remembered until one of the three scopes changes.
+ */
+export function currentScopeAttributes(sendDefaultPii: boolean): ScopeAttributes | undefined {
+  // Read without making a request's deferred scopes: every span start passes here.
+  const { scope: current, isolationScope: isolation } = scopesInView();
+  const global = getGlobalScope();
+  const c = memoOf(current);
+  const i = memoOf(isolation);
+  const g = memoOf(global);
+  if (!memoHoldsData(c, current) && !memoHoldsData(i, isolation) && !memoHoldsData(g, global)) return undefined;
+  const merged = c.merged;
+  if (
+    merged !== undefined &&
+    merged.isolation === isolation &&
+    merged.global === global &&
+    merged.sendDefaultPii === sendDefaultPii &&
+    merged.generations[0] === c.generation &&
+    merged.generations[1] === i.generation &&
+    merged.generations[2] === g.generation
+  ) {
+    return merged.attributes;
+  }
+  const attributes = scopeAttributes(readScopes(global, isolation, current), sendDefaultPii);
+  c.merged = { isolation, global, generations: [c.generation, i.generation, g.generation], sendDefaultPii, attributes };
+  return attributes;
+}
