@@ -113,6 +113,31 @@ describe('span-export warnings name the cause, the endpoint and the counts', () 
     });
   }
 
+  it('names the cause over OTLP/HTTP JSON too (the stock serializer over the layer transport)', async () => {
+    const collector = closeAfterTest(await startOtlpReceiver());
+    const app = await startApp('test/fixtures/reliability-app.mjs', {
+      env: {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${collector.port}/v1/traces`,
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+        TELEMETRY_EXPORTERS: 'otlp',
+        TELEMETRY_LOGS: 'off',
+        TELEMETRY_IGNORE_PATHS: '/__stats',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '16',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+      },
+    });
+    await collector.setFault({ mode: '429', retryAfterSeconds: 30 });
+    await load(app, 'json', 20);
+    const after = await stats(app, 6000);
+    const found = warnings(app.stderr());
+    expect(found.map((w) => w.exporter)).toEqual(['otlp']);
+    expect(found[0]?.cause).toMatch(/^HTTP 429 Too Many Requests \(Retry-After: 30 s\)$/);
+    expect(found[0]?.endpoint).toBe(`http://127.0.0.1:${collector.port}/v1/traces`);
+    expect(after.exporters.otlp).toEqual({ received: 20, exported: 0, dropped: 20, pending: 0 });
+    expect(collector.rejected['429']).toBeGreaterThan(0);
+  });
+
   it("honours Retry-After: after a 429 nothing more is sent before the backend's time, and every span is counted", async () => {
     const { sentry, collector, app } = await setup({ mode: '429', retryAfterSeconds: 30 });
     await load(app, 'first', 20);

@@ -3,7 +3,7 @@
  * Each is a BatchExporter; batching, bounds and failure reporting live in export/pipeline.ts. Both span
  * streams are scrubbed here, on their way out, with the same rules as Sentry events.
  */
-import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import { ConsoleTreeExporter } from './console-tree.js';
 import { otlpBatchExporter, SpanEncoder } from './otlp/batch.js';
@@ -12,7 +12,16 @@ import { maskUrl } from '../config/masking.js';
 import { redactorFor } from '../redaction/redactor.js';
 import { spanListExporter, type BatchExporter } from './span-batch.js';
 import type { ExporterName, OtlpConfig, TelemetryConfig } from '../common/types.js';
-import { CompressionAlgorithm, convertLegacyHttpOptions, httpAgentFactoryFromOptions } from './otlp/exporter-base.js';
+import {
+  CompressionAlgorithm,
+  convertLegacyHttpOptions,
+  createOtlpHttpExporterMetrics,
+  createOtlpNetworkExportDelegate,
+  httpAgentFactoryFromOptions,
+  loadOtlpTransformer,
+  OTLPExporterBase,
+} from './otlp/exporter-base.js';
+import { createOtlpHttpTransport } from './otlp/http-transport.js';
 
 export interface NamedExporter {
   name: ExporterName;
@@ -59,8 +68,21 @@ async function createOtlpExporter(otlp: OtlpConfig, encoder: SpanEncoder, redact
     // The gRPC exporter reads OTEL_EXPORTER_OTLP_[TRACES_]HEADERS into its metadata itself.
     exporter = new OTLPTraceExporter(common);
   } else {
-    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
-    exporter = new OTLPTraceExporter({ ...common, headers: otlp.headers });
+    // http/json: the stock JSON serializer over the layer's transport, so a failure keeps its HTTP status,
+    // Retry-After or network error for the warning, as on the protobuf path.
+    const { JsonTraceSerializer } = await loadOtlpTransformer();
+    const options = convertLegacyHttpOptions({ ...common, headers: otlp.headers }, 'TRACES', 'v1/traces', {
+      'Content-Type': 'application/json',
+    });
+    const metrics = createOtlpHttpExporterMetrics<ReadableSpan[]>(
+      'otlp_http_span_exporter',
+      { name: 'span', countItems: (spans) => spans.length },
+      options.url,
+      undefined,
+    );
+    exporter = new OTLPExporterBase<ReadableSpan[]>(
+      createOtlpNetworkExportDelegate(options, JsonTraceSerializer, metrics, createOtlpHttpTransport(options)),
+    );
   }
   return { name: 'otlp', target, exporter: spanListExporter(createRedactingExporter(exporter, redact)) };
 }
