@@ -12,6 +12,7 @@ const LINE_3X = {
   '@opentelemetry/resources': '3.1.1',
   '@opentelemetry/sdk-trace': '3.1.1',
   '@opentelemetry/exporter-trace-otlp-proto': '0.301.2',
+  '@opentelemetry/exporter-trace-otlp-http': '0.301.2',
   '@opentelemetry/otlp-transformer': '0.301.2',
   '@opentelemetry/instrumentation': '0.301.2',
   '@opentelemetry/sdk-node': '0.301.2',
