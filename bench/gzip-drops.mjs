@@ -35,13 +35,24 @@ const configs = [
 ];
 for (let i = 0; i < runs; i++) {
   for (const c of configs) {
-    const env = childEnv({ ...oursEnv(receiver, 1.0, c.exporters), ...c.env, BENCH_MODE: 'ours', BENCH_SPAN_RATE: rate, BENCH_DURATION: duration });
-    const { stdout, stderr } = await run(process.execPath, [...OURS_ARGS, 'bench/workloads/span-rate.mjs'], { env, maxBuffer: 1 << 24 });
+    const env = childEnv({
+      ...oursEnv(receiver, 1.0, c.exporters),
+      ...c.env,
+      BENCH_MODE: 'ours',
+      BENCH_SPAN_RATE: rate,
+      BENCH_DURATION: duration,
+    });
+    const { stdout, stderr } = await run(process.execPath, [...OURS_ARGS, 'bench/workloads/span-rate.mjs'], {
+      env,
+      maxBuffer: 1 << 24,
+    });
     const { created, pipeline } = JSON.parse(/\{.*\}/.exec(stdout)[0]);
     const stats = pipeline[c.exporters];
     const why = /exporter "\w+" failed \((.*?)\); \d+ span\(s\) dropped/.exec(stderr);
     const share = ((100 * stats.dropped) / created).toFixed(1);
-    process.stdout.write(`${c.id}: created ${created}, exported ${stats.exported}, dropped ${stats.dropped} (${share} %)${why ? ` (${why[1]})` : ''}\n`);
+    process.stdout.write(
+      `${c.id}: created ${created}, exported ${stats.exported}, dropped ${stats.dropped} (${share} %)${why ? ` (${why[1]})` : ''}\n`,
+    );
   }
 }
 process.exit(0);

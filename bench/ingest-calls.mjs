@@ -17,13 +17,13 @@ const RAW = rawAnchor(receiver);
 const OURS = { args: OURS_ARGS, env: oursEnv(receiver, 1.0) };
 const PATH = 'scope,breadcrumbs';
 const CONFIGS = [
-  { id: 'raw', label: 'raw SDK, the path\'s calls', ...RAW, calls: PATH },
+  { id: 'raw', label: "raw SDK, the path's calls", ...RAW, calls: PATH },
   { id: 'rawNone', label: 'raw SDK, no monitoring calls', ...RAW, calls: '' },
-  { id: 'ours', label: 'ours, the path\'s calls', ...OURS, calls: PATH },
+  { id: 'ours', label: "ours, the path's calls", ...OURS, calls: PATH },
   { id: 'oursNoBreadcrumbs', label: 'ours, no breadcrumbs', ...OURS, calls: 'scope' },
   { id: 'oursNoScope', label: 'ours, no scope calls (user, tags, contexts)', ...OURS, calls: 'breadcrumbs' },
   { id: 'oursNone', label: 'ours, no monitoring calls', ...OURS, calls: '' },
-  { id: 'oursMessage', label: 'ours, the path\'s calls and one business event', ...OURS, calls: `${PATH},message` },
+  { id: 'oursMessage', label: "ours, the path's calls and one business event", ...OURS, calls: `${PATH},message` },
 ];
 
 const cpu = Object.fromEntries(CONFIGS.map((c) => [c.id, []]));
@@ -31,7 +31,12 @@ const sentEvents = Object.fromEntries(CONFIGS.map((c) => [c.id, []]));
 for (let run = 0; run < RUNS; run++) {
   for (const config of rotate(CONFIGS, run)) {
     const before = await envelopes();
-    const out = await runPinned(SERVER_CPU, process.execPath, [...config.args, 'bench/workloads/ingest-calls.mjs'], childEnv({ ...config.env, BENCH_CALLS: config.calls, BENCH_REQUESTS: String(REQUESTS) }));
+    const out = await runPinned(
+      SERVER_CPU,
+      process.execPath,
+      [...config.args, 'bench/workloads/ingest-calls.mjs'],
+      childEnv({ ...config.env, BENCH_CALLS: config.calls, BENCH_REQUESTS: String(REQUESTS) }),
+    );
     const line = out.split('\n').find((l) => l.startsWith('{"cpu"'));
     if (line === undefined) throw new Error(`${config.id}: no result line in\n${out}`);
     const result = JSON.parse(line);
@@ -45,11 +50,13 @@ await stopAll();
 const lines = [
   `CPU per request (us), median (min-max) of ${RUNS} processes each; "vs raw SDK" is the raw SDK's CPU over this row's, run by run.`,
   '',
-  '| configuration | CPU per request (us) | vs raw SDK, the path\'s calls | Sentry envelopes per request |',
+  "| configuration | CPU per request (us) | vs raw SDK, the path's calls | Sentry envelopes per request |",
   '| --- | --- | --- | --- |',
 ];
 for (const c of CONFIGS) {
-  lines.push(`| ${c.label} | ${cell(cpu[c.id])} | ${cell(ratios(cpu.raw, cpu[c.id]), 2)} | ${median(sentEvents[c.id]).toFixed(3)} |`);
+  lines.push(
+    `| ${c.label} | ${cell(cpu[c.id])} | ${cell(ratios(cpu.raw, cpu[c.id]), 2)} | ${median(sentEvents[c.id]).toFixed(3)} |`,
+  );
 }
 lines.push('', 'What each kind of call adds, run by run, in us per request:', '');
 const added = (id, without) => cell(cpu[id].map((x, i) => x - cpu[without][i]));

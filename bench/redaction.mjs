@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const option = (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-const load = async (dist) => (await import(pathToFileURL(`${resolve(dist)}/src/telemetry/redaction.js`).href)).createRedactor;
+const load = async (dist) =>
+  (await import(pathToFileURL(`${resolve(dist)}/src/telemetry/redaction.js`).href)).createRedactor;
 const createRedactor = await load(option('dist') ?? 'dist');
 // Another build (a copy of an older dist/) whose span cost is measured interleaved with this one's.
 const compareDist = option('compare');
@@ -22,8 +23,12 @@ const fresh = () => createRedactor(config);
 // Corpus counts.
 const leaked = corpus.planted.filter(({ secret, text }) => fresh().scrubString(text).includes(secret));
 const changed = corpus.ordinary.filter((text) => fresh().scrubString(text) !== text);
-console.log(`planted secrets leaked: ${leaked.length} of ${corpus.planted.length}${leaked.length > 0 ? ` (${leaked.map((p) => p.name).join(', ')})` : ''}`);
-console.log(`ordinary messages changed: ${changed.length} of ${corpus.ordinary.length}${changed.length > 0 ? ` (${changed.map((t) => JSON.stringify(t)).join('; ')})` : ''}`);
+console.log(
+  `planted secrets leaked: ${leaked.length} of ${corpus.planted.length}${leaked.length > 0 ? ` (${leaked.map((p) => p.name).join(', ')})` : ''}`,
+);
+console.log(
+  `ordinary messages changed: ${changed.length} of ${corpus.ordinary.length}${changed.length > 0 ? ` (${changed.map((t) => JSON.stringify(t)).join('; ')})` : ''}`,
+);
 
 /**
  * Median of `runs` timings of `fn`, in ms of CPU time: on a shared machine the process is often descheduled in
@@ -58,7 +63,7 @@ const texts = {
   'password is (prose)': 'my password is not ',
   'AWS-like ids': 'AKIA1234567890ABCDE ',
   'IBAN-like': 'GB82 WEST 1234 ',
-  'parentheses': '(((((1)))))-',
+  parentheses: '(((((1)))))-',
   'percent-encoded text': 'q=card%20number%204111%201111%20',
   'email-like words': 'a@b word.word.word ',
 };
@@ -70,7 +75,9 @@ for (const [name, unit] of Object.entries(texts)) {
     const redactor = fresh();
     return time(() => redactor.scrubString(text));
   });
-  console.log(`  ${name.padEnd(22)} 200 KB ${row[0].toFixed(1).padStart(6)}   400 KB ${row[1].toFixed(1).padStart(6)}   800 KB ${row[2].toFixed(1).padStart(6)}   800/200 ${(row[2] / row[0]).toFixed(2)}`);
+  console.log(
+    `  ${name.padEnd(22)} 200 KB ${row[0].toFixed(1).padStart(6)}   400 KB ${row[1].toFixed(1).padStart(6)}   800 KB ${row[2].toFixed(1).padStart(6)}   800/200 ${(row[2] / row[0]).toFixed(2)}`,
+  );
 }
 
 console.log('\nlarge arrays, scrubValue of { items: [...] } (distinct strings, median CPU ms of 7 runs):');
@@ -83,7 +90,9 @@ for (const [name, pick] of [
     const items = Array.from({ length: count }, (_, i) => pick(i));
     return time(() => fresh().scrubValue({ items }, 'extra'));
   });
-  console.log(`  ${name.padEnd(22)} 2,500 ${row[0].toFixed(1).padStart(6)}   5,000 ${row[1].toFixed(1).padStart(6)}   10,000 ${row[2].toFixed(1).padStart(6)}   10,000/2,500 ${(row[2] / row[0]).toFixed(2)}`);
+  console.log(
+    `  ${name.padEnd(22)} 2,500 ${row[0].toFixed(1).padStart(6)}   5,000 ${row[1].toFixed(1).padStart(6)}   10,000 ${row[2].toFixed(1).padStart(6)}   10,000/2,500 ${(row[2] / row[0]).toFixed(2)}`,
+  );
 }
 
 // A server span of the support service, as the exporter sees it: most values repeat from request to request, the
@@ -136,5 +145,7 @@ for (const [mix, pick] of [
   };
   for (let turn = 0; turn < 15; turn++) builds.forEach(([, run], index) => samples[index].push(cpuMs(run)));
   console.log(`\ntypical server span (18 attributes), ${mix}, median CPU time of 15 turns of ${SPANS * 2} spans:`);
-  builds.forEach(([name], index) => console.log(`  ${name.padEnd(40)} ${((median(samples[index]) * 1e6) / (SPANS * 2)).toFixed(0)} ns per span`));
+  builds.forEach(([name], index) =>
+    console.log(`  ${name.padEnd(40)} ${((median(samples[index]) * 1e6) / (SPANS * 2)).toFixed(0)} ns per span`),
+  );
 }

@@ -13,7 +13,20 @@ import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { ROOT, LOAD_CPU, SERVER_CPU, childEnv, cpuTimeOf, rssOf, runPinned, sleep, spawnPinned, stop, stopAll, waitForLine } from './lib/proc.mjs';
+import {
+  ROOT,
+  LOAD_CPU,
+  SERVER_CPU,
+  childEnv,
+  cpuTimeOf,
+  rssOf,
+  runPinned,
+  sleep,
+  spawnPinned,
+  stop,
+  stopAll,
+  waitForLine,
+} from './lib/proc.mjs';
 import { OURS_ARGS, oursEnv as oursEnvOf, rawAnchor, rotate, startReceiver } from './lib/setups.mjs';
 import { cell, fmt, median, ratios } from './lib/stats.mjs';
 
@@ -29,7 +42,9 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const RUN_WARMUP = Number(process.env.BENCH_RUN_WARMUP ?? 1);
 const SPANS = Number(process.env.BENCH_SPANS ?? 30_000);
 const DOWN_SECONDS = Number(process.env.BENCH_DOWN_SECONDS ?? 60);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling,gzip,logs').split(','));
+const SECTIONS = new Set(
+  (process.env.BENCH_SECTIONS ?? 'startup,http,span,export,down,profiling,gzip,logs').split(','),
+);
 const SINK_DELAY_MS = Number(process.env.BENCH_SINK_DELAY_MS ?? 50);
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'docs/benchmarks.md');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -68,7 +83,11 @@ async function settledSpanCount(quietMs = 6000, maxMs = 20_000) {
 // Each HTTP configuration sends to the receiver under its own tag, so spans per request are counted per server.
 const oursEnv = (rate, exporters, tag) => oursEnvOf(tag ? sink.at(tag) : sink, rate, exporters);
 const zeroCode = (tag) => ({
-  args: ['--experimental-loader=@opentelemetry/instrumentation/hook.mjs', '--import', '@opentelemetry/auto-instrumentations-node/register'],
+  args: [
+    '--experimental-loader=@opentelemetry/instrumentation/hook.mjs',
+    '--import',
+    '@opentelemetry/auto-instrumentations-node/register',
+  ],
   env: {
     OTEL_TRACES_EXPORTER: 'otlp',
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
@@ -85,7 +104,10 @@ const ZERO_CODE = zeroCode('zero');
 const RAW = rawAnchor(sink);
 const rawAt = (tag) => rawAnchor(sink.at(tag));
 const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: sink.at('sentry').dsn } };
-const SENTRY_OWN = { args: ['--import', './bench/anchors/sentry-own-pipeline.mjs'], env: { SENTRY_DSN: sink.at('sentryOwn').dsn, BENCH_OTLP_URL: `${sink.at('sentryOwn').sinkUrl}/v1/traces` } };
+const SENTRY_OWN = {
+  args: ['--import', './bench/anchors/sentry-own-pipeline.mjs'],
+  env: { SENTRY_DSN: sink.at('sentryOwn').dsn, BENCH_OTLP_URL: `${sink.at('sentryOwn').sinkUrl}/v1/traces` },
+};
 const SENTRY_OWN_LABEL = 'Sentry with its own OTel pipeline (openTelemetryIntegration, NodeTracerProvider, 1 BSP)';
 // On the ingest path the service's user, tag, context, breadcrumb and capture calls go to @sentry/node directly.
 const SENTRY_CALLS = ['--import', './bench/apps/sentry-calls.mjs'];
@@ -99,15 +121,41 @@ const HTTP_CONFIGS = [
   { id: 'raw', label: 'raw OTel SDK, same instrumentations, AlwaysOn, 1 BSP', ...rawAt('raw') },
   { id: 'ours10', label: 'ours, rate 1.0', args: OURS_ARGS, env: oursEnv(1.0, undefined, 'ours10') },
   { id: 'ours01', label: 'ours, rate 0.1', args: OURS_ARGS, env: oursEnv(0.1, undefined, 'ours01') },
-  { id: 'raw01', label: 'raw OTel SDK, same instrumentations, trace-id ratio 0.1, 1 BSP', ...rawAt('raw01'), env: { ...rawAt('raw01').env, BENCH_RAW_RATIO: '0.1' } },
+  {
+    id: 'raw01',
+    label: 'raw OTel SDK, same instrumentations, trace-id ratio 0.1, 1 BSP',
+    ...rawAt('raw01'),
+    env: { ...rawAt('raw01').env, BENCH_RAW_RATIO: '0.1' },
+  },
   { id: 'sentry', label: 'Sentry v11 native, tracesSampleRate 1.0', ...SENTRY },
   { id: 'zero', label: 'OTel zero-code (auto-instrumentations-node/register)', ...ZERO_CODE },
   { id: 'sentryOwn', label: SENTRY_OWN_LABEL, apps: ['express'], ...SENTRY_OWN },
-  { id: 'sentryOwn', label: `${SENTRY_OWN_LABEL}, the service's calls through @sentry/node`, apps: ['ingest'], args: [...SENTRY_CALLS, ...SENTRY_OWN.args], env: SENTRY_OWN.env, ready: SENTRY_CALLS_READY },
+  {
+    id: 'sentryOwn',
+    label: `${SENTRY_OWN_LABEL}, the service's calls through @sentry/node`,
+    apps: ['ingest'],
+    args: [...SENTRY_CALLS, ...SENTRY_OWN.args],
+    env: SENTRY_OWN.env,
+    ready: SENTRY_CALLS_READY,
+  },
   // What the support service's own monitoring calls cost each side: the same two rows with the service's user,
   // tag, context and breadcrumb calls made no-ops (bench/apps/calls-off.mjs); the layer itself is unchanged.
-  { id: 'rawNoCalls', label: 'raw OTel SDK, AlwaysOn, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...RAW.args], env: rawAt('rawNoCalls').env, ready: CALLS_OFF_READY },
-  { id: 'oursNoCalls', label: 'ours, rate 1.0, the service\'s scope and breadcrumb calls off', apps: ['ingest'], args: [...CALLS_OFF, ...OURS_ARGS], env: oursEnv(1.0, undefined, 'oursNoCalls'), ready: CALLS_OFF_READY },
+  {
+    id: 'rawNoCalls',
+    label: "raw OTel SDK, AlwaysOn, the service's scope and breadcrumb calls off",
+    apps: ['ingest'],
+    args: [...CALLS_OFF, ...RAW.args],
+    env: rawAt('rawNoCalls').env,
+    ready: CALLS_OFF_READY,
+  },
+  {
+    id: 'oursNoCalls',
+    label: "ours, rate 1.0, the service's scope and breadcrumb calls off",
+    apps: ['ingest'],
+    args: [...CALLS_OFF, ...OURS_ARGS],
+    env: oursEnv(1.0, undefined, 'oursNoCalls'),
+    ready: CALLS_OFF_READY,
+  },
 ];
 const httpConfigsFor = (appId) => HTTP_CONFIGS.filter((c) => c.apps === undefined || c.apps.includes(appId));
 
@@ -147,12 +195,22 @@ const APPS = {
       headers: { 'content-type': 'application/json', 'x-api-key': 'dev-key-empresa-001' },
       body: '{"channel":"web","text":"My invoice shows a double charge, can you refund it?","external_user_id":"u1"}',
     },
-    env: (dir, id) => ({ DATABASE_PATH: join(dir, `${id}.db`), PORT: '0', HOST: '127.0.0.1', ESCALATION_RETRY_INTERVAL_MS: '0' }),
+    env: (dir, id) => ({
+      DATABASE_PATH: join(dir, `${id}.db`),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ESCALATION_RETRY_INTERVAL_MS: '0',
+    }),
   },
 };
 
 async function startServer(app, config, dir) {
-  const child = spawnPinned(SERVER_CPU, process.execPath, [...config.args, app.script], childEnv({ ...config.env, ...app.env(dir, config.id) }));
+  const child = spawnPinned(
+    SERVER_CPU,
+    process.execPath,
+    [...config.args, app.script],
+    childEnv({ ...config.env, ...app.env(dir, config.id) }),
+  );
   const [, port] = await waitForLine(child, config.ready ?? /LISTENING (\d+)/);
   return { child, url: `http://127.0.0.1:${port}${app.path}` };
 }
@@ -167,7 +225,9 @@ async function spansPerRequest(app, servers) {
   const before = (await receiver('/stats')).byTag;
   const sent = {};
   for (const [id, server] of Object.entries(servers)) {
-    sent[id] = (await autocannon({ url: server.url, connections: 1, amount: PROBE_REQUESTS, ...app.request })).requests.sent;
+    sent[id] = (
+      await autocannon({ url: server.url, connections: 1, amount: PROBE_REQUESTS, ...app.request })
+    ).requests.sent;
   }
   await settledSpanCount();
   const after = (await receiver('/stats')).byTag;
@@ -180,11 +240,16 @@ async function startupSection() {
     { id: 'bare', label: 'bare Node', args: [], env: {} },
     { id: 'ours', label: 'ours (Sentry + OTLP exporters)', args: OURS_ARGS, env: oursEnv(1.0, 'sentry,otlp') },
     { id: 'zero', label: 'OTel zero-code', ...ZERO_CODE },
-    { id: 'sentry', label: "Sentry v11 default init (tracesSampleRate 1.0)", ...SENTRY },
+    { id: 'sentry', label: 'Sentry v11 default init (tracesSampleRate 1.0)', ...SENTRY },
   ];
   const launch = async (config) => {
     const t0 = process.hrtime.bigint();
-    const child = spawnPinned(SERVER_CPU, process.execPath, [...config.args, 'bench/apps/first-line.mjs'], childEnv(config.env));
+    const child = spawnPinned(
+      SERVER_CPU,
+      process.execPath,
+      [...config.args, 'bench/apps/first-line.mjs'],
+      childEnv(config.env),
+    );
     const [, rss] = await waitForLine(child, /FIRST (\d+)/);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     await stop(child);
@@ -219,7 +284,15 @@ async function httpSection(appId) {
     // Counted after the warm-up: some setups' spans per request change once the service holds data.
     const spans = await spansPerRequest(app, servers);
     for (const config of configs) {
-      out.configs[config.id] = { label: config.label, spans: spans[config.id], rps: [], cpu: [], p99: [], afterIdleRps: [], bad: 0 };
+      out.configs[config.id] = {
+        label: config.label,
+        spans: spans[config.id],
+        rps: [],
+        cpu: [],
+        p99: [],
+        afterIdleRps: [],
+        bad: 0,
+      };
       log(`${appId} ${config.id}: warmed up, ${fmt(spans[config.id], 2)} spans/request`);
     }
     for (let run = 0; run < RUNS; run++) {
@@ -235,7 +308,9 @@ async function httpSection(appId) {
         entry.bad += r.bad;
         if (r.errors) entry.errors = r.errors;
       }
-      log(`${appId} run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id}=${fmt(out.configs[c.id].rps[run])}`).join(' ')}`);
+      log(
+        `${appId} run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id}=${fmt(out.configs[c.id].rps[run])}`).join(' ')}`,
+      );
     }
   } finally {
     for (const s of Object.values(servers)) await stop(s.child);
@@ -254,7 +329,12 @@ async function spanSection() {
     for (const c of configs) out[c.id] = { label: c.label, ns: [], cpu: [] };
     for (let run = 0; run < RUNS; run++) {
       for (const c of rotate(configs, run)) {
-        const text = await runPinned(SERVER_CPU, process.execPath, [...c.args, 'bench/workloads/per-span.mjs'], childEnv({ ...c.env, BENCH_SPAN_PARENT: variant, BENCH_SPANS: String(SPANS) }));
+        const text = await runPinned(
+          SERVER_CPU,
+          process.execPath,
+          [...c.args, 'bench/workloads/per-span.mjs'],
+          childEnv({ ...c.env, BENCH_SPAN_PARENT: variant, BENCH_SPANS: String(SPANS) }),
+        );
         const measured = JSON.parse(/\{.*\}/.exec(text)[0]);
         out[c.id].ns[run] = measured.hotPath;
         out[c.id].cpu[run] = measured.cpu;
@@ -266,14 +346,30 @@ async function spanSection() {
 
 async function exportSection() {
   const configs = [
-    { id: 'raw', label: 'stock BatchSpanProcessor, default settings (queue 2048, batch 512, 5 s)', ...RAW, mode: 'raw' },
-    { id: 'ours', label: 'ours (ExportPipeline, queue 8192, batch 1024, 1 s)', args: OURS_ARGS, env: oursEnv(1.0), mode: 'ours' },
+    {
+      id: 'raw',
+      label: 'stock BatchSpanProcessor, default settings (queue 2048, batch 512, 5 s)',
+      ...RAW,
+      mode: 'raw',
+    },
+    {
+      id: 'ours',
+      label: 'ours (ExportPipeline, queue 8192, batch 1024, 1 s)',
+      args: OURS_ARGS,
+      env: oursEnv(1.0),
+      mode: 'ours',
+    },
   ];
   for (const c of configs) results.export[c.id] = { label: c.label, created: [], received: [], dropped: [] };
   for (let run = 0; run < RUNS; run++) {
     for (const c of rotate(configs, run)) {
       const before = await settledSpanCount(1000, 10_000);
-      const text = await runPinned(SERVER_CPU, process.execPath, [...c.args, 'bench/workloads/span-rate.mjs'], childEnv({ ...c.env, BENCH_MODE: c.mode, BENCH_DURATION: String(DURATION), BENCH_SPAN_RATE: '5000' }));
+      const text = await runPinned(
+        SERVER_CPU,
+        process.execPath,
+        [...c.args, 'bench/workloads/span-rate.mjs'],
+        childEnv({ ...c.env, BENCH_MODE: c.mode, BENCH_DURATION: String(DURATION), BENCH_SPAN_RATE: '5000' }),
+      );
       const { created } = JSON.parse(/\{.*\}/.exec(text)[0]);
       const received = (await settledSpanCount(2000, 10_000)) - before;
       const e = results.export[c.id];
@@ -281,7 +377,9 @@ async function exportSection() {
       e.received[run] = received;
       e.dropped[run] = created - received;
     }
-    log(`export run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} dropped ${results.export[c.id].dropped[run]}`).join(', ')}`);
+    log(
+      `export run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} dropped ${results.export[c.id].dropped[run]}`).join(', ')}`,
+    );
   }
 }
 
@@ -313,7 +411,9 @@ async function downSection() {
       if (!control) await receiver('/up');
       const after = await wrk(server.url, DURATION, app.lua);
       results.down[c.id] = { label: c.label, up, down, after, rssBefore, rssMax, rssEnd };
-      log(`down ${c.id}: p99 ${fmt(up.p99, 2)} -> ${fmt(down.p99, 2)} ms, RSS +${fmt((rssMax - rssBefore) / 2 ** 20, 1)} MB`);
+      log(
+        `down ${c.id}: p99 ${fmt(up.p99, 2)} -> ${fmt(down.p99, 2)} ms, RSS +${fmt((rssMax - rssBefore) / 2 ** 20, 1)} MB`,
+      );
       await stop(server.child);
     }
   } finally {
@@ -328,18 +428,40 @@ async function downSection() {
 async function profilingSection(appId) {
   const app = APPS[appId];
   const configs = [
-    { id: 'off', label: 'ours, rate 1.0, profiling 0', args: OURS_ARGS, env: { ...oursEnv(1.0), SENTRY_PROFILES_SAMPLE_RATE: '0' } },
-    { id: 'on', label: 'ours, rate 1.0, profiling 1.0', args: OURS_ARGS, env: { ...oursEnv(1.0), SENTRY_PROFILES_SAMPLE_RATE: '1' } },
+    {
+      id: 'off',
+      label: 'ours, rate 1.0, profiling 0',
+      args: OURS_ARGS,
+      env: { ...oursEnv(1.0), SENTRY_PROFILES_SAMPLE_RATE: '0' },
+    },
+    {
+      id: 'on',
+      label: 'ours, rate 1.0, profiling 1.0',
+      args: OURS_ARGS,
+      env: { ...oursEnv(1.0), SENTRY_PROFILES_SAMPLE_RATE: '1' },
+    },
   ];
   // Sentry's own profiling pins @sentry/node 11.1.0: its rows run only where its folder was installed.
   if (existsSync(join(ROOT, 'bench/sentry-profiling/node_modules/@sentry/profiling-node'))) {
     const anchor = { args: ['--import', './bench/sentry-profiling/anchor.mjs'] };
     configs.push(
-      { id: 'sentryOff', label: 'Sentry 11.1 native, tracesSampleRate 1.0, no profiling', ...anchor, env: { SENTRY_DSN: sink.dsn } },
-      { id: 'sentryOn', label: "Sentry 11.1 native + @sentry/profiling-node, profileSessionSampleRate 1.0, lifecycle 'trace'", ...anchor, env: { SENTRY_DSN: sink.dsn, BENCH_SENTRY_PROFILING: '1' } },
+      {
+        id: 'sentryOff',
+        label: 'Sentry 11.1 native, tracesSampleRate 1.0, no profiling',
+        ...anchor,
+        env: { SENTRY_DSN: sink.dsn },
+      },
+      {
+        id: 'sentryOn',
+        label: "Sentry 11.1 native + @sentry/profiling-node, profileSessionSampleRate 1.0, lifecycle 'trace'",
+        ...anchor,
+        env: { SENTRY_DSN: sink.dsn, BENCH_SENTRY_PROFILING: '1' },
+      },
     );
   } else if (appId === 'express') {
-    log('profiling: bench/sentry-profiling is not installed (cd bench/sentry-profiling && npm ci): no Sentry native rows');
+    log(
+      'profiling: bench/sentry-profiling is not installed (cd bench/sentry-profiling && npm ci): no Sentry native rows',
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const servers = {};
@@ -363,7 +485,9 @@ async function profilingSection(appId) {
         entry.p99[run] = r.p99;
         entry.rss[run] = rssOf(pid);
       }
-      log(`profiling ${appId} run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${fmt(out.configs[c.id].cpu[run])} us/req`).join(', ')}`);
+      log(
+        `profiling ${appId} run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${fmt(out.configs[c.id].cpu[run])} us/req`).join(', ')}`,
+      );
     }
     // SIGTERM flushes: the profiled server's last chunk arrives before the count.
     for (const s of Object.values(servers)) {
@@ -387,11 +511,32 @@ async function gzipSection() {
   const app = APPS.ingest;
   const stats = ['--import', './bench/apps/stats-on-signal.mjs'];
   const configs = [
-    { id: 'otlpNone', label: 'ours, rate 1.0, OTLP http/protobuf, no compression', exporters: ['otlp'], env: { ...oursEnv(1.0, 'otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'none' } },
-    { id: 'otlpGzip', label: 'ours, rate 1.0, OTLP http/protobuf, gzip', exporters: ['otlp'], env: { ...oursEnv(1.0, 'otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } },
-    { id: 'bothGzip', label: "ours, rate 1.0, Sentry's OTLP endpoint (always gzip) + OTLP gzip", exporters: ['sentry', 'otlp'], env: { ...oursEnv(1.0, 'sentry,otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } },
+    {
+      id: 'otlpNone',
+      label: 'ours, rate 1.0, OTLP http/protobuf, no compression',
+      exporters: ['otlp'],
+      env: { ...oursEnv(1.0, 'otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'none' },
+    },
+    {
+      id: 'otlpGzip',
+      label: 'ours, rate 1.0, OTLP http/protobuf, gzip',
+      exporters: ['otlp'],
+      env: { ...oursEnv(1.0, 'otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' },
+    },
+    {
+      id: 'bothGzip',
+      label: "ours, rate 1.0, Sentry's OTLP endpoint (always gzip) + OTLP gzip",
+      exporters: ['sentry', 'otlp'],
+      env: { ...oursEnv(1.0, 'sentry,otlp'), OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' },
+    },
   ];
-  for (const c of configs) results.gzip[c.id] = { label: c.label, rps: [], exporters: Object.fromEntries(c.exporters.map((name) => [name, { received: [], dropped: [] }])), warnings: [] };
+  for (const c of configs)
+    results.gzip[c.id] = {
+      label: c.label,
+      rps: [],
+      exporters: Object.fromEntries(c.exporters.map((name) => [name, { received: [], dropped: [] }])),
+      warnings: [],
+    };
   results.gzip.sinkDelayMs = SINK_DELAY_MS;
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   await receiver(`/delay?ms=${SINK_DELAY_MS}`);
@@ -419,7 +564,9 @@ async function gzipSection() {
         const warning = /exporter "\w+" failed \((.*?)\); \d+ span\(s\) dropped/.exec(stderr)?.[1];
         if (warning) e.warnings.push(warning);
       }
-      log(`gzip run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${c.exporters.map((n) => `${n} dropped ${results.gzip[c.id].exporters[n].dropped[run]}`).join(', ')}`).join('; ')}`);
+      log(
+        `gzip run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${c.exporters.map((n) => `${n} dropped ${results.gzip[c.id].exporters[n].dropped[run]}`).join(', ')}`).join('; ')}`,
+      );
     }
   } finally {
     await receiver('/delay?ms=0');
@@ -440,8 +587,18 @@ async function logsSection() {
   const app = { ...APPS.ingest, lua: 'bench/workloads/ingest-logs.lua' };
   const stats = ['--import', './bench/apps/stats-on-signal.mjs'];
   const configs = [
-    { id: 'off', label: 'ours, rate 1.0, TELEMETRY_LOGS=off', args: [...OURS_ARGS, ...stats], env: { ...oursEnv(1.0), TELEMETRY_LOGS: 'off' } },
-    { id: 'info', label: 'ours, rate 1.0, TELEMETRY_LOGS=info (records to the OTLP receiver)', args: [...OURS_ARGS, ...stats], env: { ...oursEnv(1.0), TELEMETRY_LOGS: 'info' } },
+    {
+      id: 'off',
+      label: 'ours, rate 1.0, TELEMETRY_LOGS=off',
+      args: [...OURS_ARGS, ...stats],
+      env: { ...oursEnv(1.0), TELEMETRY_LOGS: 'off' },
+    },
+    {
+      id: 'info',
+      label: 'ours, rate 1.0, TELEMETRY_LOGS=info (records to the OTLP receiver)',
+      args: [...OURS_ARGS, ...stats],
+      env: { ...oursEnv(1.0), TELEMETRY_LOGS: 'info' },
+    },
   ];
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const servers = {};
@@ -465,7 +622,9 @@ async function logsSection() {
         entry.p99[run] = r.p99;
         requests[config.id] += r.requests;
       }
-      log(`logs run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${fmt(out.configs[c.id].cpu[run])} us/req`).join(', ')}`);
+      log(
+        `logs run ${run + 1}/${RUNS}: ${configs.map((c) => `${c.id} ${fmt(out.configs[c.id].cpu[run])} us/req`).join(', ')}`,
+      );
     }
     for (const config of configs) {
       const line = waitForLine(servers[config.id].child, /STATS (\{.*\})\n/, 30_000);
@@ -491,20 +650,44 @@ function report() {
   const run = m.settings;
   const lines = [];
   const push = (...l) => lines.push(...l);
-  push('# Benchmarks', '', '<!-- Written by `npm run bench` (bench/run.mjs); edit the reading in bench/reading.md, not here. -->', '');
-  push(`- Date: ${m.date}`, `- Machine: ${m.cpu}, ${m.cores} cores, ${fmt(m.memGiB, 0)} GiB, shared and noisy (absolute figures are noise; read the ratios)`, `- Node: ${m.node}`);
+  push(
+    '# Benchmarks',
+    '',
+    '<!-- Written by `npm run bench` (bench/run.mjs); edit the reading in bench/reading.md, not here. -->',
+    '',
+  );
+  push(
+    `- Date: ${m.date}`,
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${fmt(m.memGiB, 0)} GiB, shared and noisy (absolute figures are noise; read the ratios)`,
+    `- Node: ${m.node}`,
+  );
   push(`- Command: \`${m.command}\``);
-  push(`- Method: server pinned to CPU ${run.SERVER_CPU}, load generator (wrk, ${run.CONNECTIONS} connections, 1 thread) and span receiver pinned to CPU ${run.LOAD_CPU}; ${run.WARMUP} s warm-up per configuration, then ${run.RUNS} interleaved runs of ${run.DURATION} s per configuration (the order rotates each run)${run.RUN_WARMUP ? `; in the HTTP sections each run is preceded by ${run.RUN_WARMUP} s of the same load, measured apart as "after idle" (the server has waited while the other configurations ran)` : ''}. Each figure is the median (min-max) over the runs; each ratio is computed run by run, then summarised the same way.`);
+  push(
+    `- Method: server pinned to CPU ${run.SERVER_CPU}, load generator (wrk, ${run.CONNECTIONS} connections, 1 thread) and span receiver pinned to CPU ${run.LOAD_CPU}; ${run.WARMUP} s warm-up per configuration, then ${run.RUNS} interleaved runs of ${run.DURATION} s per configuration (the order rotates each run)${run.RUN_WARMUP ? `; in the HTTP sections each run is preceded by ${run.RUN_WARMUP} s of the same load, measured apart as "after idle" (the server has waited while the other configurations ran)` : ''}. Each figure is the median (min-max) over the runs; each ratio is computed run by run, then summarised the same way.`,
+  );
   if (m.reduced) push(`- **Reduced settings**: ${m.reduced}`);
   if (m.spansNote) push(`- Spans per request: ${m.spansNote}.`);
-  push('- Exporters point at a local receiver (bench/lib/receiver.mjs, OTLP/HTTP + fake Sentry) that counts spans. In the HTTP rows ours exports over one OTLP http/protobuf exporter (Sentry DSN set for errors), like the raw SDK anchor.', '');
+  push(
+    '- Exporters point at a local receiver (bench/lib/receiver.mjs, OTLP/HTTP + fake Sentry) that counts spans. In the HTTP rows ours exports over one OTLP http/protobuf exporter (Sentry DSN set for errors), like the raw SDK anchor.',
+    '',
+  );
 
   if (Object.keys(results.startup).length) {
     const s = results.startup;
-    push('## 1. Start-up', '', `Time from spawn to the first line of user code, and RSS there (median of ${STARTUP_LAUNCHES} launches per run).`, '');
-    push('| configuration | time to first line (ms) | RSS (MB) | time vs Sentry default init |', '| --- | --- | --- | --- |');
+    push(
+      '## 1. Start-up',
+      '',
+      `Time from spawn to the first line of user code, and RSS there (median of ${STARTUP_LAUNCHES} launches per run).`,
+      '',
+    );
+    push(
+      '| configuration | time to first line (ms) | RSS (MB) | time vs Sentry default init |',
+      '| --- | --- | --- | --- |',
+    );
     for (const [id, e] of Object.entries(s)) {
-      push(`| ${e.label} | ${cell(e.ms)} | ${cell(e.rss.map((x) => x / 2 ** 20))} | ${s.sentry ? ratioCell(e.ms, s.sentry.ms) : ''} |`);
+      push(
+        `| ${e.label} | ${cell(e.ms)} | ${cell(e.rss.map((x) => x / 2 ** 20))} | ${s.sentry ? ratioCell(e.ms, s.sentry.ms) : ''} |`,
+      );
       void id;
     }
     push('');
@@ -518,34 +701,77 @@ function report() {
     // do not, the server was not the bottleneck.
     const withCpu = c.raw?.cpu?.length > 0;
     const cpuHeads = withCpu ? ' CPU/request (us) | CPU vs raw SDK |' : '';
-    push(`| configuration | spans/request | requests/s | p99 (ms) | throughput vs bare | vs raw SDK |${cpuHeads} non-2xx (socket errors) |`, `|${' --- |'.repeat(withCpu ? 9 : 7)}`);
+    push(
+      `| configuration | spans/request | requests/s | p99 (ms) | throughput vs bare | vs raw SDK |${cpuHeads} non-2xx (socket errors) |`,
+      `|${' --- |'.repeat(withCpu ? 9 : 7)}`,
+    );
     for (const [id, e] of Object.entries(c)) {
       const cpuCells = withCpu ? ` ${cell(e.cpu)} | ${id === 'bare' ? '' : ratioCell(c.raw.cpu, e.cpu)} |` : '';
-      push(`| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${ratioCell(e.rps, c.bare.rps)} | ${id === 'bare' ? '' : ratioCell(e.rps, c.raw.rps)} |${cpuCells} ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`);
+      push(
+        `| ${e.label} | ${fmt(e.spans, 2)} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${ratioCell(e.rps, c.bare.rps)} | ${id === 'bare' ? '' : ratioCell(e.rps, c.raw.rps)} |${cpuCells} ${e.bad}${e.errors ? ` (${e.errors})` : ''} |`,
+      );
     }
     if (c.ours10 && c.sentry && c.zero) {
-      push('', `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`);
+      push(
+        '',
+        `Ours at 1.0 vs Sentry native: ${ratioCell(c.ours10.rps, c.sentry.rps)}; vs OTel zero-code: ${ratioCell(c.ours10.rps, c.zero.rps)}.`,
+      );
     }
-    if (c.ours01 && c.raw01) push('', `Ours at 0.1 vs the raw SDK at ratio 0.1: ${ratioCell(c.ours01.rps, c.raw01.rps)}.`);
+    if (c.ours01 && c.raw01)
+      push('', `Ours at 0.1 vs the raw SDK at ratio 0.1: ${ratioCell(c.ours01.rps, c.raw01.rps)}.`);
     if (withCpu && c.ours10) {
       // CPU per request, the other configuration's over ours: above 1 means ours is cheaper.
       const vs = (other, label) => (c[other] ? `${label} ${ratioCell(c[other].cpu, c.ours10.cpu)}` : undefined);
-      const parts = [vs('sentryOwn', 'Sentry with its own OTel pipeline'), vs('zero', 'OTel zero-code'), vs('sentry', 'Sentry native')].filter(Boolean);
-      if (parts.length) push('', `CPU per request, the other setup's over ours at 1.0 (above 1: ours is cheaper): ${parts.join('; ')}.`);
-      if (c.ours01 && c.raw01) push('', `CPU per request at 0.1, the raw SDK at ratio 0.1 over ours: ${ratioCell(c.raw01.cpu, c.ours01.cpu)}.`);
-      if (c.bare && c.raw) push('', `Overhead above bare Node in CPU per request, ours at 1.0 over the raw SDK's (the stretch target is at most 0.5): ${cell(c.ours10.cpu.map((x, i) => (x - c.bare.cpu[i]) / (c.raw.cpu[i] - c.bare.cpu[i])), 2)}.`);
+      const parts = [
+        vs('sentryOwn', 'Sentry with its own OTel pipeline'),
+        vs('zero', 'OTel zero-code'),
+        vs('sentry', 'Sentry native'),
+      ].filter(Boolean);
+      if (parts.length)
+        push(
+          '',
+          `CPU per request, the other setup's over ours at 1.0 (above 1: ours is cheaper): ${parts.join('; ')}.`,
+        );
+      if (c.ours01 && c.raw01)
+        push(
+          '',
+          `CPU per request at 0.1, the raw SDK at ratio 0.1 over ours: ${ratioCell(c.raw01.cpu, c.ours01.cpu)}.`,
+        );
+      if (c.bare && c.raw)
+        push(
+          '',
+          `Overhead above bare Node in CPU per request, ours at 1.0 over the raw SDK's (the stretch target is at most 0.5): ${cell(
+            c.ours10.cpu.map((x, i) => (x - c.bare.cpu[i]) / (c.raw.cpu[i] - c.bare.cpu[i])),
+            2,
+          )}.`,
+        );
     }
     if (c.oursNoCalls && c.rawNoCalls) {
-      push('', `With the service's scope and breadcrumb calls off in both, ours at 1.0 vs the raw SDK: ${ratioCell(c.oursNoCalls.rps, c.rawNoCalls.rps)}. What turning them off gains, in throughput over the same configuration with them: ours ${ratioCell(c.oursNoCalls.rps, c.ours10.rps)}, the raw SDK ${ratioCell(c.rawNoCalls.rps, c.raw.rps)}.`);
+      push(
+        '',
+        `With the service's scope and breadcrumb calls off in both, ours at 1.0 vs the raw SDK: ${ratioCell(c.oursNoCalls.rps, c.rawNoCalls.rps)}. What turning them off gains, in throughput over the same configuration with them: ours ${ratioCell(c.oursNoCalls.rps, c.ours10.rps)}, the raw SDK ${ratioCell(c.rawNoCalls.rps, c.raw.rps)}.`,
+      );
       if (withCpu) {
-        push('', `The same in CPU per request: calls off in both, the raw SDK's CPU over ours ${ratioCell(c.rawNoCalls.cpu, c.oursNoCalls.cpu)}; what the calls add, run by run: ours ${cell(c.ours10.cpu.map((x, i) => x - c.oursNoCalls.cpu[i]))} us, the raw SDK ${cell(c.raw.cpu.map((x, i) => x - c.rawNoCalls.cpu[i]))} us.`);
+        push(
+          '',
+          `The same in CPU per request: calls off in both, the raw SDK's CPU over ours ${ratioCell(c.rawNoCalls.cpu, c.oursNoCalls.cpu)}; what the calls add, run by run: ours ${cell(c.ours10.cpu.map((x, i) => x - c.oursNoCalls.cpu[i]))} us, the raw SDK ${cell(c.raw.cpu.map((x, i) => x - c.rawNoCalls.cpu[i]))} us.`,
+        );
       }
     }
     if (c.raw?.afterIdleRps?.length) {
-      push('', `After idle: the first ${run.RUN_WARMUP} s of load after the server waited about ${fmt((Object.keys(c).length - 1) * (run.RUN_WARMUP + run.DURATION), 0)} s while the other configurations ran (not part of the figures above).`, '');
-      push('| configuration | requests/s after idle | vs its own steady state | vs raw SDK after idle |', '| --- | --- | --- | --- |');
+      push(
+        '',
+        `After idle: the first ${run.RUN_WARMUP} s of load after the server waited about ${fmt((Object.keys(c).length - 1) * (run.RUN_WARMUP + run.DURATION), 0)} s while the other configurations ran (not part of the figures above).`,
+        '',
+      );
+      push(
+        '| configuration | requests/s after idle | vs its own steady state | vs raw SDK after idle |',
+        '| --- | --- | --- | --- |',
+      );
       for (const [id, e] of Object.entries(c)) {
-        push(`| ${e.label} | ${cell(e.afterIdleRps)} | ${ratioCell(e.afterIdleRps, e.rps)} | ${id === 'bare' ? '' : ratioCell(e.afterIdleRps, c.raw.afterIdleRps)} |`);
+        push(
+          `| ${e.label} | ${cell(e.afterIdleRps)} | ${ratioCell(e.afterIdleRps, e.rps)} | ${id === 'bare' ? '' : ratioCell(e.afterIdleRps, c.raw.afterIdleRps)} |`,
+        );
       }
     }
     void appId;
@@ -553,65 +779,141 @@ function report() {
   }
 
   if (Object.keys(results.span).length) {
-    push('## 3. Per-span cost', '', `\`startActiveSpan\` + 3 attributes + \`end\`: ${fmt(run.SPANS ?? 100_000)} spans in chunks of 1,000 every 50 ms (20,000 spans/s, a pace chosen so that both pipelines can export every span instead of dropping different shares), after 20,000 spans of warm-up. Hot path: time inside the span calls (sampler, processors, the span). CPU: the process CPU time per span over the run, export side (batching, redaction, serialisation) and GC included. Root spans: each one takes a sampling decision; child spans: inside one active parent.`, '');
-    push('| spans | configuration | hot path ns/span | vs raw SDK | CPU ns/span | vs raw SDK |', '| --- | --- | --- | --- | --- | --- |');
+    push(
+      '## 3. Per-span cost',
+      '',
+      `\`startActiveSpan\` + 3 attributes + \`end\`: ${fmt(run.SPANS ?? 100_000)} spans in chunks of 1,000 every 50 ms (20,000 spans/s, a pace chosen so that both pipelines can export every span instead of dropping different shares), after 20,000 spans of warm-up. Hot path: time inside the span calls (sampler, processors, the span). CPU: the process CPU time per span over the run, export side (batching, redaction, serialisation) and GC included. Root spans: each one takes a sampling decision; child spans: inside one active parent.`,
+      '',
+    );
+    push(
+      '| spans | configuration | hot path ns/span | vs raw SDK | CPU ns/span | vs raw SDK |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const [variant, cfgs] of Object.entries(results.span)) {
-      for (const [id, e] of Object.entries(cfgs)) push(`| ${variant} | ${e.label} | ${cell(e.ns)} | ${id === 'noop' ? '' : ratioCell(e.ns, cfgs.raw.ns)} | ${cell(e.cpu)} | ${id === 'noop' ? '' : ratioCell(e.cpu, cfgs.raw.cpu)} |`);
+      for (const [id, e] of Object.entries(cfgs))
+        push(
+          `| ${variant} | ${e.label} | ${cell(e.ns)} | ${id === 'noop' ? '' : ratioCell(e.ns, cfgs.raw.ns)} | ${cell(e.cpu)} | ${id === 'noop' ? '' : ratioCell(e.cpu, cfgs.raw.cpu)} |`,
+        );
     }
     push('');
   }
 
   if (Object.keys(results.export).length) {
-    push('## 4. Export under load', '', `Root spans at a sustained 5,000 spans/s for ${run.DURATION} s, then a flush; dropped = created - received by the OTLP receiver.`, '');
+    push(
+      '## 4. Export under load',
+      '',
+      `Root spans at a sustained 5,000 spans/s for ${run.DURATION} s, then a flush; dropped = created - received by the OTLP receiver.`,
+      '',
+    );
     push('| pipeline | created | received | dropped | dropped % |', '| --- | --- | --- | --- | --- |');
     for (const e of Object.values(results.export)) {
-      push(`| ${e.label} | ${cell(e.created)} | ${cell(e.received)} | ${cell(e.dropped)} | ${cell(e.dropped.map((d, i) => (100 * d) / e.created[i]), 1)} |`);
+      push(
+        `| ${e.label} | ${cell(e.created)} | ${cell(e.received)} | ${cell(e.dropped)} | ${cell(
+          e.dropped.map((d, i) => (100 * d) / e.created[i]),
+          1,
+        )} |`,
+      );
     }
     push('');
   }
 
   if (Object.keys(results.down).length) {
-    push('## 5. Backends down under load', '', `Minimal express route under wrk: ${run.DURATION} s with backends up, then every backend (OTLP receiver and fake Sentry) refuses connections for ${run.DOWN_SECONDS} s, then up again for ${run.DURATION} s. One run.`, '');
-    push('| configuration | req/s up -> down -> up | p99 up -> down -> up (ms) | RSS before down (MB) | RSS growth, max during down (MB) | RSS growth at end of down (MB) |', '| --- | --- | --- | --- | --- | --- |');
+    push(
+      '## 5. Backends down under load',
+      '',
+      `Minimal express route under wrk: ${run.DURATION} s with backends up, then every backend (OTLP receiver and fake Sentry) refuses connections for ${run.DOWN_SECONDS} s, then up again for ${run.DURATION} s. One run.`,
+      '',
+    );
+    push(
+      '| configuration | req/s up -> down -> up | p99 up -> down -> up (ms) | RSS before down (MB) | RSS growth, max during down (MB) | RSS growth at end of down (MB) |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const e of Object.values(results.down)) {
       const mb = (x) => fmt(x / 2 ** 20, 1);
-      push(`| ${e.label} | ${fmt(e.up.rps)} -> ${fmt(e.down.rps)} -> ${fmt(e.after.rps)} | ${fmt(e.up.p99, 2)} -> ${fmt(e.down.p99, 2)} -> ${fmt(e.after.p99, 2)} | ${mb(e.rssBefore)} | ${mb(e.rssMax - e.rssBefore)} | ${mb(e.rssEnd - e.rssBefore)} |`);
+      push(
+        `| ${e.label} | ${fmt(e.up.rps)} -> ${fmt(e.down.rps)} -> ${fmt(e.after.rps)} | ${fmt(e.up.p99, 2)} -> ${fmt(e.down.p99, 2)} -> ${fmt(e.after.p99, 2)} | ${mb(e.rssBefore)} | ${mb(e.rssMax - e.rssBefore)} | ${mb(e.rssEnd - e.rssBefore)} |`,
+      );
     }
     push('');
   }
   if (Object.keys(results.profiling).length) {
-    push('## 6. Profiling (SENTRY_PROFILES_SAMPLE_RATE)', '', 'Ours at traces rate 1.0 with profiling 0 and 1.0 (@sentry/node-cpu-profiler, trace lifecycle, 60 s chunks to the fake Sentry), and where bench/sentry-profiling is installed Sentry 11.1 native without and with @sentry/profiling-node. CPU/request: the server\'s CPU time over the requests served; each profiled row is compared with its own unprofiled one. RSS after each run. Chunks: the profile chunks the fake Sentry received from all profiled rows of the app.', '');
-    push('| app | configuration | requests/s | p99 (ms) | CPU/request (us) | CPU vs profiling 0 | RSS (MB) | profile chunks received |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    push(
+      '## 6. Profiling (SENTRY_PROFILES_SAMPLE_RATE)',
+      '',
+      "Ours at traces rate 1.0 with profiling 0 and 1.0 (@sentry/node-cpu-profiler, trace lifecycle, 60 s chunks to the fake Sentry), and where bench/sentry-profiling is installed Sentry 11.1 native without and with @sentry/profiling-node. CPU/request: the server's CPU time over the requests served; each profiled row is compared with its own unprofiled one. RSS after each run. Chunks: the profile chunks the fake Sentry received from all profiled rows of the app.",
+      '',
+    );
+    push(
+      '| app | configuration | requests/s | p99 (ms) | CPU/request (us) | CPU vs profiling 0 | RSS (MB) | profile chunks received |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const p of Object.values(results.profiling)) {
       for (const [id, e] of Object.entries(p.configs)) {
         // Each profiled row against its own unprofiled one: ours against ours, Sentry's against Sentry's.
         const base = id === 'on' ? p.configs.off : id === 'sentryOn' ? p.configs.sentryOff : undefined;
-        push(`| ${p.label} | ${e.label} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${cell(e.cpu)} | ${base ? ratioCell(e.cpu, base.cpu) : ''} | ${cell(e.rss.map((x) => x / 2 ** 20))} | ${id === 'off' || id === 'sentryOff' ? '' : p.chunks} |`);
+        push(
+          `| ${p.label} | ${e.label} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${cell(e.cpu)} | ${base ? ratioCell(e.cpu, base.cpu) : ''} | ${cell(e.rss.map((x) => x / 2 ** 20))} | ${id === 'off' || id === 'sentryOff' ? '' : p.chunks} |`,
+        );
       }
     }
     push('');
   }
   const gzip = Object.entries(results.gzip ?? {}).filter(([id]) => id !== 'sinkDelayMs');
   if (gzip.length) {
-    push('## 7. Gzip at saturation', '', `The support ingest path under wrk (${run.CONNECTIONS} connections: the server's core saturated) for ${run.WARMUP} s of warm-up and ${run.DURATION} s measured, one process per run; the receiver answers every export after ${results.gzip.sinkDelayMs} ms (a remote backend's round trip). Spans received and dropped are the layer's own counts over the process's life (dropped includes anything still pending after a 15 s flush); a healthy backend must lose none, gzip or not.`, '');
-    push('| configuration | requests/s | exporter | spans received | dropped | dropped % |', '| --- | --- | --- | --- | --- | --- |');
+    push(
+      '## 7. Gzip at saturation',
+      '',
+      `The support ingest path under wrk (${run.CONNECTIONS} connections: the server's core saturated) for ${run.WARMUP} s of warm-up and ${run.DURATION} s measured, one process per run; the receiver answers every export after ${results.gzip.sinkDelayMs} ms (a remote backend's round trip). Spans received and dropped are the layer's own counts over the process's life (dropped includes anything still pending after a 15 s flush); a healthy backend must lose none, gzip or not.`,
+      '',
+    );
+    push(
+      '| configuration | requests/s | exporter | spans received | dropped | dropped % |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const [, e] of gzip) {
       for (const [name, x] of Object.entries(e.exporters)) {
-        push(`| ${e.label} | ${cell(e.rps)} | ${name} | ${cell(x.received)} | ${cell(x.dropped)} | ${cell(x.dropped.map((d, i) => (100 * d) / x.received[i]), 2)} |`);
+        push(
+          `| ${e.label} | ${cell(e.rps)} | ${name} | ${cell(x.received)} | ${cell(x.dropped)} | ${cell(
+            x.dropped.map((d, i) => (100 * d) / x.received[i]),
+            2,
+          )} |`,
+        );
       }
     }
     const causes = [...new Set(gzip.flatMap(([, e]) => e.warnings))];
-    push('', causes.length ? `Warnings during these runs named: ${causes.map((c) => `\`${c}\``).join(', ')}.` : 'No exporter warned during these runs.', '');
+    push(
+      '',
+      causes.length
+        ? `Warnings during these runs named: ${causes.map((c) => `\`${c}\``).join(', ')}.`
+        : 'No exporter warned during these runs.',
+      '',
+    );
   }
   const logs = results.logs?.configs ?? {};
   if (logs.off && logs.info) {
-    push('## 8. Logs (TELEMETRY_LOGS info against off)', '', `${results.logs.label} with a new user per request (bench/workloads/ingest-logs.lua: each request opens a ticket and logs its business event), ours at traces rate 1.0, spans and log records to the OTLP receiver over http/protobuf. CPU/request: the server's CPU time over the requests served. Records: the layer's own counts for its otlp-logs pipeline over the process's life (warm-ups included), per request served.`, '');
-    push('| configuration | requests/s | p99 (ms) | CPU/request (us) | CPU vs logs off | log records/request | records dropped |', '| --- | --- | --- | --- | --- | --- | --- |');
+    push(
+      '## 8. Logs (TELEMETRY_LOGS info against off)',
+      '',
+      `${results.logs.label} with a new user per request (bench/workloads/ingest-logs.lua: each request opens a ticket and logs its business event), ours at traces rate 1.0, spans and log records to the OTLP receiver over http/protobuf. CPU/request: the server's CPU time over the requests served. Records: the layer's own counts for its otlp-logs pipeline over the process's life (warm-ups included), per request served.`,
+      '',
+    );
+    push(
+      '| configuration | requests/s | p99 (ms) | CPU/request (us) | CPU vs logs off | log records/request | records dropped |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const [id, e] of Object.entries(logs)) {
-      const records = e.records ? `${fmt(e.records.received / e.records.requests, 2)} | ${e.records.dropped + e.records.pending}` : ' | ';
-      push(`| ${e.label} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${cell(e.cpu)} | ${id === 'info' ? ratioCell(e.cpu, logs.off.cpu) : ''} | ${records} |`);
+      const records = e.records
+        ? `${fmt(e.records.received / e.records.requests, 2)} | ${e.records.dropped + e.records.pending}`
+        : ' | ';
+      push(
+        `| ${e.label} | ${cell(e.rps)} | ${cell(e.p99, 2)} | ${cell(e.cpu)} | ${id === 'info' ? ratioCell(e.cpu, logs.off.cpu) : ''} | ${records} |`,
+      );
     }
-    push('', `Logs at info over off, CPU per request, run by run: ${ratioCell(logs.info.cpu, logs.off.cpu)}; the difference ${cell(logs.info.cpu.map((x, i) => x - logs.off.cpu[i]))} us per request.`, '');
+    push(
+      '',
+      `Logs at info over off, CPU per request, run by run: ${ratioCell(logs.info.cpu, logs.off.cpu)}; the difference ${cell(logs.info.cpu.map((x, i) => x - logs.off.cpu[i]))} us per request.`,
+      '',
+    );
   }
   return lines.join('\n');
 }
@@ -630,7 +932,10 @@ results.meta = {
 try {
   if (process.env.BENCH_REPORT_ONLY) {
     // Rewrites the report (e.g. after editing bench/reading.md) from the figures of the last run.
-    Object.assign(results, JSON.parse((await import('node:fs')).readFileSync(join(ROOT, 'bench/last-results.json'), 'utf8')));
+    Object.assign(
+      results,
+      JSON.parse((await import('node:fs')).readFileSync(join(ROOT, 'bench/last-results.json'), 'utf8')),
+    );
     SECTIONS.clear();
   }
   if (SECTIONS.has('startup')) await startupSection();
@@ -645,7 +950,8 @@ try {
   }
   if (SECTIONS.has('gzip')) await gzipSection();
   if (SECTIONS.has('logs')) await logsSection();
-  if (!process.env.BENCH_REPORT_ONLY) writeFileSync(join(ROOT, 'bench/last-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (!process.env.BENCH_REPORT_ONLY)
+    writeFileSync(join(ROOT, 'bench/last-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   let reading = '';
   try {
     reading = (await import('node:fs')).readFileSync(join(ROOT, 'bench/reading.md'), 'utf8');

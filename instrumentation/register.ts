@@ -6,7 +6,13 @@
 // instrumentation exists) it double-wraps http.request, with two client spans per call and no warning.
 import '@sentry/node';
 import { register } from 'node:module';
-import { appDirOf, findSecondCopies, missingPeers, missingPeersMessage, secondCopyMessage } from '../src/telemetry/otel/api-copies.js';
+import {
+  appDirOf,
+  findSecondCopies,
+  missingPeers,
+  missingPeersMessage,
+  secondCopyMessage,
+} from '../src/telemetry/otel/api-copies.js';
 import { otelLineProblem } from '../src/telemetry/otel/otel-line.js';
 
 // Started beside a second API (or SDK) copy, the app's spans would vanish silently; without the SDK peers, or on a

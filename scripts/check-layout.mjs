@@ -97,7 +97,9 @@ export function checkLayout(repoRoot) {
     if (room === undefined && !ROOT_FILES.has(rel)) {
       problems.push(`${rel}: a file outside the rooms; put it in one of ${ROOMS.join(', ')}`);
     } else if (room !== undefined && !ROOMS.includes(room)) {
-      problems.push(`${rel}: ${room}/ is not a room; add it to ROOMS in scripts/check-layout.mjs and to docs/architecture.md`);
+      problems.push(
+        `${rel}: ${room}/ is not a room; add it to ROOMS in scripts/check-layout.mjs and to docs/architecture.md`,
+      );
     }
     if (room !== undefined) counts.set(room, (counts.get(room) ?? 0) + 1);
     const edges = [];
@@ -121,7 +123,9 @@ export function checkLayout(repoRoot) {
   for (const [room, count] of counts) {
     const limit = FILE_LIMITS[room] ?? DEFAULT_FILE_LIMIT;
     if (count > limit) {
-      problems.push(`${room}/: ${count} files, over its limit of ${limit}; split the room by concern (or raise the limit in scripts/check-layout.mjs, with the reason)`);
+      problems.push(
+        `${room}/: ${count} files, over its limit of ${limit}; split the room by concern (or raise the limit in scripts/check-layout.mjs, with the reason)`,
+      );
     }
   }
   return problems;

@@ -49,11 +49,16 @@ const modelServer = await listen(async (req, res) => {
   const words = (t) => t.split(/\s+/).filter(Boolean).length;
   const prompt = body.messages.reduce((n, m) => n + words(m.content), 0);
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({
-    id: `chatcmpl-demo-${model.calls}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model,
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
-    usage: { prompt_tokens: prompt, completion_tokens: words(content), total_tokens: prompt + words(content) },
-  }));
+  res.end(
+    JSON.stringify({
+      id: `chatcmpl-demo-${model.calls}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
+      usage: { prompt_tokens: prompt, completion_tokens: words(content), total_tokens: prompt + words(content) },
+    }),
+  );
 });
 
 // The helpdesk stand-in is down for the first delivery, then accepts: the retry loop delivers the queued one.
@@ -68,8 +73,12 @@ const helpdeskServer = await listen(async (req, res) => {
 });
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'support-demo-'));
-const telemetryConfigured = ['SENTRY_DSN', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'TELEMETRY_EXPORTERS']
-  .some((name) => process.env[name]);
+const telemetryConfigured = [
+  'SENTRY_DSN',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'TELEMETRY_EXPORTERS',
+].some((name) => process.env[name]);
 const child = spawn(process.execPath, ['--enable-source-maps', '--import', register, entry], {
   cwd: root,
   env: {
@@ -117,11 +126,21 @@ const day = [
   { company: 'empresa_001', channel: 'whatsapp', user: 'carla', text: 'Where can I track my package?' },
   { company: 'empresa_001', channel: 'web', user: 'ana', text: 'And how long does the refund take to arrive?' },
   { company: 'empresa_002', channel: 'telegram', user: 'diego', text: 'How do I cancel my subscription plan?' },
-  { company: 'empresa_001', channel: 'email', user: 'elena', text: 'This is unacceptable! My package arrived damaged and I need a replacement urgently.' },
+  {
+    company: 'empresa_001',
+    channel: 'email',
+    user: 'elena',
+    text: 'This is unacceptable! My package arrived damaged and I need a replacement urgently.',
+  },
   { company: 'empresa_002', channel: 'web', user: 'fabio', text: '' },
   { company: 'empresa_002', channel: 'whatsapp', user: 'gabi', text: 'Can I upgrade my plan today?', modelDown: true },
   { company: 'empresa_001', channel: 'telegram', user: 'hugo', text: 'Do you sell purple elephants on Mars?' },
-  { company: 'empresa_002', channel: 'email', user: 'bruno', text: 'Thanks! The reset link worked, and what about changing my email address?' },
+  {
+    company: 'empresa_002',
+    channel: 'email',
+    user: 'bruno',
+    text: 'Thanks! The reset link worked, and what about changing my email address?',
+  },
 ];
 
 const results = [];
@@ -165,13 +184,24 @@ rmSync(dataDir, { recursive: true, force: true });
 
 const pad = (s, n) => String(s).padEnd(n);
 console.log('\n=== Support demo: summary ===');
-console.log(`requests: ${results.length} (${results.filter((r) => r.status === 200).length} answered 200, ${results.filter((r) => r.status !== 200).length} rejected)`);
+console.log(
+  `requests: ${results.length} (${results.filter((r) => r.status === 200).length} answered 200, ${results.filter((r) => r.status !== 200).length} rejected)`,
+);
 for (const r of results) {
-  const outcome = r.status === 200 ? `${r.body.status}, confidence ${r.body.confidence}` : `${r.status} ${r.body.error}`;
-  console.log(`  ${pad(r.step.company, 12)} ${pad(r.step.channel, 9)} ${pad(r.step.user, 6)} ${pad(outcome, 30)} trace ${r.traceId ?? '(not sampled)'}`);
+  const outcome =
+    r.status === 200 ? `${r.body.status}, confidence ${r.body.confidence}` : `${r.status} ${r.body.error}`;
+  console.log(
+    `  ${pad(r.step.company, 12)} ${pad(r.step.channel, 9)} ${pad(r.step.user, 6)} ${pad(outcome, 30)} trace ${r.traceId ?? '(not sampled)'}`,
+  );
 }
 const escalated = results.filter((r) => r.body.escalated).length;
-console.log(`escalations: ${escalated} answers escalated; helpdesk deliveries ${helpdesk.received} (${helpdesk.accepted} accepted, ${helpdesk.received - helpdesk.accepted} failed), ${pending} still queued`);
+console.log(
+  `escalations: ${escalated} answers escalated; helpdesk deliveries ${helpdesk.received} (${helpdesk.accepted} accepted, ${helpdesk.received - helpdesk.accepted} failed), ${pending} still queued`,
+);
 console.log(`model calls: ${model.calls} (one outage, answered with a hand-off and escalated)`);
 console.log(`business events sent: ${[...events].map(([name, n]) => `${name} x${n}`).join(', ') || 'none'}`);
-console.log(telemetryConfigured ? 'telemetry: your SENTRY_*/OTEL_* configuration' : 'telemetry: console trees above (set SENTRY_DSN or OTEL_EXPORTER_OTLP_ENDPOINT to export)');
+console.log(
+  telemetryConfigured
+    ? 'telemetry: your SENTRY_*/OTEL_* configuration'
+    : 'telemetry: console trees above (set SENTRY_DSN or OTEL_EXPORTER_OTLP_ENDPOINT to export)',
+);

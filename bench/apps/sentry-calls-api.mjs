@@ -19,7 +19,7 @@ for (const [name, call] of Object.entries(replaced)) {
   if (typeof call !== 'function') throw new Error(`sentry-calls: the public API has no ${name}`);
 }
 // The benchmark waits for this line, so a stand-in that was never loaded cannot pass unnoticed.
-process.stdout.write('sentry-calls: the service\'s scope, breadcrumb and capture calls go to @sentry/node\n');
+process.stdout.write("sentry-calls: the service's scope, breadcrumb and capture calls go to @sentry/node\n");
 
 export function setUserContext(user) {
   if (user === null) return Sentry.setUser(null);

@@ -26,7 +26,10 @@ export function waitForLine(child, pattern, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => done(new Error(`timed out waiting for ${pattern}\nstdout: ${out}\nstderr: ${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`timed out waiting for ${pattern}\nstdout: ${out}\nstderr: ${err}`)),
+      timeoutMs,
+    );
     const onOut = (chunk) => {
       out += chunk;
       const match = pattern.exec(out);

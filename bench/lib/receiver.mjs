@@ -5,7 +5,17 @@
 import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
-const counts = { spans: 0, otlpSpans: 0, sentryOtlpSpans: 0, sentryEnvelopeSpans: 0, envelopes: 0, profileChunks: 0, requests: 0, errors: 0, byTag: {} };
+const counts = {
+  spans: 0,
+  otlpSpans: 0,
+  sentryOtlpSpans: 0,
+  sentryEnvelopeSpans: 0,
+  envelopes: 0,
+  profileChunks: 0,
+  requests: 0,
+  errors: 0,
+  byTag: {},
+};
 /** Spans per sender: a sender pointed at `/c/<tag>/...` (bench/lib/setups.mjs `at`) is counted apart. */
 const TAG = /^\/c\/([^/]+)\//;
 
@@ -85,7 +95,10 @@ function countEnvelopeSpans(buf) {
       counts.profileChunks++;
     } else if (header.type === 'span') {
       // Sentry v11 streams spans: one item holds `item_count` spans.
-      n += typeof header.item_count === 'number' ? header.item_count : (JSON.parse(buf.subarray(pos, end).toString('utf8')).items?.length ?? 1);
+      n +=
+        typeof header.item_count === 'number'
+          ? header.item_count
+          : (JSON.parse(buf.subarray(pos, end).toString('utf8')).items?.length ?? 1);
     }
     pos = end + 1;
   }
@@ -104,7 +117,10 @@ function handle(req, res) {
       let body = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       const url = req.url ?? '';
-      if (process.env.RECEIVER_DEBUG) process.stderr.write(`${req.method} ${url} ${req.headers['content-type']} ${body.length}\n${process.env.RECEIVER_DEBUG === "full" ? body : body.subarray(0, 300)}\n`);
+      if (process.env.RECEIVER_DEBUG)
+        process.stderr.write(
+          `${req.method} ${url} ${req.headers['content-type']} ${body.length}\n${process.env.RECEIVER_DEBUG === 'full' ? body : body.subarray(0, 300)}\n`,
+        );
       let n = 0;
       if (url.includes('/envelope')) {
         counts.envelopes++;
@@ -145,10 +161,12 @@ sink.on('connection', (s) => {
 let sinkPort = Number(process.env.RECEIVER_PORT ?? 0);
 
 function listen() {
-  return new Promise((resolve) => sink.listen(sinkPort, '127.0.0.1', () => {
-    sinkPort = sink.address().port;
-    resolve();
-  }));
+  return new Promise((resolve) =>
+    sink.listen(sinkPort, '127.0.0.1', () => {
+      sinkPort = sink.address().port;
+      resolve();
+    }),
+  );
 }
 
 const control = createServer(async (req, res) => {

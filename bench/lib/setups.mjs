@@ -8,7 +8,10 @@ export async function startReceiver() {
   const child = spawnPinned(LOAD_CPU, process.execPath, ['bench/lib/receiver.mjs'], childEnv({}));
   const [line] = await waitForLine(child, /\{.*\}\n/);
   const { sinkPort, controlPort } = JSON.parse(line);
-  const at = (prefix) => ({ sinkUrl: `http://127.0.0.1:${sinkPort}${prefix}`, dsn: `http://benchkey@127.0.0.1:${sinkPort}${prefix}/1` });
+  const at = (prefix) => ({
+    sinkUrl: `http://127.0.0.1:${sinkPort}${prefix}`,
+    dsn: `http://benchkey@127.0.0.1:${sinkPort}${prefix}/1`,
+  });
   return {
     ...at(''),
     // The same receiver under `/c/<tag>`: what a sender pointed there sends is also counted apart (stats byTag),
@@ -34,7 +37,10 @@ export function oursEnv(receiver, rate, exporters = 'otlp') {
 
 /** The raw OpenTelemetry SDK anchor (bench/anchors/raw-sdk.mjs). */
 export function rawAnchor(receiver) {
-  return { args: ['--import', './bench/anchors/raw-sdk.mjs'], env: { BENCH_OTLP_URL: `${receiver.sinkUrl}/v1/traces` } };
+  return {
+    args: ['--import', './bench/anchors/raw-sdk.mjs'],
+    env: { BENCH_OTLP_URL: `${receiver.sinkUrl}/v1/traces` },
+  };
 }
 
 /**

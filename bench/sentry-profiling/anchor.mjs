@@ -8,5 +8,7 @@ const profiling = process.env.BENCH_SENTRY_PROFILING === '1';
 Sentry.init({
   dsn: process.env.SENTRY_DSN,
   tracesSampleRate: 1.0,
-  ...(profiling ? { integrations: [nodeProfilingIntegration()], profileSessionSampleRate: 1.0, profileLifecycle: 'trace' } : {}),
+  ...(profiling
+    ? { integrations: [nodeProfilingIntegration()], profileSessionSampleRate: 1.0, profileLifecycle: 'trace' }
+    : {}),
 });

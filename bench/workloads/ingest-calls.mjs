@@ -11,7 +11,8 @@ import * as telemetry from '../../dist/src/telemetry/index.js';
 
 const calls = new Set((process.env.BENCH_CALLS ?? 'scope,breadcrumbs').split(',').filter(Boolean));
 const unknown = [...calls].filter((kind) => !['scope', 'breadcrumbs', 'message'].includes(kind));
-if (unknown.length > 0) throw new Error(`BENCH_CALLS: unknown kind(s) ${unknown.join(', ')}; accepted: scope, breadcrumbs, message`);
+if (unknown.length > 0)
+  throw new Error(`BENCH_CALLS: unknown kind(s) ${unknown.join(', ')}; accepted: scope, breadcrumbs, message`);
 const noop = () => '';
 const setUserContext = calls.has('scope') ? telemetry.setUserContext : noop;
 const setTag = calls.has('scope') ? telemetry.setTag : noop;
@@ -32,7 +33,16 @@ function dbSpan(operation, collection) {
   const summary = `${operation} ${collection}`;
   dbTracer.startActiveSpan(
     summary,
-    { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'sqlite', 'db.operation.name': operation, 'db.collection.name': collection, 'db.query.summary': summary, 'db.namespace': 'support' } },
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'db.system.name': 'sqlite',
+        'db.operation.name': operation,
+        'db.collection.name': collection,
+        'db.query.summary': summary,
+        'db.namespace': 'support',
+      },
+    },
     (span) => span.end(),
   );
 }
@@ -50,10 +60,19 @@ function pipeline(ticketId) {
     workflow.setAttribute('support.ticket_id', ticketId);
     setContext('ticket', { ticket_id: ticketId, new_ticket: false, channel: 'web' });
     dbSpan('INSERT', 'interactions');
-    addBreadcrumb({ message: 'Follow-up on open ticket', category: 'ticket', level: 'info', data: { ticket_id: ticketId } });
+    addBreadcrumb({
+      message: 'Follow-up on open ticket',
+      category: 'ticket',
+      level: 'info',
+      data: { ticket_id: ticketId },
+    });
     agent('Triage', 1, (span) => {
       const result = { category: 'billing', priority: 'high', sentiment: 'negative' };
-      span.setAttributes({ 'support.category': result.category, 'support.priority': result.priority, 'support.sentiment': result.sentiment });
+      span.setAttributes({
+        'support.category': result.category,
+        'support.priority': result.priority,
+        'support.sentiment': result.sentiment,
+      });
       addBreadcrumb({ message: 'Ticket triaged', category: 'pipeline', level: 'info', data: { ...result } });
     });
     agent('Router', 2, (span) => {
@@ -61,13 +80,37 @@ function pipeline(ticketId) {
       addBreadcrumb({ message: 'Ticket routed', category: 'pipeline', level: 'info', data: { queue: 'billing' } });
     });
     agent('Resolver', 3, (span) => {
-      withRetrievalSpan(`kb_${COMPANY}`, TEXT, (recorder) => recorder.setResults([{ id: 'billing-refunds', score: 0.62 }, { id: 'billing-invoices', score: 0.41 }]));
-      addBreadcrumb({ message: 'Queried RAG knowledge base', category: 'rag', level: 'debug', data: { results_count: 2, top_score: 0.62, articles: ['billing-refunds', 'billing-invoices'] } });
-      const messages = [{ role: 'system', content: 'You answer for Empresa.' }, { role: 'user', content: TEXT }];
-      withChatSpan('local', 'support-local-1', messages, (recorder) =>
-        recorder.setResult({ responseModel: 'support-local-1', inputTokens: 14, outputTokens: 22, finishReasons: ['stop'], output: 'Duplicate charge: the second charge is refunded within 5 days.' }),
+      withRetrievalSpan(`kb_${COMPANY}`, TEXT, (recorder) =>
+        recorder.setResults([
+          { id: 'billing-refunds', score: 0.62 },
+          { id: 'billing-invoices', score: 0.41 },
+        ]),
       );
-      addBreadcrumb({ message: 'Generated response', category: 'ai', level: 'info', data: { provider: 'local', model: 'support-local-1', confidence: CONFIDENCE, response_length: 62 } });
+      addBreadcrumb({
+        message: 'Queried RAG knowledge base',
+        category: 'rag',
+        level: 'debug',
+        data: { results_count: 2, top_score: 0.62, articles: ['billing-refunds', 'billing-invoices'] },
+      });
+      const messages = [
+        { role: 'system', content: 'You answer for Empresa.' },
+        { role: 'user', content: TEXT },
+      ];
+      withChatSpan('local', 'support-local-1', messages, (recorder) =>
+        recorder.setResult({
+          responseModel: 'support-local-1',
+          inputTokens: 14,
+          outputTokens: 22,
+          finishReasons: ['stop'],
+          output: 'Duplicate charge: the second charge is refunded within 5 days.',
+        }),
+      );
+      addBreadcrumb({
+        message: 'Generated response',
+        category: 'ai',
+        level: 'info',
+        data: { provider: 'local', model: 'support-local-1', confidence: CONFIDENCE, response_length: 62 },
+      });
       span.setAttribute('support.confidence', CONFIDENCE);
       span.setAttribute('support.model_failed', false);
     });
@@ -76,14 +119,29 @@ function pipeline(ticketId) {
     if (withBusinessEvent) {
       // What a high-confidence answer adds (emitBusinessEvent): a Sentry message, and an event on the workflow span.
       const tags = { ticket_id: ticketId, company_id: COMPANY, confidence: String(CONFIDENCE) };
-      const eventId = telemetry.captureMessage('High confidence response generated', { level: 'info', tags, extra: { response_length: 62 } });
-      workflow.addEvent('High confidence response generated', { 'sentry.level': 'info', 'sentry.event_id': eventId, 'support.ticket_id': ticketId });
+      const eventId = telemetry.captureMessage('High confidence response generated', {
+        level: 'info',
+        tags,
+        extra: { response_length: 62 },
+      });
+      workflow.addEvent('High confidence response generated', {
+        'sentry.level': 'info',
+        'sentry.event_id': eventId,
+        'support.ticket_id': ticketId,
+      });
     }
     agent('Escalator', 4, (span) => {
       span.setAttribute('support.escalated', false);
       addBreadcrumb({ message: 'No escalation needed', category: 'pipeline', level: 'info' });
     });
-    workflow.setAttributes({ 'support.category': 'billing', 'support.priority': 'high', 'support.sentiment': 'negative', 'support.queue': 'billing', 'support.confidence': CONFIDENCE, 'support.escalated': false });
+    workflow.setAttributes({
+      'support.category': 'billing',
+      'support.priority': 'high',
+      'support.sentiment': 'negative',
+      'support.queue': 'billing',
+      'support.confidence': CONFIDENCE,
+      'support.escalated': false,
+    });
     setContext('ticket', { ticket_id: ticketId, priority: 'high', category: 'billing', escalated: false });
     setContext('pipeline', { current_agent: null, step: 4, total_steps: 4, completed: true });
   });
@@ -95,17 +153,46 @@ function request() {
   // The server span stands in for the HTTP instrumentation's; withIsolation gives it fresh Sentry scopes, as the
   // per-request fork does.
   withIsolation('POST /api/ingest-message', (server) => {
-    server.setAttributes({ 'http.request.method': 'POST', 'url.scheme': 'http', 'server.address': '127.0.0.1', 'server.port': 3000, 'url.path': '/api/ingest-message', 'user_agent.original': 'wrk', 'client.address': '127.0.0.1', 'network.protocol.version': '1.1' });
-    startSpan({ name: 'request handler', attributes: { 'http.route': '/api/ingest-message', 'express.name': '/api/ingest-message', 'express.type': 'request_handler' } }, () => {
-      dbSpan('SELECT', 'api_keys');
-      setUserContext({ userId: 'key-1', companyId: COMPANY, role: 'admin' });
-      setTag('company_id', COMPANY);
-      addBreadcrumb({ message: 'API key authenticated', category: 'auth', level: 'info', data: { company_id: COMPANY } });
-      setTag('channel', 'web');
-      setContext('message', { channel: 'web', length: TEXT.length });
-      addBreadcrumb({ message: 'Message received', category: 'ingest', level: 'info', data: { channel: 'web', length: TEXT.length } });
-      pipeline(ticketId);
+    server.setAttributes({
+      'http.request.method': 'POST',
+      'url.scheme': 'http',
+      'server.address': '127.0.0.1',
+      'server.port': 3000,
+      'url.path': '/api/ingest-message',
+      'user_agent.original': 'wrk',
+      'client.address': '127.0.0.1',
+      'network.protocol.version': '1.1',
     });
+    startSpan(
+      {
+        name: 'request handler',
+        attributes: {
+          'http.route': '/api/ingest-message',
+          'express.name': '/api/ingest-message',
+          'express.type': 'request_handler',
+        },
+      },
+      () => {
+        dbSpan('SELECT', 'api_keys');
+        setUserContext({ userId: 'key-1', companyId: COMPANY, role: 'admin' });
+        setTag('company_id', COMPANY);
+        addBreadcrumb({
+          message: 'API key authenticated',
+          category: 'auth',
+          level: 'info',
+          data: { company_id: COMPANY },
+        });
+        setTag('channel', 'web');
+        setContext('message', { channel: 'web', length: TEXT.length });
+        addBreadcrumb({
+          message: 'Message received',
+          category: 'ingest',
+          level: 'info',
+          data: { channel: 'web', length: TEXT.length },
+        });
+        pipeline(ticketId);
+      },
+    );
     server.setAttribute('http.response.status_code', 200);
     server.setAttribute('http.route', '/api/ingest-message');
   });
@@ -129,5 +216,7 @@ for (let round = 0; round < ROUNDS; round++) {
   perRequest.push((cpu.user + cpu.system) / REQUESTS);
 }
 perRequest.sort((a, b) => a - b);
-process.stdout.write(`${JSON.stringify({ cpu: perRequest[Math.floor(perRequest.length / 2)], rounds: perRequest, requests: sequence })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ cpu: perRequest[Math.floor(perRequest.length / 2)], rounds: perRequest, requests: sequence })}\n`,
+);
 process.exit(0);

@@ -30,10 +30,11 @@ let hotNs = 0n;
 async function run(count) {
   for (let done = 0; done < count; done += CHUNK) {
     const t0 = process.hrtime.bigint();
-    if (asChild) tracer.startActiveSpan('parent', (parent) => {
-      chunk();
-      parent.end();
-    });
+    if (asChild)
+      tracer.startActiveSpan('parent', (parent) => {
+        chunk();
+        parent.end();
+      });
     else chunk();
     hotNs += process.hrtime.bigint() - t0;
     await turn();

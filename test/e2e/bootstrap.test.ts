@@ -205,15 +205,28 @@ describe('per-request Sentry scopes', () => {
         headers: { 'x-request-id': 'req-7', authorization: 'Bearer s3cret-bearer', cookie: 'session=s3cret-cookie' },
       });
       expect(res.status).toBe(500);
-      const late = await request(`${app.url}/api/users/erin/late-fail?delay=30`, { agent, headers: { 'x-request-id': 'req-8' } });
+      const late = await request(`${app.url}/api/users/erin/late-fail?delay=30`, {
+        agent,
+        headers: { 'x-request-id': 'req-8' },
+      });
       expect(late.status).toBe(202);
       // The request as it arrived: not the URL a mounted router rewrote, nor the body a parser read (PII is off).
-      const mounted = await request(`${app.url}/api/mounted/users/dave/fail?delay=1`, { agent, body: { question: 's3cret question' } });
+      const mounted = await request(`${app.url}/api/mounted/users/dave/fail?delay=1`, {
+        agent,
+        body: { question: 's3cret question' },
+      });
       expect(mounted.status).toBe(500);
       agent.destroy();
       const [event] = await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value === 'failure for bob', 15_000);
-      const [mountedEvent] = await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value === 'failure for dave', 15_000);
-      expect(mountedEvent?.request).toMatchObject({ method: 'POST', url: `${app.url}/api/mounted/users/dave/fail?delay=1`, query_string: 'delay=1' });
+      const [mountedEvent] = await sentry.waitForEvents(
+        (e) => e.exception?.values?.[0]?.value === 'failure for dave',
+        15_000,
+      );
+      expect(mountedEvent?.request).toMatchObject({
+        method: 'POST',
+        url: `${app.url}/api/mounted/users/dave/fail?delay=1`,
+        query_string: 'delay=1',
+      });
       expect(mountedEvent?.request?.data).toBeUndefined();
       expect(JSON.stringify(mountedEvent)).not.toMatch(/s3cret/);
       expect(event?.transaction).toBe('GET /api/users/bob/fail');
@@ -225,9 +238,16 @@ describe('per-request Sentry scopes', () => {
       });
       expect(JSON.stringify(event)).not.toMatch(/s3cret/);
       // Captured after the response: the scopes still hold the request, its route and the response's status.
-      const [lateEvent] = await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value === 'late failure for erin', 15_000);
+      const [lateEvent] = await sentry.waitForEvents(
+        (e) => e.exception?.values?.[0]?.value === 'late failure for erin',
+        15_000,
+      );
       expect(lateEvent?.transaction).toBe('GET /api/users/erin/late-fail');
-      expect(lateEvent?.request).toMatchObject({ method: 'GET', url: `${app.url}/api/users/erin/late-fail?delay=30`, headers: expect.objectContaining({ 'x-request-id': 'req-8' }) });
+      expect(lateEvent?.request).toMatchObject({
+        method: 'GET',
+        url: `${app.url}/api/users/erin/late-fail?delay=30`,
+        headers: expect.objectContaining({ 'x-request-id': 'req-8' }),
+      });
       expect(lateEvent?.contexts?.response).toEqual({ status_code: 202 });
       await app.kill();
     });
@@ -276,7 +296,11 @@ describe('plain node:http app under --import', () => {
     const downstream = closeAfterTest(await startDownstream());
     const app = await startApp('test/fixtures/http-app.mjs', {
       nodeArgs: ['--import', './dist/instrumentation/register.js'],
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '50', DOWNSTREAM_URL: downstream.url },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        DOWNSTREAM_URL: downstream.url,
+      },
     });
     await request(`${app.url}/twice`);
     await collector.waitForSpans(2, 10_000);
@@ -315,7 +339,10 @@ describe('other exporters', () => {
     await request(`${app.url}/api/tickets/42`);
     const [, traceId] = await app.waitForLine(/^trace ([0-9a-f]{32})$/, 10_000);
     await app.waitForLine(/^ {2}GET \/api\/tickets\/:id [\d.]+ ms \{.*http\.route=\/api\/tickets\/:id/, 10_000);
-    await app.waitForLine(/^ {4,}└ GET [\d.]+ ms \{.*url\.full=http:\/\/127\.0\.0\.1:\d+\/named-import\?ticket=42/, 10_000);
+    await app.waitForLine(
+      /^ {4,}└ GET [\d.]+ ms \{.*url\.full=http:\/\/127\.0\.0\.1:\d+\/named-import\?ticket=42/,
+      10_000,
+    );
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     await app.kill();
   });

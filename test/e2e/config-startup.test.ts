@@ -16,7 +16,11 @@ const invalid: Array<[string, Record<string, string>, RegExp]> = [
   ['a non-http endpoint', { OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT/],
   ['sentry without a DSN', { TELEMETRY_EXPORTERS: 'sentry' }, /TELEMETRY_EXPORTERS/],
   ['an unsupported propagator', { OTEL_PROPAGATORS: 'b3' }, /OTEL_PROPAGATORS/],
-  ['a config module that throws', { TELEMETRY_CONFIG: 'test/fixtures/config/throwing.config.mjs' }, /TELEMETRY_CONFIG[\s\S]*exploded/],
+  [
+    'a config module that throws',
+    { TELEMETRY_CONFIG: 'test/fixtures/config/throwing.config.mjs' },
+    /TELEMETRY_CONFIG[\s\S]*exploded/,
+  ],
 ];
 
 describe('invalid configuration', () => {

@@ -13,12 +13,17 @@ describe('npm run doctor with no environment', () => {
   it('reports the development environment the example service runs in', async () => {
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
     // The script as npm runs it, without its leading build (the suite runs against the dist it built once).
-    const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     const command = scripts.doctor!.replace(/^npm run build --silent && /, '');
     const { stdout } = await run('sh', ['-c', `${command} --no-send --json`], { cwd: repoRoot, env });
     const report = JSON.parse(stdout) as { checks: Array<{ id: string; status: string; summary: string }> };
     const byId = (id: string) => report.checks.find((c) => c.id === id);
     expect(byId('config')?.summary).toContain('environment=development');
-    expect(byId('sampling')).toMatchObject({ status: 'ok', summary: expect.stringContaining('(environment development)') });
+    expect(byId('sampling')).toMatchObject({
+      status: 'ok',
+      summary: expect.stringContaining('(environment development)'),
+    });
   });
 });

@@ -30,7 +30,11 @@ interface JsonReport {
   checks: JsonCheck[];
 }
 
-async function doctor(env: Record<string, string>, args: string[] = ['--json'], timeoutMs = 30_000): Promise<RunResult & { report?: JsonReport }> {
+async function doctor(
+  env: Record<string, string>,
+  args: string[] = ['--json'],
+  timeoutMs = 30_000,
+): Promise<RunResult & { report?: JsonReport }> {
   const run = await runToExit(BIN, { importRegister: false, args: ['doctor', ...args], env, timeoutMs });
   let report: JsonReport | undefined;
   if (args.includes('--json')) report = JSON.parse(run.stdout) as JsonReport;
@@ -66,7 +70,19 @@ describe('otel-sentry-bridge doctor', () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.report?.ok).toBe(true);
     expect(run.report?.counts.fail).toBe(0);
-    for (const id of ['node', 'esm-hook', 'config', 'sentry.dsn', 'sampling', 'exporters', 'logs', 'reach.sentry.envelope', 'reach.sentry.otlp', 'reach.collector', 'reach.collector.logs']) {
+    for (const id of [
+      'node',
+      'esm-hook',
+      'config',
+      'sentry.dsn',
+      'sampling',
+      'exporters',
+      'logs',
+      'reach.sentry.envelope',
+      'reach.sentry.otlp',
+      'reach.collector',
+      'reach.collector.logs',
+    ]) {
       expect({ id, status: byId(run.report, id).status }).toEqual({ id, status: 'ok' });
     }
     const message = byId(run.report, 'send.sentry.message');
@@ -93,9 +109,15 @@ describe('otel-sentry-bridge doctor', () => {
     const logTraceId = collectorLog.details?.trace_id ?? '';
     expect(logTraceId).toMatch(/^[0-9a-f]{32}$/);
     expect(sentryLog.details?.trace_id).toBe(logTraceId);
-    await collector.waitForLogs((r) => r.traceId === logTraceId && r.body === 'otel-sentry-bridge doctor: test log record');
-    await sentry.waitForLogs((i) => i.trace_id === logTraceId && i.body === 'otel-sentry-bridge doctor: test log record');
-    expect(byId(run.report, 'logs').summary).toMatch(/^logs at info and above: sentry -> Sentry Logs .*otlp -> http:\/\/127\.0\.0\.1:\d+\/v1\/logs \(http\/protobuf\)/);
+    await collector.waitForLogs(
+      (r) => r.traceId === logTraceId && r.body === 'otel-sentry-bridge doctor: test log record',
+    );
+    await sentry.waitForLogs(
+      (i) => i.trace_id === logTraceId && i.body === 'otel-sentry-bridge doctor: test log record',
+    );
+    expect(byId(run.report, 'logs').summary).toMatch(
+      /^logs at info and above: sentry -> Sentry Logs .*otlp -> http:\/\/127\.0\.0\.1:\d+\/v1\/logs \(http\/protobuf\)/,
+    );
 
     // The DSN key is never printed whole, in JSON or text.
     expect(run.stdout).not.toContain(sentry.publicKey);
@@ -116,7 +138,17 @@ describe('otel-sentry-bridge doctor', () => {
       ['--json', '--timeout-ms', '2000'],
     );
     expect(run.code).toBe(1);
-    for (const id of ['reach.sentry.envelope', 'reach.sentry.otlp', 'reach.collector', 'reach.collector.logs', 'send.sentry.message', 'send.span.sentry', 'send.span.otlp', 'send.log.otlp', 'send.log.sentry']) {
+    for (const id of [
+      'reach.sentry.envelope',
+      'reach.sentry.otlp',
+      'reach.collector',
+      'reach.collector.logs',
+      'send.sentry.message',
+      'send.span.sentry',
+      'send.span.otlp',
+      'send.log.otlp',
+      'send.log.sentry',
+    ]) {
       expect({ id, status: byId(run.report, id).status }).toEqual({ id, status: 'fail' });
     }
     expect(byId(run.report, 'reach.collector').summary).toContain('connection refused');
@@ -125,7 +157,10 @@ describe('otel-sentry-bridge doctor', () => {
   });
 
   it('fails on a malformed DSN without printing the key, and lists every invalid variable', async () => {
-    const run = await doctor({ SENTRY_DSN: 'https://abcdef0123456789abcdef0123456789@sentry.example.com', SENTRY_TRACES_SAMPLE_RATE: '1.5' });
+    const run = await doctor({
+      SENTRY_DSN: 'https://abcdef0123456789abcdef0123456789@sentry.example.com',
+      SENTRY_TRACES_SAMPLE_RATE: '1.5',
+    });
     expect(run.code).toBe(1);
     const config = byId(run.report, 'config');
     expect(config.status).toBe('fail');
@@ -157,7 +192,11 @@ describe('otel-sentry-bridge doctor', () => {
     const sentry = closeAfterTest(await startFakeSentry());
     await sentry.setFault({ mode: '429', retryAfterSeconds: 30 });
     const failing = closeAfterTest(await startStatusServer(500));
-    const run = await doctor({ SENTRY_DSN: sentry.dsn, OTEL_EXPORTER_OTLP_ENDPOINT: failing.url, SENTRY_ENVIRONMENT: 'staging' });
+    const run = await doctor({
+      SENTRY_DSN: sentry.dsn,
+      OTEL_EXPORTER_OTLP_ENDPOINT: failing.url,
+      SENTRY_ENVIRONMENT: 'staging',
+    });
     expect(run.code).toBe(1);
     expect(byId(run.report, 'reach.sentry.envelope')).toMatchObject({ status: 'warn' });
     expect(byId(run.report, 'reach.sentry.envelope').summary).toContain('Retry-After 30');
@@ -204,7 +243,11 @@ describe('otel-sentry-bridge doctor', () => {
 
     // Headers sent in clear text to a remote collector.
     const remote = await doctor(
-      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.example.com:4318', OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abcdefghijkl', SENTRY_ENVIRONMENT: 'staging' },
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.example.com:4318',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abcdefghijkl',
+        SENTRY_ENVIRONMENT: 'staging',
+      },
       ['--json', '--no-send', '--timeout-ms', '1000'],
     );
     expect(byId(remote.report, 'otlp.headers').summary).toContain('clear text');

@@ -27,62 +27,95 @@ async function backends(): Promise<{ sentry: FakeSentry; otlp: OtlpReceiver }> {
 }
 
 function env(sentry: FakeSentry, otlp: OtlpReceiver, extra: Record<string, string> = {}): Record<string, string> {
-  return { SENTRY_DSN: sentry.dsn, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_BLRP_SCHEDULE_DELAY: '100', ...extra };
+  return {
+    SENTRY_DSN: sentry.dsn,
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    OTEL_BLRP_SCHEDULE_DELAY: '100',
+    ...extra,
+  };
 }
 
 const sentryText = (item: SentryLogItem, key: string): unknown => item.attributes?.[key]?.value;
 const lineOf = (source: string, user: string): string => `${source} line for ${user} with`;
 
 describe('application logs reach Sentry and the collector on the request trace', () => {
-  it.each(['http/protobuf', 'http/json'] as const)('console, pino, winston and the logs API over %s', async (protocol) => {
-    const { sentry, otlp } = await backends();
-    const app = await startApp(APP, { env: env(sentry, otlp, { OTEL_EXPORTER_OTLP_PROTOCOL: protocol }) });
-    const response = await request(`${app.url}/api/log/alice`);
-    expect(response.status).toBe(200);
+  it.each(['http/protobuf', 'http/json'] as const)(
+    'console, pino, winston and the logs API over %s',
+    async (protocol) => {
+      const { sentry, otlp } = await backends();
+      const app = await startApp(APP, { env: env(sentry, otlp, { OTEL_EXPORTER_OTLP_PROTOCOL: protocol }) });
+      const response = await request(`${app.url}/api/log/alice`);
+      expect(response.status).toBe(200);
 
-    const [server] = await otlp.waitForSpans((span) => span.kindName === 'server' && span.attributes['http.route'] === '/api/log/:user');
-    const records = await otlp.waitForLogs((r) => String(r.body).includes('for alice'), 10_000, SOURCES.length);
-    for (const source of SOURCES) {
-      const record = records.find((r) => String(r.body).startsWith(lineOf(source, 'alice')));
-      expect(record, `${source} record at the collector`).toBeDefined();
-      expect(record!.encoding).toBe(protocol === 'http/json' ? 'json' : 'protobuf');
-      expect(record!.traceId).toBe(server!.traceId);
-      // Emitted inside the route handler: the active span is the server span or one of its express children.
-      expect(record!.spanId).toMatch(/^[0-9a-f]{16}$/);
-      expect(record!.flags & 1).toBe(1);
-      expect(record!.severityNumber).toBe(9);
-      expect(record!.attributes).toMatchObject({ 'user.id': 'alice', 'tenant.id': 'company-alice' });
-      expect(record!.resource).toMatchObject({ 'service.name': server!.resource['service.name'], 'deployment.environment.name': 'production' });
-      expect(String(record!.body)).toContain('Bearer [Filtered]');
-      expect(String(record!.body)).not.toContain(PLANTED);
-    }
-    // Secrets in structured fields go by their key, as in events and spans.
-    expect(records.find((r) => r.scope.name.includes('pino'))!.attributes['password']).toBe('[Filtered]');
-    expect(records.find((r) => r.scope.name.includes('winston'))!.attributes['api_key']).toBe('[Filtered]');
+      const [server] = await otlp.waitForSpans(
+        (span) => span.kindName === 'server' && span.attributes['http.route'] === '/api/log/:user',
+      );
+      const records = await otlp.waitForLogs((r) => String(r.body).includes('for alice'), 10_000, SOURCES.length);
+      for (const source of SOURCES) {
+        const record = records.find((r) => String(r.body).startsWith(lineOf(source, 'alice')));
+        expect(record, `${source} record at the collector`).toBeDefined();
+        expect(record!.encoding).toBe(protocol === 'http/json' ? 'json' : 'protobuf');
+        expect(record!.traceId).toBe(server!.traceId);
+        // Emitted inside the route handler: the active span is the server span or one of its express children.
+        expect(record!.spanId).toMatch(/^[0-9a-f]{16}$/);
+        expect(record!.flags & 1).toBe(1);
+        expect(record!.severityNumber).toBe(9);
+        expect(record!.attributes).toMatchObject({ 'user.id': 'alice', 'tenant.id': 'company-alice' });
+        expect(record!.resource).toMatchObject({
+          'service.name': server!.resource['service.name'],
+          'deployment.environment.name': 'production',
+        });
+        expect(String(record!.body)).toContain('Bearer [Filtered]');
+        expect(String(record!.body)).not.toContain(PLANTED);
+      }
+      // Secrets in structured fields go by their key, as in events and spans.
+      expect(records.find((r) => r.scope.name.includes('pino'))!.attributes['password']).toBe('[Filtered]');
+      expect(records.find((r) => r.scope.name.includes('winston'))!.attributes['api_key']).toBe('[Filtered]');
 
-    const items = await sentry.waitForLogs((item) => item.body.includes('for alice'), 10_000, SOURCES.length);
-    for (const source of SOURCES) {
-      const item = items.find((i) => i.body.startsWith(lineOf(source, 'alice')));
-      expect(item, `${source} record at Sentry`).toBeDefined();
-      expect(item!.trace_id).toBe(server!.traceId);
-      expect(item!.level).toBe('info');
-      expect(item!.severity_number).toBe(9);
-      expect(sentryText(item!, 'sentry.trace.parent_span_id')).toBe(records.find((r) => String(r.body).startsWith(lineOf(source, 'alice')))!.spanId);
-      expect(sentryText(item!, 'user.id')).toBe('alice');
-      expect(sentryText(item!, 'tenant.id')).toBe('company-alice');
-      expect(sentryText(item!, 'service.name')).toBe(server!.resource['service.name']);
-      expect(sentryText(item!, 'sentry.environment')).toBe('production');
-      expect(item!.body).not.toContain(PLANTED);
-    }
-    expect(sentryText(items.find((i) => i.body.startsWith('pino'))!, 'sentry.origin')).toBe('auto.log.pino');
-    expect(sentryText(items.find((i) => i.body.startsWith('console'))!, 'sentry.origin')).toBe('auto.log.console');
-    expect(sentryText(items.find((i) => i.body.startsWith('pino'))!, 'password')).toBe('[Filtered]');
-    // The planted secret appears nowhere in what either backend received.
-    expect(JSON.stringify(sentry.envelopes.map((e) => e.items))).not.toContain(PLANTED);
-    expect(JSON.stringify(otlp.logs, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(PLANTED);
-  });
+      const items = await sentry.waitForLogs((item) => item.body.includes('for alice'), 10_000, SOURCES.length);
+      for (const source of SOURCES) {
+        const item = items.find((i) => i.body.startsWith(lineOf(source, 'alice')));
+        expect(item, `${source} record at Sentry`).toBeDefined();
+        expect(item!.trace_id).toBe(server!.traceId);
+        expect(item!.level).toBe('info');
+        expect(item!.severity_number).toBe(9);
+        expect(sentryText(item!, 'sentry.trace.parent_span_id')).toBe(
+          records.find((r) => String(r.body).startsWith(lineOf(source, 'alice')))!.spanId,
+        );
+        expect(sentryText(item!, 'user.id')).toBe('alice');
+        expect(sentryText(item!, 'tenant.id')).toBe('company-alice');
+        expect(sentryText(item!, 'service.name')).toBe(server!.resource['service.name']);
+        expect(sentryText(item!, 'sentry.environment')).toBe('production');
+        expect(item!.body).not.toContain(PLANTED);
+      }
+      expect(
+        sentryText(
+          items.find((i) => i.body.startsWith('pino'))!,
+          'sentry.origin',
+        ),
+      ).toBe('auto.log.pino');
+      expect(
+        sentryText(
+          items.find((i) => i.body.startsWith('console'))!,
+          'sentry.origin',
+        ),
+      ).toBe('auto.log.console');
+      expect(
+        sentryText(
+          items.find((i) => i.body.startsWith('pino'))!,
+          'password',
+        ),
+      ).toBe('[Filtered]');
+      // The planted secret appears nowhere in what either backend received.
+      expect(JSON.stringify(sentry.envelopes.map((e) => e.items))).not.toContain(PLANTED);
+      expect(JSON.stringify(otlp.logs, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(
+        PLANTED,
+      );
+    },
+  );
 
-  it('over gRPC, with the traces\' headers in the call metadata', async () => {
+  it("over gRPC, with the traces' headers in the call metadata", async () => {
     const grpc = closeAfterTest(await startOtlpGrpcReceiver());
     const app = await startApp(APP, {
       env: {
@@ -156,12 +189,14 @@ describe('application logs reach Sentry and the collector on the request trace',
     expect(offApp.stderr()).toContain('logs=off');
   });
 
-  it('never turns the layer\'s own diagnostics (OTEL_LOG_LEVEL=debug, printed to the console) into records', async () => {
+  it("never turns the layer's own diagnostics (OTEL_LOG_LEVEL=debug, printed to the console) into records", async () => {
     const { sentry, otlp } = await backends();
     // OTEL_LOG_LEVEL=debug and SENTRY_DEBUG make both SDKs print to the console, at a level TELEMETRY_LOGS=debug
     // lets through: the OTel diag logger with the console methods saved before any patch, Sentry's through its
     // console sandbox.
-    const app = await startApp(APP, { env: env(sentry, otlp, { OTEL_LOG_LEVEL: 'debug', SENTRY_DEBUG: 'true', TELEMETRY_LOGS: 'debug' }) });
+    const app = await startApp(APP, {
+      env: env(sentry, otlp, { OTEL_LOG_LEVEL: 'debug', SENTRY_DEBUG: 'true', TELEMETRY_LOGS: 'debug' }),
+    });
     await request(`${app.url}/api/log/frank`);
     await otlp.waitForLogs((r) => String(r.body).includes('for frank'), 10_000, SOURCES.length);
     await sentry.waitForLogs((i) => i.body.includes('for frank'), 10_000, SOURCES.length);
@@ -174,4 +209,3 @@ describe('application logs reach Sentry and the collector on the request trace',
     expect(bodies).toEqual(appLines);
   });
 });
-

@@ -7,7 +7,9 @@ useKitCleanup();
 
 describe('console tree with logs', () => {
   it('prints the log lines of every source under their span', async () => {
-    const app = await startApp('test/fixtures/logs-app.mjs', { env: { NODE_ENV: 'development', OTEL_BSP_SCHEDULE_DELAY: '50' } });
+    const app = await startApp('test/fixtures/logs-app.mjs', {
+      env: { NODE_ENV: 'development', OTEL_BSP_SCHEDULE_DELAY: '50' },
+    });
     expect(app.stderr()).toMatch(/exporters=console logs=info /);
     await request(`${app.url}/api/log/alice`);
     const [, traceId] = await app.waitForLine(/^trace ([0-9a-f]{32})$/, 10_000);

@@ -68,7 +68,9 @@ describe('logs under faults', () => {
       expect(warnings[0]).toMatch(/failed \((connection refused \()?connect ECONNREFUSED 127\.0\.0\.1:\d+\)?\)/);
     }
     // And what the process lost over its life, records apart from spans, with the last cause.
-    expect(stderr).toMatch(/lost over the process's life: .*otlp-logs \d+ log records \(last cause: connection refused \(connect ECONNREFUSED/);
+    expect(stderr).toMatch(
+      /lost over the process's life: .*otlp-logs \d+ log records \(last cause: connection refused \(connect ECONNREFUSED/,
+    );
     expect(stderr).toMatch(/lost over the process's life: .*sentry-logs \d+ log records \(last cause: /);
   });
 
@@ -109,7 +111,12 @@ describe('logs under faults', () => {
     const sentry = closeAfterTest(await startFakeSentry());
     const otlp = closeAfterTest(await startOtlpReceiver());
     const app = await startApp(APP, {
-      env: { SENTRY_DSN: sentry.dsn, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, TELEMETRY_LOGS_RATE_LIMIT: '1000', OTEL_BLRP_SCHEDULE_DELAY: '50' },
+      env: {
+        SENTRY_DSN: sentry.dsn,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+        TELEMETRY_LOGS_RATE_LIMIT: '1000',
+        OTEL_BLRP_SCHEDULE_DELAY: '50',
+      },
     });
     const n = 20_000;
     await request(`${app.url}/api/storm?n=${n}`);
@@ -120,7 +127,9 @@ describe('logs under faults', () => {
     const s = stats['otlp-logs']!;
     expect(s.dropped).toBeGreaterThan(0);
     expect(s.received).toBe(s.exported + s.dropped + s.pending);
-    expect(app.stderr()).toMatch(/exporter "otlp-logs" failed \(over the rate limit of 1000 records\/s \(TELEMETRY_LOGS_RATE_LIMIT\)\); \d+ log record\(s\) dropped/);
+    expect(app.stderr()).toMatch(
+      /exporter "otlp-logs" failed \(over the rate limit of 1000 records\/s \(TELEMETRY_LOGS_RATE_LIMIT\)\); \d+ log record\(s\) dropped/,
+    );
     // The first second's worth went out, each line once; the rest of the storm did not.
     const storm = otlp.logs.filter((r) => String(r.body).startsWith('storm line'));
     expect(storm.length).toBeLessThan(n);

@@ -50,9 +50,12 @@ describe('GenAI content of the OpenAI instrumentation', () => {
       expect(input.map((m) => m.role)).toEqual(['system', 'user']);
       expect(input[1]!.parts).toEqual([{ type: 'text', content: TEXT }]);
       // Span attribute values are cut at 4096 characters (OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT raises it).
-      if (String(chat.attributes['gen_ai.input.messages']).length < 4096) expect(input[0]!.parts[0]!.content).toBe(system);
+      if (String(chat.attributes['gen_ai.input.messages']).length < 4096)
+        expect(input[0]!.parts[0]!.content).toBe(system);
       const output = messages(chat.attributes['gen_ai.output.messages']);
-      expect(output).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: answer.response }], finish_reason: 'stop' }]);
+      expect(output).toEqual([
+        { role: 'assistant', parts: [{ type: 'text', content: answer.response }], finish_reason: 'stop' },
+      ]);
       // The figures of the instrumentation's token and duration metrics are on the span already.
       expect(chat.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
       expect(chat.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
@@ -60,7 +63,12 @@ describe('GenAI content of the OpenAI instrumentation', () => {
     }
     // The content is not sent a second time as log records.
     await support.otlp.waitForLogs((r) => String(r.body).startsWith('business event'));
-    expect(support.otlp.logs.filter((r) => r.scope.name.includes('openai') || String(r.eventName ?? r.attributes['event.name']).startsWith('gen_ai.'))).toEqual([]);
+    expect(
+      support.otlp.logs.filter(
+        (r) =>
+          r.scope.name.includes('openai') || String(r.eventName ?? r.attributes['event.name']).startsWith('gen_ai.'),
+      ),
+    ).toEqual([]);
     expect(support.sentry.logs.filter((i) => i.body.includes(TEXT))).toEqual([]);
   });
 
@@ -82,8 +90,16 @@ describe('GenAI content of the OpenAI instrumentation', () => {
 
   it("withChatSpan writes the same shape (the support service's local responder)", async () => {
     const support = await startSupport('otlp', { TELEMETRY_CAPTURE_GENAI_CONTENT: 'true' });
-    const answer = await ingestOk(support.app, KEY_001, { channel: 'web', text: TEXT, external_user_id: 'genai-local' });
-    const chat = only(await ingestTrace(support.otlp, answer.ticket_id), (s) => s.name === 'chat support-local-1', 'chat span');
+    const answer = await ingestOk(support.app, KEY_001, {
+      channel: 'web',
+      text: TEXT,
+      external_user_id: 'genai-local',
+    });
+    const chat = only(
+      await ingestTrace(support.otlp, answer.ticket_id),
+      (s) => s.name === 'chat support-local-1',
+      'chat span',
+    );
     expect(messages(chat.attributes['gen_ai.input.messages']).map((m) => m.role)).toEqual(['system', 'user']);
     expect(messages(chat.attributes['gen_ai.output.messages'])).toEqual([
       { role: 'assistant', parts: [{ type: 'text', content: answer.response }], finish_reason: 'stop' },

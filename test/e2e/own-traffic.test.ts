@@ -25,7 +25,12 @@ describe("requests to the layer's own endpoints", () => {
     // A later export proves the earlier one's spans all arrived.
     expect((await request(`${app.url}/api/tickets/8?calls=0`)).status).toBe(200);
     await collector.waitForSpans((s) => s.kindName === 'server' && s.traceId !== server!.traceId);
-    expect(collector.spans.filter((s) => s.traceId === server!.traceId).map((s) => s.kindName).sort()).toEqual(['internal', 'server']);
+    expect(
+      collector.spans
+        .filter((s) => s.traceId === server!.traceId)
+        .map((s) => s.kindName)
+        .sort(),
+    ).toEqual(['internal', 'server']);
     expect(collector.spans.filter((s) => s.kindName === 'client')).toEqual([]);
   });
 });

@@ -23,7 +23,9 @@ async function outcome(listeners: string, mode: string, sentry?: FakeSentry): Pr
     nodeArgs: mode === 'default' ? [] : [`--unhandled-rejections=${mode}`],
     env: {
       APP_LISTENERS: listeners,
-      ...(sentry ? { SENTRY_DSN: sentry.dsn, TELEMETRY_EXPORTERS: 'sentry', TELEMETRY_SHUTDOWN_TIMEOUT_MS: '2000' } : {}),
+      ...(sentry
+        ? { SENTRY_DSN: sentry.dsn, TELEMETRY_EXPORTERS: 'sentry', TELEMETRY_SHUTDOWN_TIMEOUT_MS: '2000' }
+        : {}),
     },
   });
   expect((await request(`${app.url}/reject`)).status).toBe(202);
@@ -38,7 +40,10 @@ async function outcome(listeners: string, mode: string, sentry?: FakeSentry): Pr
     survived,
     code: exit.code,
     warned: app.stderr().includes('UnhandledPromiseRejectionWarning'),
-    appSaw: app.stdout().split('\n').filter((line) => line.startsWith('APP ')),
+    appSaw: app
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('APP ')),
   };
 }
 
@@ -65,18 +70,33 @@ describe('uncaught exceptions in an app that listens for them', () => {
     for (const layered of [false, true]) {
       const app = await startApp(FIXTURE, {
         importRegister: layered,
-        env: { APP_LISTENERS: 'uncaught', ...(layered ? { SENTRY_DSN: sentry.dsn, TELEMETRY_EXPORTERS: 'sentry' } : {}) },
+        env: {
+          APP_LISTENERS: 'uncaught',
+          ...(layered ? { SENTRY_DSN: sentry.dsn, TELEMETRY_EXPORTERS: 'sentry' } : {}),
+        },
       });
       // The timers' exceptions fire before the process can end: /stop waits for none of them.
       for (let i = 0; i < 3; i++) expect((await request(`${app.url}/throw`)).status).toBe(202);
       const survived = (await request(`${app.url}/ok`)).status === 200;
       await request(`${app.url}/stop`);
       await app.exited;
-      runs.push({ survived, appSaw: app.stdout().split('\n').filter((line) => line.startsWith('APP ')) });
+      runs.push({
+        survived,
+        appSaw: app
+          .stdout()
+          .split('\n')
+          .filter((line) => line.startsWith('APP ')),
+      });
     }
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[0]?.appSaw).toHaveLength(3);
-    const values = (await sentry.waitForEvents((e) => e.exception?.values?.[0]?.value?.startsWith('process-faults: uncaught exception') === true, 10_000, 3))
+    const values = (
+      await sentry.waitForEvents(
+        (e) => e.exception?.values?.[0]?.value?.startsWith('process-faults: uncaught exception') === true,
+        10_000,
+        3,
+      )
+    )
       .map((e) => e.exception?.values?.[0]?.value)
       .sort();
     expect(values).toEqual([1, 2, 3].map((n) => `process-faults: uncaught exception ${n}`));

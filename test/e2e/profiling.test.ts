@@ -25,14 +25,19 @@ const FIXTURE = 'test/fixtures/profiling-app.mjs';
 async function backends() {
   const sentry = closeAfterTest(await startFakeSentry());
   const otlp = closeAfterTest(await startOtlpReceiver());
-  return { sentry, otlp, env: { ...sentryEnv(sentry), ...otlpEnv(otlp), SENTRY_TRACES_SAMPLE_RATE: '1', TELEMETRY_LOG_LEVEL: 'warn' } };
+  return {
+    sentry,
+    otlp,
+    env: { ...sentryEnv(sentry), ...otlpEnv(otlp), SENTRY_TRACES_SAMPLE_RATE: '1', TELEMETRY_LOG_LEVEL: 'warn' },
+  };
 }
 
 function frameNames(chunk: ProfileChunk): string[] {
   return chunk.profile.frames.map((frame) => frame.function ?? '');
 }
 
-const isBurnServer = (span: ReceivedSpan) => span.kindName === 'server' && String(span.attributes['url.path']) === '/api/burn';
+const isBurnServer = (span: ReceivedSpan) =>
+  span.kindName === 'server' && String(span.attributes['url.path']) === '/api/burn';
 
 async function nativeLoaded(url: string): Promise<string[]> {
   return ((await request(`${url}/api/native`)).json as { loaded: string[] }).loaded;
@@ -97,10 +102,16 @@ describe('profiling', () => {
       env: { ...env, SENTRY_PROFILES_SAMPLE_RATE: '1', OTEL_SENTRY_BRIDGE_PROFILE_CHUNK_INTERVAL_MS: '200' },
     });
     // Each request keeps a profiled trace open long enough for the 200 ms chunk cut to find samples.
-    const warning = app.waitForLine(/profile chunks dropped: 4 still waiting on Sentry \(0 sent, \d+ dropped, 0 failed\)/, 15_000);
+    const warning = app.waitForLine(
+      /profile chunks dropped: 4 still waiting on Sentry \(0 sent, \d+ dropped, 0 failed\)/,
+      15_000,
+    );
     // Set from the warning's promise, while the loop below awaits requests.
     const seen = { warning: false };
-    warning.then(() => (seen.warning = true), () => (seen.warning = true));
+    warning.then(
+      () => (seen.warning = true),
+      () => (seen.warning = true),
+    );
     let served = 0;
     const load = (async () => {
       for (let i = 0; i < 40 && !seen.warning; i++) {
@@ -116,7 +127,9 @@ describe('profiling', () => {
 
   it('profiles nothing and loads no native module at rate 0', async () => {
     const { sentry, otlp, env } = await backends();
-    const app = await startApp(FIXTURE, { env: { ...env, SENTRY_PROFILES_SAMPLE_RATE: '0', OTEL_SENTRY_BRIDGE_PROFILE_CHUNK_INTERVAL_MS: '300' } });
+    const app = await startApp(FIXTURE, {
+      env: { ...env, SENTRY_PROFILES_SAMPLE_RATE: '0', OTEL_SENTRY_BRIDGE_PROFILE_CHUNK_INTERVAL_MS: '300' },
+    });
     for (let i = 0; i < 2; i++) expect((await request(`${app.url}/api/burn?ms=100`)).status).toBe(200);
     expect(await nativeLoaded(app.url)).toEqual([]);
     const spans = await otlp.waitForSpans(isBurnServer, undefined, 2);
@@ -128,13 +141,20 @@ describe('profiling', () => {
 
   it('stays off with one warning, loading nothing native, when SENTRY_DSN is not set', async () => {
     const otlp = closeAfterTest(await startOtlpReceiver());
-    const app = await startApp(FIXTURE, { env: { ...otlpEnv(otlp), SENTRY_TRACES_SAMPLE_RATE: '1', SENTRY_PROFILES_SAMPLE_RATE: '1' } });
+    const app = await startApp(FIXTURE, {
+      env: { ...otlpEnv(otlp), SENTRY_TRACES_SAMPLE_RATE: '1', SENTRY_PROFILES_SAMPLE_RATE: '1' },
+    });
     expect((await request(`${app.url}/api/burn?ms=50`)).status).toBe(200);
     expect(await nativeLoaded(app.url)).toEqual([]);
     const [span] = await otlp.waitForSpans(isBurnServer);
     expect(span!.attributes['sentry.profiler_id']).toBeUndefined();
-    const warnings = app.stderr().split('\n').filter((line) => line.includes('profiling is off'));
-    expect(warnings).toEqual(['otel-sentry-bridge: warning: profiling is off: SENTRY_PROFILES_SAMPLE_RATE is set but SENTRY_DSN is not']);
+    const warnings = app
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('profiling is off'));
+    expect(warnings).toEqual([
+      'otel-sentry-bridge: warning: profiling is off: SENTRY_PROFILES_SAMPLE_RATE is set but SENTRY_DSN is not',
+    ]);
   });
 
   it('warns once and runs unprofiled when the native binary cannot load', async () => {
@@ -148,7 +168,10 @@ describe('profiling', () => {
     const [span] = await otlp.waitForSpans(isBurnServer);
     expect(span!.attributes['sentry.profiler_id']).toBeUndefined();
     expect(await app.kill('SIGTERM')).toEqual({ code: 0, signal: null });
-    const warnings = app.stderr().split('\n').filter((line) => line.includes('profiling is off'));
+    const warnings = app
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('profiling is off'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/@sentry\/node-cpu-profiler could not be loaded on linux-.*ABI \d+/);
     expect(sentry.profileChunks).toEqual([]);

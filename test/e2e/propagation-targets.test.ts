@@ -66,7 +66,10 @@ function expectNoHeaderTwice(downstream: Downstream): void {
   }
 }
 
-async function scenario(baggageTargets: string, acceptFrom?: string): Promise<{ local: Downstream; loopbackIp: Downstream; traceIds: string[]; incoming: Array<Record<string, string>> }> {
+async function scenario(
+  baggageTargets: string,
+  acceptFrom?: string,
+): Promise<{ local: Downstream; loopbackIp: Downstream; traceIds: string[]; incoming: Array<Record<string, string>> }> {
   const local = closeAfterTest(await startDownstream('localhost'));
   const loopbackIp = closeAfterTest(await startDownstream('127.0.0.1'));
   const app = await startApp('test/fixtures/propagation-targets-app.mjs', {
@@ -96,7 +99,8 @@ async function scenario(baggageTargets: string, acceptFrom?: string): Promise<{ 
   return { local, loopbackIp, traceIds, incoming };
 }
 
-const sentryEntries = (baggage: Record<string, string>): string[] => Object.keys(baggage).filter((key) => key.startsWith('sentry-'));
+const sentryEntries = (baggage: Record<string, string>): string[] =>
+  Object.keys(baggage).filter((key) => key.startsWith('sentry-'));
 const otherEntries = (baggage: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(baggage).filter(([key]) => !key.startsWith('sentry-')));
 
@@ -105,7 +109,8 @@ describe('propagation targets and baggage targets over node:http and fetch', () 
     const { local, loopbackIp, traceIds, incoming } = await scenario('localhost');
     expect(incoming).toEqual([{}, {}]);
     local.received.forEach((received, i) => {
-      for (const name of TRACE_HEADERS) expect(received.headers.get(name), `${name} via ${received.via}`).toHaveLength(1);
+      for (const name of TRACE_HEADERS)
+        expect(received.headers.get(name), `${name} via ${received.via}`).toHaveLength(1);
       expect(received.headers.get('traceparent')?.[0]).toMatch(new RegExp(`^00-${traceIds[i]}-[0-9a-f]{16}-03$`));
       expect(received.headers.get('sentry-trace')?.[0]).toMatch(new RegExp(`^${traceIds[i]}-[0-9a-f]{16}-1$`));
       const baggage = baggageOf(received);
@@ -115,7 +120,10 @@ describe('propagation targets and baggage targets over node:http and fetch', () 
       expect(otherEntries(baggage), received.via).toEqual({ 'caller.key': '1', 'app.flag': 'on' });
     });
     for (const received of loopbackIp.received) {
-      expect([...received.headers.keys()].filter((name) => [...TRACE_HEADERS, 'baggage'].includes(name)), received.via).toEqual([]);
+      expect(
+        [...received.headers.keys()].filter((name) => [...TRACE_HEADERS, 'baggage'].includes(name)),
+        received.via,
+      ).toEqual([]);
     }
   });
 
@@ -124,13 +132,17 @@ describe('propagation targets and baggage targets over node:http and fetch', () 
     // The tenant claim is taken out of the baggage (recorded on spans as tenant.received_id, not shown here).
     expect(incoming).toEqual([{ region: 'eu' }, { region: 'eu' }]);
     local.received.forEach((received, i) => {
-      for (const name of TRACE_HEADERS) expect(received.headers.get(name), `${name} via ${received.via}`).toHaveLength(1);
+      for (const name of TRACE_HEADERS)
+        expect(received.headers.get(name), `${name} via ${received.via}`).toHaveLength(1);
       const baggage = baggageOf(received);
       expect(baggage['sentry-trace_id']).toBe(traceIds[i]);
       expect(otherEntries(baggage), received.via).toEqual({});
     });
     for (const received of loopbackIp.received) {
-      expect([...received.headers.keys()].filter((name) => TRACE_HEADERS.includes(name)), received.via).toEqual([]);
+      expect(
+        [...received.headers.keys()].filter((name) => TRACE_HEADERS.includes(name)),
+        received.via,
+      ).toEqual([]);
       const baggage = baggageOf(received);
       expect(sentryEntries(baggage), received.via).toEqual([]);
       // No authenticated company in this request: no tenant.id leaves, least of all the caller's claim.

@@ -31,14 +31,22 @@ async function stats(app: AppProcess, flushMs = 0): Promise<{ flushed?: boolean;
 
 async function load(app: AppProcess, tag: string, count: number): Promise<void> {
   const agent = keepAliveAgent(8);
-  await Promise.all(Array.from({ length: count }, (_, i) => request(`${app.url}/ok/${tag}-${i}`, { agent, timeoutMs: 10_000 })));
+  await Promise.all(
+    Array.from({ length: count }, (_, i) => request(`${app.url}/ok/${tag}-${i}`, { agent, timeoutMs: 10_000 })),
+  );
   agent.destroy();
 }
 
-const WARNING = /otel-sentry-bridge: exporter "(\w+)" failed \((.*)\); (\d+) span\(s\) dropped since the last warning \((.*?)\); endpoint (\S+)(?: \([\w/]+\))?\. Next/g;
+const WARNING =
+  /otel-sentry-bridge: exporter "(\w+)" failed \((.*)\); (\d+) span\(s\) dropped since the last warning \((.*?)\); endpoint (\S+)(?: \([\w/]+\))?\. Next/g;
 
 function warnings(stderr: string): Array<{ exporter: string; cause: string; dropped: number; endpoint: string }> {
-  return [...stderr.matchAll(WARNING)].map((m) => ({ exporter: m[1] ?? '', cause: m[2] ?? '', dropped: Number(m[3]), endpoint: m[5] ?? '' }));
+  return [...stderr.matchAll(WARNING)].map((m) => ({
+    exporter: m[1] ?? '',
+    cause: m[2] ?? '',
+    dropped: Number(m[3]),
+    endpoint: m[5] ?? '',
+  }));
 }
 
 const SECRET = 'collector-password-42';
@@ -70,9 +78,17 @@ async function setup(fault: Fault) {
 }
 
 const CASES: Array<[string, Fault, (port: number) => RegExp]> = [
-  ['429 with Retry-After', { mode: '429', retryAfterSeconds: 30 }, () => /^HTTP 429 Too Many Requests \(Retry-After: 30 s\)$/],
+  [
+    '429 with Retry-After',
+    { mode: '429', retryAfterSeconds: 30 },
+    () => /^HTTP 429 Too Many Requests \(Retry-After: 30 s\)$/,
+  ],
   ['503', { mode: '503', retryAfterSeconds: null }, () => /^HTTP 503 Service Unavailable$/],
-  ['a refused port', { mode: 'down' }, (port) => new RegExp(`^connection refused \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)$`)],
+  [
+    'a refused port',
+    { mode: 'down' },
+    (port) => new RegExp(`^connection refused \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)$`),
+  ],
   ['a hanging backend', { mode: 'hang' }, () => /^timeout: no answer within 1000 ms$/],
 ];
 
@@ -95,7 +111,9 @@ describe('span-export warnings name the cause, the endpoint and the counts', () 
         expect(warning?.dropped).toBeGreaterThan(0);
         expect(warning?.dropped).toBeLessThanOrEqual(60);
       }
-      expect(found.find((w) => w.exporter === 'otlp')?.endpoint).toBe(`http://bridge:…@127.0.0.1:${collector.port}/v1/traces?api_key=…`);
+      expect(found.find((w) => w.exporter === 'otlp')?.endpoint).toBe(
+        `http://bridge:…@127.0.0.1:${collector.port}/v1/traces?api_key=…`,
+      );
       expect(found.find((w) => w.exporter === 'sentry')?.endpoint).toBe(sentry.otlpTracesUrl);
       expect(app.stderr()).not.toContain(SECRET);
       expect(app.stderr()).not.toContain(QUERY_SECRET);
@@ -106,7 +124,8 @@ describe('span-export warnings name the cause, the endpoint and the counts', () 
       expect(exit.code).toBe(0);
       const life = /lost over the process's life: (.*)/.exec(app.stderr())?.[1] ?? '';
       expect(life).toMatch(/sentry 60 spans \(last cause: (.*)\), otlp 60 spans \(last cause: (.*)\)/);
-      const [, sentryCause, otlpCause] = /sentry 60 spans \(last cause: (.*)\), otlp 60 spans \(last cause: (.*)\)/.exec(life) ?? [];
+      const [, sentryCause, otlpCause] =
+        /sentry 60 spans \(last cause: (.*)\), otlp 60 spans \(last cause: (.*)\)/.exec(life) ?? [];
       expect(sentryCause).toMatch(causeFor(sentry.port));
       expect(otlpCause).toMatch(causeFor(collector.port));
       console.log(`FIGURES ${label}: ${JSON.stringify({ stats: after.exporters, warnings: found, life })}`);
@@ -165,7 +184,9 @@ describe('span-export warnings name the cause, the endpoint and the counts', () 
     // SIGTERM is the last chance: the queued spans are sent, refused again, and the exit says they were not delivered.
     const exit = await app.kill('SIGTERM');
     expect(exit.code).toBe(1);
-    expect(app.stderr()).toMatch(/process exiting on SIGTERM: \d+ spans not delivered \(sentry: 120 received, 0 exported, 120 dropped; otlp: 120 received, 0 exported, 120 dropped\)/);
+    expect(app.stderr()).toMatch(
+      /process exiting on SIGTERM: \d+ spans not delivered \(sentry: 120 received, 0 exported, 120 dropped; otlp: 120 received, 0 exported, 120 dropped\)/,
+    );
     expect(collector.rejected['429']).toBeGreaterThan(firstAnswers.otlp);
   });
 });

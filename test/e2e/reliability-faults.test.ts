@@ -88,7 +88,11 @@ interface Warning {
 }
 
 function warnings(stderr: string): Warning[] {
-  return [...stderr.matchAll(/otel-sentry-bridge: exporter "(\w+)" failed \((.*)\); (\d+) span\(s\) dropped.*?; endpoint (\S+)/g)].map((m) => ({
+  return [
+    ...stderr.matchAll(
+      /otel-sentry-bridge: exporter "(\w+)" failed \((.*)\); (\d+) span\(s\) dropped.*?; endpoint (\S+)/g,
+    ),
+  ].map((m) => ({
     exporter: m[1] ?? '',
     reason: m[2] ?? '',
     dropped: Number(m[3]),
@@ -106,7 +110,8 @@ function finalCounts(stderr: string): Record<string, Omit<Stats, 'pending'>> {
   return counts;
 }
 
-const pathOf = (span: ReceivedSpan): string => String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '');
+const pathOf = (span: ReceivedSpan): string =>
+  String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '');
 
 interface FaultSetup {
   env: Record<string, string>;
@@ -143,7 +148,10 @@ async function status500(): Promise<FaultSetup> {
   const sentryFront = closeAfterTest(await startFailingFront(sentry.url, null));
   const collectorFront = closeAfterTest(await startFailingFront(collector.url, null));
   return {
-    env: { SENTRY_DSN: `http://${sentry.publicKey}@${new URL(sentryFront.url).host}/${sentry.projectId}`, OTEL_EXPORTER_OTLP_ENDPOINT: collectorFront.url },
+    env: {
+      SENTRY_DSN: `http://${sentry.publicKey}@${new URL(sentryFront.url).host}/${sentry.projectId}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collectorFront.url,
+    },
     fault: async () => {
       sentryFront.setStatus(500);
       collectorFront.setStatus(500);
@@ -164,7 +172,10 @@ async function selfSigned(): Promise<FaultSetup> {
   const sentry = closeAfterTest(await startFakeSentry());
   const collector = closeAfterTest(await startOtlpReceiver());
   return {
-    env: { SENTRY_DSN: `https://${sentry.publicKey}@${new URL(sentryTls.url).host}/4242`, OTEL_EXPORTER_OTLP_ENDPOINT: collectorTls.url },
+    env: {
+      SENTRY_DSN: `https://${sentry.publicKey}@${new URL(sentryTls.url).host}/4242`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collectorTls.url,
+    },
     fault: async () => {},
     sentry,
     collector,
@@ -304,7 +315,9 @@ async function eventStats(app: AppProcess, flushMs: number): Promise<EventStats>
 /** `count` requests that each capture one Sentry message event. */
 async function captureEvents(url: string, tag: string, count: number): Promise<void> {
   const agent = keepAliveAgent(8);
-  await Promise.all(Array.from({ length: count }, (_, i) => request(`${url}/event/${tag}-${i}`, { agent, timeoutMs: 10_000 })));
+  await Promise.all(
+    Array.from({ length: count }, (_, i) => request(`${url}/event/${tag}-${i}`, { agent, timeoutMs: 10_000 })),
+  );
   agent.destroy();
 }
 
@@ -326,7 +339,11 @@ describe('Sentry events lost in an outage are counted and named', () => {
           TELEMETRY_SHUTDOWN_TIMEOUT_MS: String(BUDGET_MS),
         },
       });
-      await sentry.setFault({ mode, retryAfterSeconds: 1, ...(mode === 'down' ? {} : { endpoint: 'envelope' as const }) });
+      await sentry.setFault({
+        mode,
+        retryAfterSeconds: 1,
+        ...(mode === 'down' ? {} : { endpoint: 'envelope' as const }),
+      });
       await captureEvents(app.url, 'outage', 100);
       // A hanging Sentry holds the transport's sockets (30) for the idle timeout each: 64 envelopes take three rounds.
       const during = await eventStats(app, mode === 'hang' ? 4 * BUDGET_MS : BUDGET_MS + 2000);
@@ -336,7 +353,11 @@ describe('Sentry events lost in an outage are counted and named', () => {
       expect(during.droppedBy[kind]).toBeGreaterThan(0);
       expect(during.lastCause).toMatch(cause);
 
-      const lines = [...app.stderr().matchAll(/otel-sentry-bridge: Sentry events to (\S+) failed \((.*?)\); (\d+) event\(s\) dropped/g)];
+      const lines = [
+        ...app
+          .stderr()
+          .matchAll(/otel-sentry-bridge: Sentry events to (\S+) failed \((.*?)\); (\d+) event\(s\) dropped/g),
+      ];
       expect(lines).toHaveLength(1);
       expect(lines[0]?.[1]).toBe(`${sentry.url}/api/${sentry.projectId}/envelope/`);
       expect(lines[0]?.[2]).toMatch(cause);
@@ -350,7 +371,11 @@ describe('Sentry events lost in an outage are counted and named', () => {
       const after = await eventStats(app, 5000);
       expect(after.sent).toBe(during.sent + 20);
       expect(after.dropped).toBe(during.dropped);
-      await sentry.waitForEvents((event) => String(event.message ?? '').startsWith('reliability event healed-'), 10_000, 20);
+      await sentry.waitForEvents(
+        (event) => String(event.message ?? '').startsWith('reliability event healed-'),
+        10_000,
+        20,
+      );
 
       // A rollout after the recovered outage: nothing pending, so exit 0, and the loss is named.
       const exit = await app.kill('SIGTERM');

@@ -16,7 +16,8 @@ import {
 useKitCleanup();
 
 const BUDGET_MS = 3000;
-const pathOf = (span: ReceivedSpan): string => String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '');
+const pathOf = (span: ReceivedSpan): string =>
+  String(span.attributes['url.path'] ?? span.attributes['http.target'] ?? '');
 
 describe('a crash under load', () => {
   for (const kind of ['exception', 'rejection'] as const) {
@@ -53,7 +54,9 @@ describe('a crash under load', () => {
         expect([...okPaths].filter((p) => !served.has(p))).toEqual([]);
         expect(served.has(`/crash/${kind}`)).toBe(true);
       }
-      console.log(`FIGURES crash (${kind}): ${JSON.stringify({ served: ok, serverSpansAtCollector: collector.spans.filter((s) => s.kindName === 'server').length, events: events.length, exit })}`);
+      console.log(
+        `FIGURES crash (${kind}): ${JSON.stringify({ served: ok, serverSpansAtCollector: collector.spans.filter((s) => s.kindName === 'server').length, events: events.length, exit })}`,
+      );
     });
   }
 });
@@ -84,14 +87,12 @@ describe('a crash inside a request', () => {
 
     const message = 'reliability: uncaught exception in a request';
     for (const spans of [collector.spans, sentry.spans]) {
-      expect(spans.filter((s) => s.kindName === 'server').map(pathOf).sort()).toEqual([
-        '/crash/in-request',
-        '/ok/0',
-        '/ok/1',
-        '/ok/2',
-        '/ok/3',
-        '/ok/4',
-      ]);
+      expect(
+        spans
+          .filter((s) => s.kindName === 'server')
+          .map(pathOf)
+          .sort(),
+      ).toEqual(['/crash/in-request', '/ok/0', '/ok/1', '/ok/2', '/ok/3', '/ok/4']);
       const server = spans.find((s) => pathOf(s) === '/crash/in-request');
       const work = spans.find((s) => s.name === 'crashing work');
       // Marked at the crash, from the failing callback's context, with the exception recorded.
@@ -103,7 +104,9 @@ describe('a crash inside a request', () => {
     }
     const events = sentry.events.filter((e) => e.exception?.values?.[0]?.value === message);
     expect(events).toHaveLength(1);
-    expect(app.stderr()).toMatch(/otel-sentry-bridge: uncaught exception: reliability: uncaught exception in a request; flushed 7 spans to sentry, 7 to otlp and 1 Sentry event\n/);
+    expect(app.stderr()).toMatch(
+      /otel-sentry-bridge: uncaught exception: reliability: uncaught exception in a request; flushed 7 spans to sentry, 7 to otlp and 1 Sentry event\n/,
+    );
     expect(app.stderr()).not.toMatch(/budget .* ran out/);
   });
 });
@@ -147,7 +150,10 @@ describe('a script that ends on its own', () => {
     expect(run.stdout).toContain('DONE');
     expect(collector.spans.map((s) => s.name).sort()).toEqual(['oneshot job', 'step one']);
     expect(sentry.spans.map((s) => s.name).sort()).toEqual(['oneshot job', 'step one']);
-    expect(sentry.events.map((e) => e.message ?? e.exception?.values?.[0]?.value).sort()).toEqual(['oneshot: done', 'oneshot: handled error']);
+    expect(sentry.events.map((e) => e.message ?? e.exception?.values?.[0]?.value).sort()).toEqual([
+      'oneshot: done',
+      'oneshot: handled error',
+    ]);
   });
 
   it('still exits by itself, within its timeouts, when every backend hangs', async () => {

@@ -47,7 +47,11 @@ async function runTraces(url: string, count: number): Promise<Answer[]> {
 
 const sorted = (ids: Iterable<string>): string[] => [...new Set(ids)].sort();
 
-async function headWithPeers(bridgeRate: string, peerRate: string, traces: number): Promise<{
+async function headWithPeers(
+  bridgeRate: string,
+  peerRate: string,
+  traces: number,
+): Promise<{
   answers: Answer[];
   bridgeKept: string[];
   sentryPeerKept: string[];
@@ -79,7 +83,11 @@ async function headWithPeers(bridgeRate: string, peerRate: string, traces: numbe
 
   const traceIds = new Set(answers.map((answer) => answer.traceId));
   const bridgeKept = sorted(bridgeOtlp.spans.filter((s) => s.kindName === 'server').map((s) => s.traceId));
-  const sentryPeerKept = sorted(streamedSpans(peerSentry).filter(({ span }) => span.is_segment).map(({ span }) => span.trace_id));
+  const sentryPeerKept = sorted(
+    streamedSpans(peerSentry)
+      .filter(({ span }) => span.is_segment)
+      .map(({ span }) => span.trace_id),
+  );
   const otelPeerKept = sorted(otelPeerOtlp.spans.filter((s) => s.kindName === 'server').map((s) => s.traceId));
   // Nothing arrived that the test did not start, and every trace was started here (one trace per request).
   expect(traceIds.size).toBe(traces);
@@ -99,24 +107,36 @@ async function headWithPeers(bridgeRate: string, peerRate: string, traces: numbe
 }
 
 describe('this service at the head, peers deciding on their own at the same rate', () => {
-  it('1,000 traces at rate 0.3: the @sentry/node peer and the OTel peer keep exactly the traces this service keeps', { timeout: 120_000 }, async () => {
-    const { bridgeKept, sentryPeerKept, otelPeerKept } = await headWithPeers('0.3', '0.3', 1000);
-    console.log(`head at 0.3: kept ${bridgeKept.length}/1000 here, ${sentryPeerKept.length} at the @sentry/node peer, ${otelPeerKept.length} at the OTel peer`);
-    // 1,000 Bernoulli(0.3) draws: 300 ± 58 is four standard deviations.
-    expect(bridgeKept.length).toBeGreaterThan(242);
-    expect(bridgeKept.length).toBeLessThan(358);
-    expect(sentryPeerKept).toEqual(bridgeKept);
-    expect(otelPeerKept).toEqual(bridgeKept);
-  });
+  it(
+    '1,000 traces at rate 0.3: the @sentry/node peer and the OTel peer keep exactly the traces this service keeps',
+    { timeout: 120_000 },
+    async () => {
+      const { bridgeKept, sentryPeerKept, otelPeerKept } = await headWithPeers('0.3', '0.3', 1000);
+      console.log(
+        `head at 0.3: kept ${bridgeKept.length}/1000 here, ${sentryPeerKept.length} at the @sentry/node peer, ${otelPeerKept.length} at the OTel peer`,
+      );
+      // 1,000 Bernoulli(0.3) draws: 300 ± 58 is four standard deviations.
+      expect(bridgeKept.length).toBeGreaterThan(242);
+      expect(bridgeKept.length).toBeLessThan(358);
+      expect(sentryPeerKept).toEqual(bridgeKept);
+      expect(otelPeerKept).toEqual(bridgeKept);
+    },
+  );
 
-  it('the peers really decide for themselves: with this service at 1.0 they still keep only their 0.3, the same traces', { timeout: 120_000 }, async () => {
-    const { answers, bridgeKept, sentryPeerKept, otelPeerKept } = await headWithPeers('1.0', '0.3', 400);
-    console.log(`head at 1.0, peers at 0.3: kept ${bridgeKept.length}/400 here, ${sentryPeerKept.length} at the @sentry/node peer, ${otelPeerKept.length} at the OTel peer`);
-    expect(bridgeKept).toHaveLength(400);
-    // Inherited decisions would keep all 400; independent ones keep about 120, and the same ones.
-    expect(sentryPeerKept.length).toBeGreaterThan(80);
-    expect(sentryPeerKept.length).toBeLessThan(160);
-    expect(otelPeerKept).toEqual(sentryPeerKept);
-    expect(answers.every((a) => a.sampled)).toBe(true);
-  });
+  it(
+    'the peers really decide for themselves: with this service at 1.0 they still keep only their 0.3, the same traces',
+    { timeout: 120_000 },
+    async () => {
+      const { answers, bridgeKept, sentryPeerKept, otelPeerKept } = await headWithPeers('1.0', '0.3', 400);
+      console.log(
+        `head at 1.0, peers at 0.3: kept ${bridgeKept.length}/400 here, ${sentryPeerKept.length} at the @sentry/node peer, ${otelPeerKept.length} at the OTel peer`,
+      );
+      expect(bridgeKept).toHaveLength(400);
+      // Inherited decisions would keep all 400; independent ones keep about 120, and the same ones.
+      expect(sentryPeerKept.length).toBeGreaterThan(80);
+      expect(sentryPeerKept.length).toBeLessThan(160);
+      expect(otelPeerKept).toEqual(sentryPeerKept);
+      expect(answers.every((a) => a.sampled)).toBe(true);
+    },
+  );
 });

@@ -5,7 +5,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Event } from '@sentry/core';
 import { describe, expect, it } from 'vitest';
-import { closeAfterTest, keepAliveAgent, request, startApp, startFakeSentry, startOtlpReceiver, useKitCleanup } from '../kit/index.js';
+import {
+  closeAfterTest,
+  keepAliveAgent,
+  request,
+  startApp,
+  startFakeSentry,
+  startOtlpReceiver,
+  useKitCleanup,
+} from '../kit/index.js';
 
 useKitCleanup();
 
@@ -27,7 +35,16 @@ async function startDependency(): Promise<{ url: string; hits: () => number; clo
   };
 }
 
-const PROBES = ['/api/health', '/healthz', '/livez', '/readyz', '/health', '/health/', '/healthz?verbose=1', '/api/health?probe=k8s'];
+const PROBES = [
+  '/api/health',
+  '/healthz',
+  '/livez',
+  '/readyz',
+  '/health',
+  '/health/',
+  '/healthz?verbose=1',
+  '/api/health?probe=k8s',
+];
 const textOf = (event: Event): string | undefined => event.exception?.values?.[0]?.value ?? event.message;
 
 describe('health routes at rate 1.0', () => {
@@ -65,11 +82,18 @@ describe('health routes at rate 1.0', () => {
     // Everything is flushed: the only trace anywhere is the look-alike's (server, handler span, two clients).
     for (const spans of [collector.spans, sentry.spans]) {
       const traceIds = new Set(spans.map((span) => span.traceId));
-      expect(traceIds.size, spans.map((s) => `${s.kindName} ${s.name} ${String(s.attributes['url.full'] ?? s.attributes['url.path'] ?? '')}`).join('\n')).toBe(1);
+      expect(
+        traceIds.size,
+        spans
+          .map((s) => `${s.kindName} ${s.name} ${String(s.attributes['url.full'] ?? s.attributes['url.path'] ?? '')}`)
+          .join('\n'),
+      ).toBe(1);
       const server = spans.find((span) => span.kindName === 'server');
       expect(server?.attributes['url.path']).toBe('/api/healthy-stats');
       expect(spans.some((span) => String(span.attributes['url.full'] ?? '').includes('from=healthy-stats'))).toBe(true);
-      expect(spans.filter((span) => /from=(api-health|healthz|readyz)/.test(String(span.attributes['url.full'] ?? '')))).toEqual([]);
+      expect(
+        spans.filter((span) => /from=(api-health|healthz|readyz)/.test(String(span.attributes['url.full'] ?? ''))),
+      ).toEqual([]);
     }
     expect(sentry.events.map(textOf)).toEqual(['thrown in /api/healthy-stats']);
     expect(probes).toBe(PROBES.length * 5);

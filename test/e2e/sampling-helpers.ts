@@ -16,6 +16,11 @@ export function streamedSpans(sentry: FakeSentry): Array<{ span: StreamedSpan; d
   return sentry.envelopes.flatMap((envelope) =>
     envelope.items
       .filter((item) => item.type === 'span')
-      .flatMap((item) => ((item.payload as { items?: StreamedSpan[] }).items ?? []).map((span) => ({ span, dsc: envelope.headers['trace'] }))),
+      .flatMap((item) =>
+        ((item.payload as { items?: StreamedSpan[] }).items ?? []).map((span) => ({
+          span,
+          dsc: envelope.headers['trace'],
+        })),
+      ),
   );
 }

@@ -62,16 +62,28 @@ function browserTrace(sampled: boolean, sampleRand: string): BrowserTrace {
   const baggage = Object.entries(dsc)
     .map(([key, value]) => `${encodeURIComponent(`sentry-${key}`)}=${encodeURIComponent(value)}`)
     .join(',');
-  return { traceId, spanId, sampled, dsc, headers: { 'sentry-trace': `${traceId}-${spanId}-${sampled ? 1 : 0}`, baggage } };
+  return {
+    traceId,
+    spanId,
+    sampled,
+    dsc,
+    headers: { 'sentry-trace': `${traceId}-${spanId}-${sampled ? 1 : 0}`, baggage },
+  };
 }
 
 const messageOf = (event: Event): string | undefined => event.exception?.values?.[0]?.value;
 
 function envelopeOfEvent(sentry: FakeSentry, event: Event): ReceivedEnvelope | undefined {
-  return sentry.envelopes.find((envelope) => envelope.items.some((item) => (item.payload as Event | undefined)?.event_id === event.event_id));
+  return sentry.envelopes.find((envelope) =>
+    envelope.items.some((item) => (item.payload as Event | undefined)?.event_id === event.event_id),
+  );
 }
 
-async function runThreeServices(client: BrowserTrace, bridgeRate: string, peerRate: string): Promise<{
+async function runThreeServices(
+  client: BrowserTrace,
+  bridgeRate: string,
+  peerRate: string,
+): Promise<{
   answer: BridgeAnswer;
   bridgeSentry: FakeSentry;
   peerSentry: FakeSentry;
@@ -101,7 +113,12 @@ async function runThreeServices(client: BrowserTrace, bridgeRate: string, peerRa
 }
 
 /** The error captured in a service: on the client's trace, with the decision and the client's DSC. */
-function expectErrorOnTrace(sentry: FakeSentry, message: string, client: BrowserTrace, checkSampledFlag: boolean): void {
+function expectErrorOnTrace(
+  sentry: FakeSentry,
+  message: string,
+  client: BrowserTrace,
+  checkSampledFlag: boolean,
+): void {
   const errors = sentry.events.filter((event) => messageOf(event) === message);
   expect(errors, `${message} at its fake Sentry`).toHaveLength(1);
   const [error] = errors as [Event];

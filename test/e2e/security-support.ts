@@ -29,7 +29,12 @@ export function baggageOf(headers: IncomingHttpHeaders): Record<string, string> 
   for (const member of (raw ?? '').split(',')) {
     const eq = member.indexOf('=');
     if (eq <= 0) continue;
-    entries[decodeURIComponent(member.slice(0, eq).trim())] = decodeURIComponent(member.slice(eq + 1).split(';', 1)[0]!.trim());
+    entries[decodeURIComponent(member.slice(0, eq).trim())] = decodeURIComponent(
+      member
+        .slice(eq + 1)
+        .split(';', 1)[0]!
+        .trim(),
+    );
   }
   return entries;
 }

@@ -7,7 +7,14 @@
 // list never reaches a span, and a caller's claim never replaces the authenticated company on the way out.
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { closeAfterTest, request, startApp, startOtlpReceiver, useKitCleanup, type OtlpReceiver } from '../kit/index.js';
+import {
+  closeAfterTest,
+  request,
+  startApp,
+  startOtlpReceiver,
+  useKitCleanup,
+  type OtlpReceiver,
+} from '../kit/index.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../fixtures/openai-server.js';
 import { startFakeWebhook } from '../fixtures/webhook-server.js';
 import { KEY_001, ingestOk, ingestTrace, only, type IngestAnswer } from './support-helpers.js';
@@ -141,7 +148,8 @@ describe('tenant.id in W3C baggage', () => {
     expect((allowed.json as { baggage: object }).baggage).toEqual({ 'other.key': 'x' });
 
     const servers = await helpdesk.otlp.waitForSpans((s) => s.kindName === 'server', 15_000, 2);
-    const byQuery = (who: string) => only(servers, (s) => s.attributes['url.query'] === `who=${who}`, `server span of ${who}`);
+    const byQuery = (who: string) =>
+      only(servers, (s) => s.attributes['url.query'] === `who=${who}`, `server span of ${who}`);
     expect(byQuery('spoofer').attributes['tenant.received_id']).toBeUndefined();
     expect(byQuery('peer').attributes['tenant.received_id']).toBe('empresa_001');
     const children = await helpdesk.otlp.waitForSpans((s) => s.name === 'handle delivery', 15_000, 2);
@@ -155,7 +163,12 @@ describe('a caller cannot choose the tenant of outgoing calls', () => {
   async function spoofedIngest(env: Record<string, string>) {
     const webhook = closeAfterTest(await startFakeWebhook());
     const otlp = closeAfterTest(await startOtlpReceiver());
-    const app = await startSupportService({ TELEMETRY_EXPORTERS: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, ESCALATION_WEBHOOK_URL: webhook.url, ...env });
+    const app = await startSupportService({
+      TELEMETRY_EXPORTERS: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      ESCALATION_WEBHOOK_URL: webhook.url,
+      ...env,
+    });
     const response = await request(`${app.url}/api/ingest-message`, {
       method: 'POST',
       headers: { 'x-api-key': KEY_001, baggage: 'tenant.id=empresa_002,region=eu-west' },
@@ -165,7 +178,11 @@ describe('a caller cannot choose the tenant of outgoing calls', () => {
     const answer = response.json as IngestAnswer;
     const [delivery] = await webhook.waitForDeliveries(() => true);
     const trace = await ingestTrace(otlp, answer.ticket_id);
-    return { toWebhook: baggageOf(delivery!.record.headers), trace, server: only(trace, (s) => s.kindName === 'server', 'server span') };
+    return {
+      toWebhook: baggageOf(delivery!.record.headers),
+      trace,
+      server: only(trace, (s) => s.kindName === 'server', 'server span'),
+    };
   }
 
   it('by default the authenticated company replaces the claimed one, and no peer is trusted: the claim is dropped', async () => {

@@ -136,7 +136,12 @@ describe('process.exit() right after the work', () => {
   it('keeps process.exitCode when called without an argument', async () => {
     const collector = closeAfterTest(await startOtlpReceiver());
     const run = await runToExit(fixture, {
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '60000', EXIT_CODE: '4', EXIT_CODE_PROPERTY: '1' },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_BSP_SCHEDULE_DELAY: '60000',
+        EXIT_CODE: '4',
+        EXIT_CODE_PROPERTY: '1',
+      },
     });
     expect(run.code).toBe(4);
     expect(collector.spans.map((s) => s.name).sort()).toEqual(names);
@@ -158,7 +163,9 @@ describe('process.exit() right after the work', () => {
     expect(run.code).toBe(0);
     expect(sentry.spans.map((s) => s.name).sort()).toEqual(names);
     expect(sentry.events.map((e) => e.message)).toEqual(['process-exit: done']);
-    expect(run.stderr).toMatch(/otel-sentry-bridge: process\.exit\(0\): 4 spans not delivered \(sentry: 4 received, 4 exported, 0 dropped; otlp: 4 received, 0 exported, 4 dropped\)/);
+    expect(run.stderr).toMatch(
+      /otel-sentry-bridge: process\.exit\(0\): 4 spans not delivered \(sentry: 4 received, 4 exported, 0 dropped; otlp: 4 received, 0 exported, 4 dropped\)/,
+    );
   });
 
   it('with TELEMETRY_EXIT_FLUSH=false exits at once, as plain Node, and counts exactly what it left behind', async () => {
@@ -201,7 +208,9 @@ describe('process.exit() right after the work', () => {
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '60000', EXIT_TWICE: '1' },
     });
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/otel-sentry-bridge: exiting with code 0: 4 spans not delivered \(otlp: 4 received, 0 exported, 0 dropped, 4 pending\)/);
+    expect(run.stderr).toMatch(
+      /otel-sentry-bridge: exiting with code 0: 4 spans not delivered \(otlp: 4 received, 0 exported, 0 dropped, 4 pending\)/,
+    );
   });
 });
 

@@ -18,11 +18,26 @@ function compileFixture(): string {
   mkdirSync(path.join(dir, 'typescript-app'));
   const source = path.join(dir, 'typescript-app', 'app.ts');
   copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'typescript-app', 'app.ts'), source);
-  execFileSync(process.execPath, [
-    path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '--outDir', path.join(dir, 'dist'), '--rootDir', path.join(dir, 'typescript-app'),
-    '--module', 'nodenext', '--target', 'es2022', '--sourceMap', '--skipLibCheck', '--types', 'node', source,
-  ], { cwd: dir });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '--outDir',
+      path.join(dir, 'dist'),
+      '--rootDir',
+      path.join(dir, 'typescript-app'),
+      '--module',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--sourceMap',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      source,
+    ],
+    { cwd: dir },
+  );
   return path.join(dir, 'dist', 'app.js');
 }
 

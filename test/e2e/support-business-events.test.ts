@@ -24,7 +24,9 @@ describe('business events at Sentry', () => {
     expect(events.map((e) => e.tags?.ticket_id)).toEqual([ticketId, ticketId, ticketId]);
 
     const workflows = await otlp.waitForSpans(isWorkflowOf(ticketId), 15_000, 3);
-    const idsOnSpans = workflows.flatMap((span) => span.events.filter((e) => e.name === HIGH).map((e) => e.attributes['sentry.event_id']));
+    const idsOnSpans = workflows.flatMap((span) =>
+      span.events.filter((e) => e.name === HIGH).map((e) => e.attributes['sentry.event_id']),
+    );
     expect(idsOnSpans).toHaveLength(3);
     expect(idsOnSpans.toSorted()).toEqual(events.map((e) => e.event_id).toSorted());
   });

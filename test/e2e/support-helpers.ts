@@ -154,10 +154,16 @@ export function ancestorsOf(spans: readonly ReceivedSpan[], span: ReceivedSpan):
   return out;
 }
 
-export function only(spans: readonly ReceivedSpan[], predicate: (s: ReceivedSpan) => boolean, what: string): ReceivedSpan {
+export function only(
+  spans: readonly ReceivedSpan[],
+  predicate: (s: ReceivedSpan) => boolean,
+  what: string,
+): ReceivedSpan {
   const found = spans.filter(predicate);
   if (found.length !== 1) {
-    throw new Error(`expected exactly one ${what}, found ${found.length} among: ${spans.map((s) => s.name).join(', ')}`);
+    throw new Error(
+      `expected exactly one ${what}, found ${found.length} among: ${spans.map((s) => s.name).join(', ')}`,
+    );
   }
   return found[0]!;
 }
@@ -184,7 +190,15 @@ export function storyOf(trace: readonly ReceivedSpan[]): Story {
       confidence: workflow.attributes['support.confidence'],
       escalated: workflow.attributes['support.escalated'],
     },
-    businessEvents: workflow.events.map((e) => e.name).filter((n) => n !== 'message' && n !== 'breadcrumb' && n !== 'exception'),
-    dbSummaries: [...new Set(trace.filter((s) => s.attributes['db.system.name'] === 'sqlite').map((s) => String(s.attributes['db.query.summary'])))].toSorted(),
+    businessEvents: workflow.events
+      .map((e) => e.name)
+      .filter((n) => n !== 'message' && n !== 'breadcrumb' && n !== 'exception'),
+    dbSummaries: [
+      ...new Set(
+        trace
+          .filter((s) => s.attributes['db.system.name'] === 'sqlite')
+          .map((s) => String(s.attributes['db.query.summary'])),
+      ),
+    ].toSorted(),
   };
 }

@@ -54,7 +54,10 @@ describe('support service: HTTP API edges', () => {
     expect(otherCompany.json).toEqual(unknown.json);
     expect(otherCompany.text).not.toContain('web-77');
 
-    const [server] = await otlp.waitForSpans((s) => s.kindName === 'server' && s.attributes['http.response.status_code'] === 404, 15_000);
+    const [server] = await otlp.waitForSpans(
+      (s) => s.kindName === 'server' && s.attributes['http.response.status_code'] === 404,
+      15_000,
+    );
     expect(server!.attributes['tenant.id']).toBe('empresa_002');
     await sentry.waitForEvents((e) => e.message === 'New ticket created', 15_000);
     expect(sentry.events.filter((e) => e.level === 'error' || e.level === 'fatal')).toEqual([]);
@@ -74,7 +77,10 @@ describe('support service: HTTP API edges', () => {
     expect(health.json).toEqual({ status: 'ok' });
     // A traced request after it: once its span is in, the health check's would have been too.
     await getTicket(app, KEY_001, 'TICKET-marker');
-    await otlp.waitForSpans((s) => s.kindName === 'server' && s.attributes['url.path'] === '/api/tickets/TICKET-marker', 15_000);
+    await otlp.waitForSpans(
+      (s) => s.kindName === 'server' && s.attributes['url.path'] === '/api/tickets/TICKET-marker',
+      15_000,
+    );
     expect(otlp.spans.filter((s) => JSON.stringify(s.attributes).includes('/api/health'))).toEqual([]);
   });
 
@@ -82,7 +88,11 @@ describe('support service: HTTP API edges', () => {
     const { app, sentry } = await startSupport('sentry', { SUPPORT_DEBUG_ROUTES: '1' });
     const response = await request(`${app.url}/api/debug/error`, { headers: { 'x-api-key': KEY_001 } });
     expect(response.status).toBe(500);
-    expect(response.json).toEqual({ error: 'internal_error', message: 'An unexpected error occurred.', event_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(response.json).toEqual({
+      error: 'internal_error',
+      message: 'An unexpected error occurred.',
+      event_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect(response.text).not.toMatch(/\bat .*\.js/);
     expect(response.text).not.toContain('Debug error');
     const [event] = await sentry.waitForEvents((e) => e.level === 'error', 15_000);

@@ -4,11 +4,23 @@
 import { describe, expect, it } from 'vitest';
 import { closeAfterTest, useKitCleanup } from '../kit/index.js';
 import { startFakeOpenAi } from '../fixtures/openai-server.js';
-import { KEY_001, childrenOf, getTicket, ingestOk, ingestTrace, only, startSupport, type TicketView } from './support-helpers.js';
+import {
+  KEY_001,
+  childrenOf,
+  getTicket,
+  ingestOk,
+  ingestTrace,
+  only,
+  startSupport,
+  type TicketView,
+} from './support-helpers.js';
 
 useKitCleanup();
 
-async function startWithModel(): Promise<{ support: Awaited<ReturnType<typeof startSupport>>; model: Awaited<ReturnType<typeof startFakeOpenAi>> }> {
+async function startWithModel(): Promise<{
+  support: Awaited<ReturnType<typeof startSupport>>;
+  model: Awaited<ReturnType<typeof startFakeOpenAi>>;
+}> {
   const model = closeAfterTest(await startFakeOpenAi());
   const support = await startSupport('both', {
     OPENAI_API_KEY: 'sk-test-not-a-real-key',
@@ -37,7 +49,10 @@ describe('support service: OpenAI completions', () => {
 
     const trace = await ingestTrace(support.otlp, answer.ticket_id);
     const resolver = only(trace, (s) => s.name === 'invoke_agent Resolver', 'Resolver agent');
-    expect(resolver.attributes).toMatchObject({ 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini' });
+    expect(resolver.attributes).toMatchObject({
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+    });
     const chat = only(trace, (s) => s.name === 'chat gpt-4o-mini', 'chat span');
     expect(chat.parentSpanId).toBe(resolver.spanId);
     expect(chat.scope.name).toContain('instrumentation-openai');
@@ -82,7 +97,10 @@ describe('support service: OpenAI completions', () => {
     const resolver = only(trace, (s) => s.name === 'invoke_agent Resolver', 'Resolver agent');
     expect(resolver.attributes).toMatchObject({ 'support.model_failed': true, 'support.confidence': 0 });
     const workflow = only(trace, (s) => s.name === 'invoke_workflow support_pipeline', 'workflow span');
-    expect(workflow.attributes).toMatchObject({ 'support.escalated': true, 'support.escalation_reason': 'model_failure' });
+    expect(workflow.attributes).toMatchObject({
+      'support.escalated': true,
+      'support.escalation_reason': 'model_failure',
+    });
     const server = only(trace, (s) => s.kindName === 'server', 'server span');
     expect(server.attributes['http.response.status_code']).toBe(200);
 

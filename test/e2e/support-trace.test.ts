@@ -62,7 +62,10 @@ describe('support service: one ingest request, one trace', () => {
     const resolver = agents[2]!;
     const [retrieval, chat] = childrenOf(trace, resolver);
     expect(retrieval?.name).toBe('retrieval kb_empresa_002');
-    expect(retrieval?.attributes).toMatchObject({ 'gen_ai.operation.name': 'retrieval', 'gen_ai.data_source.id': 'kb_empresa_002' });
+    expect(retrieval?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'retrieval',
+      'gen_ai.data_source.id': 'kb_empresa_002',
+    });
     expect(attr(retrieval!, 'retrieval.result_count')).toBeGreaterThan(0);
     expect(attr(retrieval!, 'retrieval.top_score')).toBeGreaterThan(0);
     // Content capture is off by default: the customer's words are not on the span.
@@ -80,7 +83,13 @@ describe('support service: one ingest request, one trace', () => {
 
     const dbSpans = trace.filter((s) => attr(s, 'db.system.name') === 'sqlite');
     expect(dbSpans.map((s) => attr(s, 'db.query.summary'))).toEqual(
-      expect.arrayContaining(['SELECT api_keys', 'SELECT tickets', 'INSERT tickets', 'INSERT interactions', 'UPDATE tickets']),
+      expect.arrayContaining([
+        'SELECT api_keys',
+        'SELECT tickets',
+        'INSERT tickets',
+        'INSERT interactions',
+        'UPDATE tickets',
+      ]),
     );
     for (const span of dbSpans) {
       expect(span.kindName).toBe('client');
@@ -123,7 +132,14 @@ describe('support service: one ingest request, one trace', () => {
     expect(high.contexts?.trace?.trace_id).toBe(workflow.traceId);
     expect(high.contexts?.ticket).toMatchObject({ ticket_id: answer.ticket_id });
     const crumbs = (high.breadcrumbs ?? []).map((b) => b.message);
-    expect(crumbs).toEqual(expect.arrayContaining(['API key authenticated', 'Message received', 'Triage agent started', 'Queried RAG knowledge base']));
+    expect(crumbs).toEqual(
+      expect.arrayContaining([
+        'API key authenticated',
+        'Message received',
+        'Triage agent started',
+        'Queried RAG knowledge base',
+      ]),
+    );
     expect(sentry.events.some((e) => e.message === 'Low confidence response')).toBe(false);
 
     // The same trace reached Sentry's OTLP endpoint.

@@ -12,13 +12,18 @@ export const hexString = (length: number): fc.Arbitrary<string> =>
 const junk = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 80 }),
   fc.string({ unit: 'binary', maxLength: 80 }),
-  fc.string({ unit: fc.constantFrom('-', ',', ';', '=', ' ', '\t', '%', '\u0000', '\u00ff', 'ü', '💥', 'F', '0'), maxLength: 80 }),
+  fc.string({
+    unit: fc.constantFrom('-', ',', ';', '=', ' ', '\t', '%', '\u0000', '\u00ff', 'ü', '💥', 'F', '0'),
+    maxLength: 80,
+  }),
   fc.integer({ min: 9_000, max: 70_000 }).map((size) => 'a'.repeat(size)),
 );
 
 /** A near-miss of a valid `traceparent`: right shape with one field wrong (case, length, zeros, version ff). */
 const nearMissTraceparent = fc.oneof(
-  fc.tuple(hexString(32), hexString(16)).map(([t, s]) => `00-${t.toUpperCase()}-${s}-01`.replace(/^00-([0-9]*)-/, '00-A$1-')),
+  fc
+    .tuple(hexString(32), hexString(16))
+    .map(([t, s]) => `00-${t.toUpperCase()}-${s}-01`.replace(/^00-([0-9]*)-/, '00-A$1-')),
   fc.tuple(hexString(31), hexString(16)).map(([t, s]) => `00-${t}-${s}-01`),
   hexString(16).map((s) => `00-${'0'.repeat(32)}-${s}-01`),
   fc.tuple(hexString(32)).map(([t]) => `00-${t}-${'0'.repeat(16)}-01`),
@@ -52,7 +57,8 @@ const garbageTracestate = fc.oneof(
   fc.constant('ot=rv:zz;th:,sentry.dsc=a,UPPER=1'),
 );
 
-const repeated = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | T[]> => fc.oneof(arb, fc.array(arb, { minLength: 2, maxLength: 4 }));
+const repeated = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | T[]> =>
+  fc.oneof(arb, fc.array(arb, { minLength: 2, maxLength: 4 }));
 
 export interface MalformedHeaders {
   traceparent?: string | string[];
@@ -66,12 +72,18 @@ export interface MalformedHeaders {
  * (repeated valid values are ambiguous and must not be continued either); tracestate/baggage anything.
  */
 export function malformedTraceHeaders(): fc.Arbitrary<MalformedHeaders> {
-  const validTraceparent = fc.tuple(hexString(32), hexString(16)).map(([t, s]) => `00-${t.replace(/^0/, '1')}-${s.replace(/^0/, '1')}-01`);
+  const validTraceparent = fc
+    .tuple(hexString(32), hexString(16))
+    .map(([t, s]) => `00-${t.replace(/^0/, '1')}-${s.replace(/^0/, '1')}-01`);
   return fc.record(
     {
       traceparent: fc.oneof(junk, nearMissTraceparent, fc.array(validTraceparent, { minLength: 2, maxLength: 3 })),
       tracestate: repeated(garbageTracestate),
-      'sentry-trace': fc.oneof(junk, nearMissSentryTrace, fc.array(nearMissSentryTrace, { minLength: 2, maxLength: 3 })),
+      'sentry-trace': fc.oneof(
+        junk,
+        nearMissSentryTrace,
+        fc.array(nearMissSentryTrace, { minLength: 2, maxLength: 3 }),
+      ),
       baggage: repeated(garbageBaggage),
     },
     { requiredKeys: [] },

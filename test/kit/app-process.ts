@@ -154,13 +154,21 @@ function waitForLineIn(spawned: Spawned, re: RegExp, timeoutMs: number): Promise
     };
     const timer = setTimeout(() => {
       done();
-      reject(new Error(`no line matching ${re} within ${timeoutMs} ms\n--- stderr ---\n${spawned.out.stderr}\n--- stdout ---\n${spawned.out.stdout}`));
+      reject(
+        new Error(
+          `no line matching ${re} within ${timeoutMs} ms\n--- stderr ---\n${spawned.out.stderr}\n--- stdout ---\n${spawned.out.stdout}`,
+        ),
+      );
     }, timeoutMs);
     spawned.onLine.add(listener);
     void spawned.exited.then((exit) => {
       if (!spawned.onLine.has(listener)) return;
       done();
-      reject(new Error(`process exited (code ${exit.code}, signal ${exit.signal}) without a line matching ${re}\n--- stderr ---\n${spawned.out.stderr}\n--- stdout ---\n${spawned.out.stdout}`));
+      reject(
+        new Error(
+          `process exited (code ${exit.code}, signal ${exit.signal}) without a line matching ${re}\n--- stderr ---\n${spawned.out.stderr}\n--- stdout ---\n${spawned.out.stdout}`,
+        ),
+      );
     });
   });
 }
@@ -214,7 +222,9 @@ export async function runToExit(fixture: string, options: AppOptions = {}): Prom
   if (outcome === 'timeout') {
     spawned.child.kill('SIGKILL');
     await spawned.exited;
-    throw new Error(`${fixture} did not exit within ${timeoutMs} ms\n--- stderr ---\n${spawned.out.stderr}\n--- stdout ---\n${spawned.out.stdout}`);
+    throw new Error(
+      `${fixture} did not exit within ${timeoutMs} ms\n--- stderr ---\n${spawned.out.stderr}\n--- stdout ---\n${spawned.out.stdout}`,
+    );
   }
   return { ...outcome, stdout: spawned.out.stdout, stderr: spawned.out.stderr };
 }

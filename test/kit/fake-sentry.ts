@@ -2,7 +2,13 @@ import { parseEnvelope, type Envelope, type Event, type ProfileChunk } from '@se
 import { FaultableHttpServer, sendJson, type RecordedRequest } from './faultable-http-server.js';
 import type { Fault, RejectedCounts } from './fault.js';
 import { mediaType } from './http-body.js';
-import { decodeOtlpLogsBody, decodeOtlpTracesBody, otlpEncodingOf, otlpLogsSuccessResponse, otlpSuccessResponse } from './otlp-http-decode.js';
+import {
+  decodeOtlpLogsBody,
+  decodeOtlpTracesBody,
+  otlpEncodingOf,
+  otlpLogsSuccessResponse,
+  otlpSuccessResponse,
+} from './otlp-http-decode.js';
 import type { ReceivedLogRecord, ReceivedSpan } from './otlp-normalize.js';
 import { DEFAULT_WAIT_MS, describeLogs, describeSpans } from './otlp-receiver.js';
 import { checkSentryKey } from './sentry-auth.js';
@@ -84,7 +90,11 @@ export interface FakeSentry {
   waitForSpans(match: Match<ReceivedSpan>, timeoutMs?: number, minCount?: number): Promise<ReceivedSpan[]>;
   waitForOtlpLogs(match: Match<ReceivedLogRecord>, timeoutMs?: number, minCount?: number): Promise<ReceivedLogRecord[]>;
   waitForProfileChunks(match: Match<ProfileChunk>, timeoutMs?: number, minCount?: number): Promise<ProfileChunk[]>;
-  waitForRequests(match: Match<SentryRequestRecord>, timeoutMs?: number, minCount?: number): Promise<SentryRequestRecord[]>;
+  waitForRequests(
+    match: Match<SentryRequestRecord>,
+    timeoutMs?: number,
+    minCount?: number,
+  ): Promise<SentryRequestRecord[]>;
   /**
    * Switches the fault mode for the whole server, or with `endpoint` for one endpoint only (e.g. OTLP answers 429
    * while envelopes go through). `down` always takes the whole server down.
@@ -95,7 +105,9 @@ export interface FakeSentry {
 }
 
 function describeEvents(events: readonly Event[]): string {
-  const list = events.slice(0, 10).map((event) => event.exception?.values?.[0]?.value ?? event.message ?? event.event_id);
+  const list = events
+    .slice(0, 10)
+    .map((event) => event.exception?.values?.[0]?.value ?? event.message ?? event.event_id);
   return `${events.length} event(s)${list.length ? `: ${list.map((item) => JSON.stringify(item)).join(', ')}` : ''}`;
 }
 
@@ -150,7 +162,12 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
       }
       if (req.method !== 'POST') return sendJson(res, 405, { detail: 'method not allowed' });
       // Sentry's OTLP endpoint takes the key in X-Sentry-Auth only; the envelope endpoint also from the query.
-      const auth = checkSentryKey(req.headers, record.query, publicKey, current.endpoint === 'envelope' ? ['header', 'query'] : ['header']);
+      const auth = checkSentryKey(
+        req.headers,
+        record.query,
+        publicKey,
+        current.endpoint === 'envelope' ? ['header', 'query'] : ['header'],
+      );
       current.authorized = auth.ok;
       if (!auth.ok) return sendJson(res, 401, { detail: auth.reason });
 
@@ -163,19 +180,24 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
         }
         const envelope: ReceivedEnvelope = { headers: raw[0] as Record<string, unknown>, items: toItems(raw), raw };
         const eventItems = envelope.items.filter((item) => item.type === 'event').map((item) => item.payload as Event);
-        transactions.push(...envelope.items.filter((item) => item.type === 'transaction').map((item) => item.payload as Event));
+        transactions.push(
+          ...envelope.items.filter((item) => item.type === 'transaction').map((item) => item.payload as Event),
+        );
         const logItems = envelope.items
           .filter((item) => item.type === 'log')
-          .flatMap((item) => ((item.payload as { items?: SentryLogItem[] } | undefined)?.items ?? []));
+          .flatMap((item) => (item.payload as { items?: SentryLogItem[] } | undefined)?.items ?? []);
         envelopes.push(envelope);
         events.push(...eventItems);
         logs.push(...logItems);
-        profileChunks.push(...envelope.items.filter((item) => item.type === 'profile_chunk').map((item) => item.payload as ProfileChunk));
+        profileChunks.push(
+          ...envelope.items.filter((item) => item.type === 'profile_chunk').map((item) => item.payload as ProfileChunk),
+        );
         return sendJson(res, 200, { id: envelope.headers['event_id'] ?? eventItems[0]?.event_id ?? null });
       }
 
       const encoding = otlpEncodingOf(mediaType(record.contentType));
-      if (!encoding) return sendJson(res, 415, { detail: `unsupported content-type: ${record.contentType ?? '(none)'}` });
+      if (!encoding)
+        return sendJson(res, 415, { detail: `unsupported content-type: ${record.contentType ?? '(none)'}` });
       if (current.endpoint === 'otlp-logs') {
         let records: ReceivedLogRecord[];
         try {
@@ -227,21 +249,44 @@ export async function startFakeSentry(options: FakeSentryOptions = {}): Promise<
     waitForEvents: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       events.waitFor(match, timeoutMs, minCount, describeEvents),
     waitForLogs: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
-      logs.waitFor(match, timeoutMs, minCount, (items) => `${items.length} log record(s)${items.length ? `: ${items.slice(0, 20).map((l) => JSON.stringify(l.body)).join(', ')}` : ''}`),
+      logs.waitFor(
+        match,
+        timeoutMs,
+        minCount,
+        (items) =>
+          `${items.length} log record(s)${
+            items.length
+              ? `: ${items
+                  .slice(0, 20)
+                  .map((l) => JSON.stringify(l.body))
+                  .join(', ')}`
+              : ''
+          }`,
+      ),
     waitForEnvelopes: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       envelopes.waitFor(match, timeoutMs, minCount, (items) => `${items.length} envelope(s)`),
     waitForSpans: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       spans.waitFor(match, timeoutMs, minCount, describeSpans),
-    waitForOtlpLogs: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) => otlpLogs.waitFor(match, timeoutMs, minCount, describeLogs),
+    waitForOtlpLogs: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
+      otlpLogs.waitFor(match, timeoutMs, minCount, describeLogs),
     waitForProfileChunks: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
       profileChunks.waitFor(match, timeoutMs, minCount, (items) => `${items.length} profile chunk(s)`),
     waitForRequests: (match, timeoutMs = DEFAULT_WAIT_MS, minCount = 1) =>
-      requests.waitFor(match, timeoutMs, minCount, (items) => `${items.length} request(s): ${items.map((r) => `${r.method} ${r.path} ${r.status ?? '-'}`).join(', ')}`),
+      requests.waitFor(
+        match,
+        timeoutMs,
+        minCount,
+        (items) =>
+          `${items.length} request(s): ${items.map((r) => `${r.method} ${r.path} ${r.status ?? '-'}`).join(', ')}`,
+      ),
     setFault: ({ endpoint, ...fault }) => {
       if (endpoint !== undefined && fault.mode === 'down') {
         return Promise.reject(new Error('down stops the whole server; it cannot be limited to one endpoint'));
       }
-      return server.setFault(fault, endpoint === undefined ? undefined : (record) => endpointOf(record.path) === endpoint);
+      return server.setFault(
+        fault,
+        endpoint === undefined ? undefined : (record) => endpointOf(record.path) === endpoint,
+      );
     },
     reset: () => {
       envelopes.clear();

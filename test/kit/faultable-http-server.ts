@@ -192,11 +192,18 @@ export class FaultableHttpServer {
         this.rejected[fault.mode] += 1;
         const retryAfter =
           fault.retryAfterSeconds === undefined
-            ? fault.mode === '429' ? DEFAULT_RETRY_AFTER_SECONDS : null
+            ? fault.mode === '429'
+              ? DEFAULT_RETRY_AFTER_SECONDS
+              : null
             : fault.retryAfterSeconds;
         const headers: Record<string, string> = { ...fault.headers };
         if (retryAfter !== null) headers['retry-after'] = String(retryAfter);
-        sendText(res, fault.mode === '429' ? 429 : 503, fault.mode === '429' ? 'Too Many Requests' : 'Service Unavailable', headers);
+        sendText(
+          res,
+          fault.mode === '429' ? 429 : 503,
+          fault.mode === '429' ? 'Too Many Requests' : 'Service Unavailable',
+          headers,
+        );
         return;
       }
       case 'slow':
@@ -214,12 +221,22 @@ export class FaultableHttpServer {
   }
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
   res.end(text);
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(value));
 }

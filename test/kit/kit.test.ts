@@ -130,13 +130,22 @@ function assertDecoded(received: ReceivedSpan[], made: Made, encoding: ReceivedS
   expect(root.events[0]?.name).toBe('exception');
   expect(root.events[0]?.attributes['exception.message']).toBe('kaboom');
   expect(root.links).toEqual([
-    expect.objectContaining({ traceId: made.linkedTraceId, spanId: '0123456789abcdef', attributes: { 'link.reason': 'batch' } }),
+    expect.objectContaining({
+      traceId: made.linkedTraceId,
+      spanId: '0123456789abcdef',
+      attributes: { 'link.reason': 'batch' },
+    }),
   ]);
   expect(root.flags !== undefined && (root.flags & 0xff) === 1).toBe(true);
   expect(root.endTimeUnixNano >= root.startTimeUnixNano).toBe(true);
   expect(root.startTimeUnixNano > 1_600_000_000_000_000_000n).toBe(true);
 
-  expect(child).toMatchObject({ traceId: made.rootTraceId, parentSpanId: made.rootSpanId, kindName: 'client', status: { code: 0 } });
+  expect(child).toMatchObject({
+    traceId: made.rootTraceId,
+    parentSpanId: made.rootSpanId,
+    kindName: 'client',
+    status: { code: 0 },
+  });
   expect(child.events).toEqual([
     expect.objectContaining({ name: 'retry', attributes: { attempt: 2, reason: 'timeout' } }),
   ]);
@@ -164,7 +173,14 @@ describe('OTLP/HTTP receiver', () => {
     await exportWith(again, made.spans);
     await again.shutdown();
     const [record] = receiver.requests;
-    expect(record).toMatchObject({ method: 'POST', path: '/v1/traces', contentType: 'application/x-protobuf', fault: 'ok', status: 200, spanCount: 2 });
+    expect(record).toMatchObject({
+      method: 'POST',
+      path: '/v1/traces',
+      contentType: 'application/x-protobuf',
+      fault: 'ok',
+      status: 200,
+      spanCount: 2,
+    });
     expect(record?.headers['x-collector-token']).toBe('secret-1');
     expect(record?.encoding).toBeUndefined();
   });
@@ -249,7 +265,10 @@ describe('OTLP/HTTP receiver', () => {
     base64Span['spanId'] = Buffer.from('b7ad6b7169203331', 'hex').toString('base64');
     expect((await request(receiver.tracesUrl, { body: base64 })).status).toBe(200);
     const [fromBase64] = await receiver.waitForSpans(1);
-    expect({ traceId: fromBase64?.traceId, spanId: fromBase64?.spanId }).toEqual({ traceId: span?.traceId, spanId: span?.spanId });
+    expect({ traceId: fromBase64?.traceId, spanId: fromBase64?.spanId }).toEqual({
+      traceId: span?.traceId,
+      spanId: span?.spanId,
+    });
   });
 
   it('decodes logs: hand-written OTLP/JSON (enum names, string ints) and forged protobuf alike', async () => {
@@ -299,7 +318,8 @@ describe('OTLP/HTTP receiver', () => {
     });
     receiver.reset();
     const asProto = structuredClone(otlp) as unknown as Record<string, unknown>;
-    const protoRecord = (asProto['resourceLogs'] as { scopeLogs: { logRecords: Record<string, unknown>[] }[] }[])[0]!.scopeLogs[0]!.logRecords[0]!;
+    const protoRecord = (asProto['resourceLogs'] as { scopeLogs: { logRecords: Record<string, unknown>[] }[] }[])[0]!
+      .scopeLogs[0]!.logRecords[0]!;
     protoRecord['severityNumber'] = 14;
     protoRecord['traceId'] = Buffer.from('0af7651916cd43dd8448eb211c80319c', 'hex');
     protoRecord['spanId'] = Buffer.from('b7ad6b7169203331', 'hex');
@@ -315,8 +335,13 @@ describe('OTLP/HTTP receiver', () => {
 
   it('rejects unknown content types and malformed bodies without storing spans', async () => {
     const receiver = closeAfterTest(await startOtlpReceiver());
-    expect((await request(receiver.tracesUrl, { body: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
-    expect((await request(receiver.tracesUrl, { body: '{not json', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    expect((await request(receiver.tracesUrl, { body: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(
+      415,
+    );
+    expect(
+      (await request(receiver.tracesUrl, { body: '{not json', headers: { 'content-type': 'application/json' } }))
+        .status,
+    ).toBe(400);
     expect((await request(`${receiver.url}/v1/metrics`, { body: {} })).status).toBe(404);
     expect(receiver.spans).toHaveLength(0);
     expect(receiver.requests).toHaveLength(3);
@@ -387,7 +412,11 @@ describe('fake Sentry', () => {
   it('accepts OTLP protobuf and JSON with X-Sentry-Auth, with and without the trailing slash', async () => {
     const sentry = closeAfterTest(await startFakeSentry());
     const made = await makeSpans();
-    const proto = new ProtoExporter({ url: sentry.otlpTracesUrl, headers: sentry.otlpTracesHeaders, compression: CompressionAlgorithm.GZIP });
+    const proto = new ProtoExporter({
+      url: sentry.otlpTracesUrl,
+      headers: sentry.otlpTracesHeaders,
+      compression: CompressionAlgorithm.GZIP,
+    });
     expect((await exportWith(proto, made.spans)).code).toBe(ExportResultCode.SUCCESS);
     assertDecoded(await sentry.waitForSpans(2), made, 'protobuf');
     await proto.shutdown();
@@ -432,7 +461,10 @@ describe('fake Sentry', () => {
       [{ type: 'event' }, event],
     ]);
     const transport = makeNodeTransport({
-      url: getEnvelopeEndpointWithUrlEncodedAuth(dsn, undefined, { name: 'sentry.javascript.node', version: '11.12.0' }),
+      url: getEnvelopeEndpointWithUrlEncodedAuth(dsn, undefined, {
+        name: 'sentry.javascript.node',
+        version: '11.12.0',
+      }),
       recordDroppedEvent: () => {},
     });
     const response = await transport.send(envelope);
@@ -448,17 +480,30 @@ describe('fake Sentry', () => {
     await transport.flush();
   });
 
-  it('keeps the records of log items (Sentry Logs), as Sentry\'s transport sends them', async () => {
+  it("keeps the records of log items (Sentry Logs), as Sentry's transport sends them", async () => {
     const sentry = closeAfterTest(await startFakeSentry());
     const dsn = makeDsn(sentry.dsn)!;
     const items = [
-      { timestamp: 1700000000.5, level: 'info' as const, body: 'one', trace_id: 'aa'.repeat(16), severity_number: 9, attributes: { n: { type: 'integer' as const, value: 1 } } },
+      {
+        timestamp: 1700000000.5,
+        level: 'info' as const,
+        body: 'one',
+        trace_id: 'aa'.repeat(16),
+        severity_number: 9,
+        attributes: { n: { type: 'integer' as const, value: 1 } },
+      },
       { timestamp: 1700000001.5, level: 'error' as const, body: 'two', trace_id: 'aa'.repeat(16), severity_number: 17 },
     ];
     const envelope = createEnvelope<LogEnvelope>({}, [
-      [{ type: 'log', item_count: 2, content_type: 'application/vnd.sentry.items.log+json' }, { version: 2, items }],
+      [
+        { type: 'log', item_count: 2, content_type: 'application/vnd.sentry.items.log+json' },
+        { version: 2, items },
+      ],
     ]);
-    const transport = makeNodeTransport({ url: getEnvelopeEndpointWithUrlEncodedAuth(dsn), recordDroppedEvent: () => {} });
+    const transport = makeNodeTransport({
+      url: getEnvelopeEndpointWithUrlEncodedAuth(dsn),
+      recordDroppedEvent: () => {},
+    });
     expect((await transport.send(envelope))?.statusCode).toBe(200);
     expect(await sentry.waitForLogs(2)).toEqual(items);
     expect(sentry.events).toEqual([]);
@@ -471,7 +516,12 @@ describe('fake Sentry', () => {
       resourceLogs: [
         {
           resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
-          scopeLogs: [{ scope: { name: 'gateway' }, logRecords: [{ severityNumber: 17, body: { stringValue: 'via the gateway' }, traceId: 'ab'.repeat(16) }] }],
+          scopeLogs: [
+            {
+              scope: { name: 'gateway' },
+              logRecords: [{ severityNumber: 17, body: { stringValue: 'via the gateway' }, traceId: 'ab'.repeat(16) }],
+            },
+          ],
         },
       ],
     };
@@ -479,7 +529,12 @@ describe('fake Sentry', () => {
     expect((await request(`${sentry.otlpLogsUrl}?sentry_key=${sentry.publicKey}`, { body })).status).toBe(401);
     expect((await request(sentry.otlpLogsUrl, { body, headers: sentry.otlpTracesHeaders })).status).toBe(200);
     const [record] = await sentry.waitForOtlpLogs(1);
-    expect(record).toMatchObject({ traceId: 'ab'.repeat(16), severityNumber: 17, body: 'via the gateway', resource: { 'service.name': 'svc' } });
+    expect(record).toMatchObject({
+      traceId: 'ab'.repeat(16),
+      severityNumber: 17,
+      body: 'via the gateway',
+      resource: { 'service.name': 'svc' },
+    });
     expect(sentry.requests.map((r) => [r.endpoint, r.authorized])).toEqual([
       ['otlp-logs', false],
       ['otlp-logs', false],
@@ -501,8 +556,12 @@ describe('fake Sentry', () => {
     expect((await request(`${envelopeUrl}?sentry_key=wrong`, { body })).status).toBe(401);
     // A right key in the query does not excuse a wrong one in the header.
     const wrongHeader = { 'x-sentry-auth': 'Sentry sentry_version=7, sentry_key=wrong' };
-    expect((await request(`${envelopeUrl}?sentry_key=${sentry.publicKey}`, { body, headers: wrongHeader })).status).toBe(401);
-    expect((await request(`${sentry.url}/api/999/envelope/?sentry_key=${sentry.publicKey}`, { body })).status).toBe(403);
+    expect(
+      (await request(`${envelopeUrl}?sentry_key=${sentry.publicKey}`, { body, headers: wrongHeader })).status,
+    ).toBe(401);
+    expect((await request(`${sentry.url}/api/999/envelope/?sentry_key=${sentry.publicKey}`, { body })).status).toBe(
+      403,
+    );
     expect(sentry.envelopes).toHaveLength(0);
 
     const ok = await request(envelopeUrl, {
@@ -521,7 +580,10 @@ describe('fake Sentry, per-endpoint faults and raw envelopes', () => {
   it('limits a fault to the OTLP endpoint while envelopes go through', async () => {
     const sentry = closeAfterTest(await startFakeSentry());
     await sentry.setFault({ mode: '429', endpoint: 'otlp', retryAfterSeconds: 3 });
-    const otlp = await request(sentry.otlpTracesUrl, { body: { resourceSpans: [] }, headers: sentry.otlpTracesHeaders });
+    const otlp = await request(sentry.otlpTracesUrl, {
+      body: { resourceSpans: [] },
+      headers: sentry.otlpTracesHeaders,
+    });
     expect(otlp.status).toBe(429);
     expect(otlp.headers['retry-after']).toBe('3');
     const envelope = serializeEnvelope(
@@ -529,7 +591,9 @@ describe('fake Sentry, per-endpoint faults and raw envelopes', () => {
         [{ type: 'event' }, { event_id: 'ab'.repeat(16), message: 'through' }],
       ]),
     );
-    const accepted = await request(`${sentry.url}/api/${sentry.projectId}/envelope/?sentry_key=${sentry.publicKey}`, { body: envelope });
+    const accepted = await request(`${sentry.url}/api/${sentry.projectId}/envelope/?sentry_key=${sentry.publicKey}`, {
+      body: envelope,
+    });
     expect(accepted.status).toBe(200);
     expect(sentry.requests.map((r) => [r.endpoint, r.fault, r.status])).toEqual([
       ['otlp', '429', 429],
@@ -542,7 +606,9 @@ describe('fake Sentry, per-endpoint faults and raw envelopes', () => {
     const sentry = closeAfterTest(await startFakeSentry());
     const payload = JSON.stringify({ event_id: 'cd'.repeat(16), message: 'with length' });
     const body = `{"event_id":"${'cd'.repeat(16)}"}\n{"type":"event","length":${Buffer.byteLength(payload)}}\n${payload}\n`;
-    const response = await request(`${sentry.url}/api/${sentry.projectId}/envelope/?sentry_key=${sentry.publicKey}`, { body });
+    const response = await request(`${sentry.url}/api/${sentry.projectId}/envelope/?sentry_key=${sentry.publicKey}`, {
+      body,
+    });
     expect(response.status).toBe(200);
     const [event] = await sentry.waitForEvents(1);
     expect(event?.message).toBe('with length');
@@ -568,7 +634,10 @@ describe('span queries and env builders', () => {
     const sentry = closeAfterTest(await startFakeSentry());
     const grpc = closeAfterTest(await startOtlpGrpcReceiver());
     expect(sentryEnv(sentry)).toEqual({ SENTRY_DSN: sentry.dsn });
-    expect(otlpEnv(grpc, 'grpc')).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: grpc.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    expect(otlpEnv(grpc, 'grpc')).toEqual({
+      OTEL_EXPORTER_OTLP_ENDPOINT: grpc.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    });
   });
 });
 
@@ -591,7 +660,9 @@ describe('fault modes over HTTP', () => {
       expect((await request(target, { method: 'GET', agent })).status).toBeGreaterThan(0);
       await server.setFault({ mode: 'down' });
       await expect(request(target, { body: {} })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-      await expect(request(target, { body: {}, agent })).rejects.toMatchObject({ code: expect.stringMatching(/ECONNREFUSED|ECONNRESET/) });
+      await expect(request(target, { body: {}, agent })).rejects.toMatchObject({
+        code: expect.stringMatching(/ECONNREFUSED|ECONNRESET/),
+      });
       await server.setFault({ mode: 'ok' });
       expect((await request(target, { method: 'GET' })).status).toBeGreaterThan(0);
       agent.destroy();
@@ -601,7 +672,11 @@ describe('fault modes over HTTP', () => {
       const server =
         kind === 'otlp receiver' ? closeAfterTest(await startOtlpReceiver()) : closeAfterTest(await startFakeSentry());
       const target = kind === 'otlp receiver' ? `${server.url}/v1/traces` : `${server.url}/api/4242/envelope/`;
-      await server.setFault({ mode: '429', retryAfterSeconds: 7, headers: { 'x-sentry-rate-limits': '7:transaction' } });
+      await server.setFault({
+        mode: '429',
+        retryAfterSeconds: 7,
+        headers: { 'x-sentry-rate-limits': '7:transaction' },
+      });
       const limited = await request(target, { body: {} });
       expect(limited.status).toBe(429);
       expect(limited.headers['retry-after']).toBe('7');
@@ -613,15 +688,23 @@ describe('fault modes over HTTP', () => {
       await server.setFault({ mode: '503' });
       expect((await request(target, { body: {} })).status).toBe(503);
       expect(server.rejected).toMatchObject({ '429': 2, '503': 1, hang: 0, slow: 0 });
-      expect(server.requests.map((r) => [r.fault, r.status])).toEqual([['429', 429], ['429', 429], ['503', 503]]);
+      expect(server.requests.map((r) => [r.fault, r.status])).toEqual([
+        ['429', 429],
+        ['429', 429],
+        ['503', 503],
+      ]);
     });
 
     it(`${kind}: slow answers after the delay; a client that gave up is not counted as delivered`, async () => {
       const server =
         kind === 'otlp receiver' ? closeAfterTest(await startOtlpReceiver()) : closeAfterTest(await startFakeSentry());
       const made = await makeSpans();
-      const url = kind === 'otlp receiver' ? `${server.url}/v1/traces` : (server as Awaited<ReturnType<typeof startFakeSentry>>).otlpTracesUrl;
-      const headers = kind === 'otlp receiver' ? {} : (server as Awaited<ReturnType<typeof startFakeSentry>>).otlpTracesHeaders;
+      const url =
+        kind === 'otlp receiver'
+          ? `${server.url}/v1/traces`
+          : (server as Awaited<ReturnType<typeof startFakeSentry>>).otlpTracesUrl;
+      const headers =
+        kind === 'otlp receiver' ? {} : (server as Awaited<ReturnType<typeof startFakeSentry>>).otlpTracesHeaders;
       await server.setFault({ mode: 'slow', delayMs: 300 });
       const patient = new ProtoExporter({ url, headers, timeoutMillis: 30_000 });
       expect((await exportWith(patient, made.spans)).code).toBe(ExportResultCode.SUCCESS);
@@ -666,7 +749,12 @@ describe('app processes', () => {
       const response = await request(`${app.url}/`, { headers: { 'x-kit': '1' }, agent });
       agent.destroy();
       expect(response.status).toBe(200);
-      const body = response.json as { envKeys: string[]; kitValue: string; argv: string[]; headers: Record<string, string> };
+      const body = response.json as {
+        envKeys: string[];
+        kitValue: string;
+        argv: string[];
+        headers: Record<string, string>;
+      };
       expect(body.kitValue).toBe('v1');
       expect(body.argv).toEqual(['--flag']);
       expect(body.headers['x-kit']).toBe('1');
@@ -683,17 +771,24 @@ describe('app processes', () => {
   });
 
   it('rejects with the stderr of an app that dies before listening', async () => {
-    await expect(startApp('test/kit/fixtures/kit-no-listen.mjs', { importRegister: false })).rejects.toThrow(/boom: cannot start/);
+    await expect(startApp('test/kit/fixtures/kit-no-listen.mjs', { importRegister: false })).rejects.toThrow(
+      /boom: cannot start/,
+    );
     expect(runningAppCount()).toBe(0);
   });
 
   it('explains a missing fixture before spawning anything', async () => {
-    await expect(startApp('test/kit/fixtures/does-not-exist.mjs', { importRegister: false })).rejects.toThrow(/fixture not found/);
+    await expect(startApp('test/kit/fixtures/does-not-exist.mjs', { importRegister: false })).rejects.toThrow(
+      /fixture not found/,
+    );
     expect(runningAppCount()).toBe(0);
   });
 
   it('runToExit returns the exit code and output', async () => {
-    const result = await runToExit('test/kit/fixtures/kit-exit.mjs', { importRegister: false, env: { KIT_EXIT_CODE: '2' } });
+    const result = await runToExit('test/kit/fixtures/kit-exit.mjs', {
+      importRegister: false,
+      env: { KIT_EXIT_CODE: '2' },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('config error: KIT_EXIT_CODE=2');
   });

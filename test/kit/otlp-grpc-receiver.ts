@@ -1,7 +1,23 @@
 import * as grpc from '@grpc/grpc-js';
-import { decodeLogsRequestProto, decodeTraceRequestProto, encodeLogsResponseProto, encodeTraceResponseProto } from './otlp-proto.js';
-import { normalizeExportRequest, normalizeLogsExportRequest, type ReceivedLogRecord, type ReceivedSpan } from './otlp-normalize.js';
-import { DEFAULT_SLOW_DELAY_MS, emptyRejectedCounts, type Fault, type FaultMode, type RejectedCounts } from './fault.js';
+import {
+  decodeLogsRequestProto,
+  decodeTraceRequestProto,
+  encodeLogsResponseProto,
+  encodeTraceResponseProto,
+} from './otlp-proto.js';
+import {
+  normalizeExportRequest,
+  normalizeLogsExportRequest,
+  type ReceivedLogRecord,
+  type ReceivedSpan,
+} from './otlp-normalize.js';
+import {
+  DEFAULT_SLOW_DELAY_MS,
+  emptyRejectedCounts,
+  type Fault,
+  type FaultMode,
+  type RejectedCounts,
+} from './fault.js';
 import { DEFAULT_WAIT_MS, describeLogs, describeSpans } from './otlp-receiver.js';
 import { Collection, type Match } from './waiters.js';
 

@@ -1,5 +1,15 @@
-import { decodeLogsRequestProto, decodeTraceRequestProto, encodeLogsResponseProto, encodeTraceResponseProto } from './otlp-proto.js';
-import { normalizeExportRequest, normalizeLogsExportRequest, type ReceivedLogRecord, type ReceivedSpan } from './otlp-normalize.js';
+import {
+  decodeLogsRequestProto,
+  decodeTraceRequestProto,
+  encodeLogsResponseProto,
+  encodeTraceResponseProto,
+} from './otlp-proto.js';
+import {
+  normalizeExportRequest,
+  normalizeLogsExportRequest,
+  type ReceivedLogRecord,
+  type ReceivedSpan,
+} from './otlp-normalize.js';
 
 export type OtlpHttpEncoding = 'json' | 'protobuf';
 
@@ -34,7 +44,10 @@ export function decodeOtlpLogsBody(body: Buffer, encoding: OtlpHttpEncoding): Re
 }
 
 /** The success response of OTLP/HTTP logs: an empty ExportLogsServiceResponse in the request's encoding. */
-export function otlpLogsSuccessResponse(encoding: OtlpHttpEncoding): { contentType: string; body: Uint8Array | string } {
+export function otlpLogsSuccessResponse(encoding: OtlpHttpEncoding): {
+  contentType: string;
+  body: Uint8Array | string;
+} {
   return encoding === 'json'
     ? { contentType: 'application/json', body: '{}' }
     : { contentType: 'application/x-protobuf', body: encodeLogsResponseProto() };

@@ -160,7 +160,12 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function normalizeSpan(span: Loose, resource: Attributes, scope: ReceivedSpan['scope'], encoding: ReceivedSpan['encoding']): ReceivedSpan {
+function normalizeSpan(
+  span: Loose,
+  resource: Attributes,
+  scope: ReceivedSpan['scope'],
+  encoding: ReceivedSpan['encoding'],
+): ReceivedSpan {
   const kind = toNumber(span['kind'], KIND_NAMES);
   const status = isRecord(span['status']) ? span['status'] : {};
   const statusMessage = optionalString(status['message']);
@@ -189,9 +194,10 @@ function normalizeSpan(span: Loose, resource: Attributes, scope: ReceivedSpan['s
       if (link['flags'] !== undefined) received.flags = toNumber(link['flags']);
       return received;
     }),
-    status: statusMessage === undefined
-      ? { code: toNumber(status['code'], ['unset', 'ok', 'error']) }
-      : { code: toNumber(status['code'], ['unset', 'ok', 'error']), message: statusMessage },
+    status:
+      statusMessage === undefined
+        ? { code: toNumber(status['code'], ['unset', 'ok', 'error']) }
+        : { code: toNumber(status['code'], ['unset', 'ok', 'error']), message: statusMessage },
     resource,
     scope,
     encoding,
@@ -256,7 +262,10 @@ export interface ReceivedLogRecord {
 }
 
 /** Normalises a decoded ExportLogsServiceRequest (OTLP/JSON or protobuf) into a flat list of records. */
-export function normalizeLogsExportRequest(request: unknown, encoding: ReceivedLogRecord['encoding']): ReceivedLogRecord[] {
+export function normalizeLogsExportRequest(
+  request: unknown,
+  encoding: ReceivedLogRecord['encoding'],
+): ReceivedLogRecord[] {
   if (!isRecord(request)) return [];
   const records: ReceivedLogRecord[] = [];
   for (const resourceLogs of list(request['resourceLogs'])) {
@@ -264,7 +273,9 @@ export function normalizeLogsExportRequest(request: unknown, encoding: ReceivedL
     const resource = flattenAttributes(resourceObject['attributes']);
     for (const scopeLogs of list(resourceLogs['scopeLogs'])) {
       const scopeObject = isRecord(scopeLogs['scope']) ? scopeLogs['scope'] : {};
-      const scope: ReceivedLogRecord['scope'] = { name: typeof scopeObject['name'] === 'string' ? scopeObject['name'] : '' };
+      const scope: ReceivedLogRecord['scope'] = {
+        name: typeof scopeObject['name'] === 'string' ? scopeObject['name'] : '',
+      };
       const version = optionalString(scopeObject['version']);
       if (version !== undefined) scope.version = version;
       for (const log of list(scopeLogs['logRecords'])) {

@@ -75,7 +75,13 @@ export function decodeTraceResponseProto(body: Uint8Array): Record<string, unkno
 /** Decodes a protobuf ExportLogsServiceRequest into the OTLP/JSON-shaped object `normalizeLogsExportRequest` reads. */
 export function decodeLogsRequestProto(body: Uint8Array): Record<string, unknown> {
   const { logsRequest } = types();
-  return logsRequest.toObject(logsRequest.decode(body), { longs: String, enums: Number, bytes: Buffer, defaults: false, oneofs: false });
+  return logsRequest.toObject(logsRequest.decode(body), {
+    longs: String,
+    enums: Number,
+    bytes: Buffer,
+    defaults: false,
+    oneofs: false,
+  });
 }
 
 /** Encodes an ExportLogsServiceRequest from an OTLP/JSON-shaped object (used by tests to forge requests). */

@@ -1,7 +1,13 @@
 import { FaultableHttpServer, sendText, type RecordedRequest } from './faultable-http-server.js';
 import type { Fault, RejectedCounts } from './fault.js';
 import { mediaType } from './http-body.js';
-import { decodeOtlpLogsBody, decodeOtlpTracesBody, otlpEncodingOf, otlpLogsSuccessResponse, otlpSuccessResponse } from './otlp-http-decode.js';
+import {
+  decodeOtlpLogsBody,
+  decodeOtlpTracesBody,
+  otlpEncodingOf,
+  otlpLogsSuccessResponse,
+  otlpSuccessResponse,
+} from './otlp-http-decode.js';
 import type { ReceivedLogRecord, ReceivedSpan } from './otlp-normalize.js';
 import { Collection, type Match } from './waiters.js';
 
@@ -67,7 +73,8 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     ({ req, res, record, body }) => {
       const current = record as OtlpRequestRecord;
       const isLogs = record.path === logsPath || record.path === `${logsPath}/`;
-      if (!isLogs && record.path !== tracesPath && record.path !== `${tracesPath}/`) return sendText(res, 404, 'not found');
+      if (!isLogs && record.path !== tracesPath && record.path !== `${tracesPath}/`)
+        return sendText(res, 404, 'not found');
       if (req.method !== 'POST') return sendText(res, 405, 'method not allowed', { allow: 'POST' });
       const encoding = otlpEncodingOf(mediaType(record.contentType));
       if (!encoding) return sendText(res, 415, `unsupported content-type: ${record.contentType ?? '(none)'}`);

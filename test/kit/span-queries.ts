@@ -10,7 +10,10 @@ export function spansOfTrace(spans: readonly ReceivedSpan[], traceId: string): R
   return spans.filter((span) => span.traceId === traceId);
 }
 
-export function childrenOf(spans: readonly ReceivedSpan[], parent: Pick<ReceivedSpan, 'traceId' | 'spanId'>): ReceivedSpan[] {
+export function childrenOf(
+  spans: readonly ReceivedSpan[],
+  parent: Pick<ReceivedSpan, 'traceId' | 'spanId'>,
+): ReceivedSpan[] {
   return spans.filter((span) => span.traceId === parent.traceId && span.parentSpanId === parent.spanId);
 }
 
@@ -24,7 +27,9 @@ export function localRoots(spans: readonly ReceivedSpan[]): ReceivedSpan[] {
 export function formatSpanTree(spans: readonly ReceivedSpan[]): string {
   const lines: string[] = [];
   const visit = (span: ReceivedSpan, depth: number): void => {
-    lines.push(`${'  '.repeat(depth)}${span.kindName} ${span.name} [${span.traceId.slice(0, 8)}/${span.spanId}] status=${span.status.code}`);
+    lines.push(
+      `${'  '.repeat(depth)}${span.kindName} ${span.name} [${span.traceId.slice(0, 8)}/${span.spanId}] status=${span.status.code}`,
+    );
     for (const child of childrenOf(spans, span)) visit(child, depth + 1);
   };
   for (const root of localRoots(spans)) visit(root, 0);

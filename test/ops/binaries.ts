@@ -31,6 +31,7 @@ export function buildBinary(what: OpsBinary): string {
   }
   const lines = (result.stdout ?? '').trim().split('\n');
   const binary = lines[lines.length - 1]?.trim() ?? '';
-  if (!binary || !existsSync(binary)) throw new Error(`${buildScript} ${what} printed no binary path:\n${result.stdout}\n${stderr}`);
+  if (!binary || !existsSync(binary))
+    throw new Error(`${buildScript} ${what} printed no binary path:\n${result.stdout}\n${stderr}`);
   return binary;
 }

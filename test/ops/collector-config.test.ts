@@ -37,7 +37,9 @@ describe('Collector configs on the built distribution', () => {
   it('agent.yaml is valid, with its default gateways and with a list from GATEWAY_ENDPOINTS', () => {
     const defaults = validateConfig(bin, 'agent.yaml');
     expect(defaults.ok, defaults.output).toBe(true);
-    const listed = validateConfig(bin, 'agent.yaml', { GATEWAY_ENDPOINTS: '[127.0.0.1:14317, 127.0.0.1:24317, 127.0.0.1:34317]' });
+    const listed = validateConfig(bin, 'agent.yaml', {
+      GATEWAY_ENDPOINTS: '[127.0.0.1:14317, 127.0.0.1:24317, 127.0.0.1:34317]',
+    });
     expect(listed.ok, listed.output).toBe(true);
   });
 
@@ -50,7 +52,10 @@ describe('Collector configs on the built distribution', () => {
     expect(ottl.ok).toBe(false);
     expect(ottl.output).toMatch(/IsMatchh/);
     const unknown = path.join(dir, 'unknown.yaml');
-    writeFileSync(unknown, gateway.replace('exporters: [otlp_http/sentry, otlp_grpc/jaeger]', 'exporters: [otlp_http/sentry, zipkin]'));
+    writeFileSync(
+      unknown,
+      gateway.replace('exporters: [otlp_http/sentry, otlp_grpc/jaeger]', 'exporters: [otlp_http/sentry, zipkin]'),
+    );
     const component = validateConfig(bin, unknown, gatewayEnv);
     expect(component.ok).toBe(false);
     expect(component.output).toMatch(/zipkin/);

@@ -20,7 +20,8 @@ export async function freePort(): Promise<number> {
 /** The environment a Collector child gets: PATH and friends, no proxies, plus the given variables. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[key] !== undefined) base[key] = process.env[key];
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG'])
+    if (process.env[key] !== undefined) base[key] = process.env[key];
   return { ...base, NO_PROXY: '*', no_proxy: '*', ...env };
 }
 
@@ -32,7 +33,11 @@ export interface ValidateResult {
 /** `otelcol-osb validate --config=<file>`: resolves the config, builds every component, starts nothing. */
 export function validateConfig(bin: string, config: string, env: Record<string, string> = {}): ValidateResult {
   const file = path.isAbsolute(config) ? config : path.join(collectorDir, config);
-  const result = spawnSync(bin, ['validate', `--config=${file}`], { env: childEnv(env), encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(bin, ['validate', `--config=${file}`], {
+    env: childEnv(env),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 }
 
@@ -86,7 +91,8 @@ export async function startCollector(options: {
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
   for (;;) {
-    if (exited !== undefined) throw new Error(`${options.name} exited (${String(exited)}) before it was healthy:\n${log}`);
+    if (exited !== undefined)
+      throw new Error(`${options.name} exited (${String(exited)}) before it was healthy:\n${log}`);
     try {
       const response = await fetch(healthUrl);
       if (response.ok) break;

@@ -89,7 +89,9 @@ describe('docker-compose.yml', () => {
         if (source.startsWith('.') || source.startsWith('/')) {
           expect(existsSync(path.join(opsDir, source)), `${name}: bind mount ${source}`).toBe(true);
         } else {
-          expect(compose.volumes && source in compose.volumes, `${name}: named volume ${source} is declared`).toBe(true);
+          expect(compose.volumes && source in compose.volumes, `${name}: named volume ${source} is declared`).toBe(
+            true,
+          );
         }
       }
       for (const dependency of Object.keys(service.depends_on ?? {})) {
@@ -138,7 +140,9 @@ describe('docker-compose.yml', () => {
     const otlp = new URL(String(appEnv['OTEL_EXPORTER_OTLP_ENDPOINT']));
     expect(services[otlp.hostname], 'the app exports to a compose service').toBeDefined();
     expect(collectorConfigOf(services[otlp.hostname]!)).toBe('agent.yaml');
-    expect(Number(otlp.port)).toBe(hostPort(effective(services['agent']!, 'agent.yaml', 'AGENT_OTLP_HTTP_ENDPOINT')).port);
+    expect(Number(otlp.port)).toBe(
+      hostPort(effective(services['agent']!, 'agent.yaml', 'AGENT_OTLP_HTTP_ENDPOINT')).port,
+    );
     expect(appEnv['OTEL_EXPORTER_OTLP_PROTOCOL']).toBe('http/protobuf');
     expect(appEnv['TELEMETRY_EXPORTERS']).toBe('otlp');
     for (const [name, gateway] of gateways) {
@@ -154,7 +158,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes container ports that the services listen on', () => {
-    const published = (service: ComposeService): number[] => (service.ports ?? []).map((p) => Number(p.split(':').pop()));
+    const published = (service: ComposeService): number[] =>
+      (service.ports ?? []).map((p) => Number(p.split(':').pop()));
     const agent = services['agent']!;
     expect(published(agent).sort()).toEqual(
       [
@@ -189,7 +194,9 @@ describe('docker-compose.yml', () => {
     const targets = job.static_configs.flatMap((c) => c.targets).map(hostPort);
     expect(targets.map((t) => t.host).sort()).toEqual(gateways.map(([name]) => name).sort());
     for (const target of targets) {
-      expect(target.port).toBe(hostPort(effective(services[target.host]!, 'gateway.yaml', 'GATEWAY_PROMETHEUS_ENDPOINT')).port);
+      expect(target.port).toBe(
+        hostPort(effective(services[target.host]!, 'gateway.yaml', 'GATEWAY_PROMETHEUS_ENDPOINT')).port,
+      );
     }
     const mounts = services['prometheus']!.volumes!.map((v) => v.split(':'));
     for (const ruleFile of prometheus.rule_files) {
@@ -203,8 +210,6 @@ describe('docker-compose.yml', () => {
     const dockerfile = read('Dockerfile');
     expect(dockerfile).toMatch(/^FROM node:24-slim/m);
     expect(dockerfile).toMatch(/npm ci/);
-    expect(dockerfile).toContain(
-      'CMD ["node", "--import", "otel-sentry-bridge/register", "dist/main.js"]',
-    );
+    expect(dockerfile).toContain('CMD ["node", "--import", "otel-sentry-bridge/register", "dist/main.js"]');
   });
 });

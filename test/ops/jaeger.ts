@@ -15,7 +15,12 @@ export interface JaegerProcess extends CollectorProcess {
 
 export async function startJaeger(bin: string): Promise<JaegerProcess> {
   const [grpc, http, query, queryGrpc, health, self] = [
-    await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
   ];
   // The stock cmd/jaeger/config.yaml, reduced to OTLP in, memory storage and the query API, all on loopback.
   const config = {
@@ -24,7 +29,10 @@ export async function startJaeger(bin: string): Promise<JaegerProcess> {
       pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] } },
       telemetry: {
         resource: { 'service.name': 'jaeger' },
-        metrics: { level: 'basic', readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: self } } } }] },
+        metrics: {
+          level: 'basic',
+          readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: self } } } }],
+        },
         logs: { level: 'info' },
       },
     },
@@ -37,7 +45,9 @@ export async function startJaeger(bin: string): Promise<JaegerProcess> {
       },
       jaeger_storage: { backends: { memstore: { memory: { max_traces: 100000 } } } },
     },
-    receivers: { otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpc}` }, http: { endpoint: `127.0.0.1:${http}` } } } },
+    receivers: {
+      otlp: { protocols: { grpc: { endpoint: `127.0.0.1:${grpc}` }, http: { endpoint: `127.0.0.1:${http}` } } },
+    },
     processors: { batch: {} },
     exporters: { jaeger_storage_exporter: { trace_storage: 'memstore' } },
   };

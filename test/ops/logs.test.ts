@@ -82,6 +82,8 @@ describe('log records of the support service through agent -> gateways -> Sentry
     }
     const uploads = stack.sentry.requests.filter((r) => r.endpoint === 'otlp-logs');
     expect(uploads.length).toBeGreaterThan(0);
-    expect(uploads.every((r) => r.contentType === 'application/x-protobuf' && r.encoding === 'gzip' && r.authorized)).toBe(true);
+    expect(
+      uploads.every((r) => r.contentType === 'application/x-protobuf' && r.encoding === 'gzip' && r.authorized),
+    ).toBe(true);
   });
 });

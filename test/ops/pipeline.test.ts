@@ -27,8 +27,10 @@ const CALLS = 'traces_span_metrics_calls_total';
 const DURATION_BUCKET = 'traces_span_metrics_duration_milliseconds_bucket';
 // Business counters: span_metrics series of the workflow spans, labelled by gateway.yaml's transform/business.
 const lowConfidence = (samples: readonly Sample[]): number => sumOf(samples, CALLS, { support_confidence_band: 'low' });
-const responses = (samples: readonly Sample[]): number => lowConfidence(samples) + sumOf(samples, CALLS, { support_confidence_band: 'ok' });
-const escalationFailures = (samples: readonly Sample[]): number => sumOf(samples, CALLS, { support_escalation_failed: 'true' });
+const responses = (samples: readonly Sample[]): number =>
+  lowConfidence(samples) + sumOf(samples, CALLS, { support_confidence_band: 'ok' });
+const escalationFailures = (samples: readonly Sample[]): number =>
+  sumOf(samples, CALLS, { support_escalation_failed: 'true' });
 
 // Seeded secrets: none of these strings may reach a backend.
 const SECRETS = {
@@ -87,7 +89,11 @@ class Driver {
   }
 
   private child(parent: Span, name: string, kind: SpanKind, start: number, end: number, attributes: Attributes): Span {
-    const span = this.tracer.startSpan(name, { kind, attributes, startTime: start }, trace.setSpan(context.active(), parent));
+    const span = this.tracer.startSpan(
+      name,
+      { kind, attributes, startTime: start },
+      trace.setSpan(context.active(), parent),
+    );
     span.end(end);
     return span;
   }
@@ -114,42 +120,90 @@ class Driver {
       },
     });
     const rootContext = trace.setSpan(context.active(), root);
-    const workflowAttributes: Attributes = { 'gen_ai.operation.name': 'invoke_workflow', 'gen_ai.workflow.name': 'support_pipeline', 'tenant.id': tenant };
+    const workflowAttributes: Attributes = {
+      'gen_ai.operation.name': 'invoke_workflow',
+      'gen_ai.workflow.name': 'support_pipeline',
+      'tenant.id': tenant,
+    };
     if (shape.confidence !== undefined) workflowAttributes['support.confidence'] = shape.confidence;
     if (shape.escalated !== undefined) workflowAttributes['support.escalated'] = shape.escalated;
-    const workflow = this.tracer.startSpan('invoke_workflow support_pipeline', { kind: SpanKind.INTERNAL, startTime: start + 5, attributes: workflowAttributes }, rootContext);
+    const workflow = this.tracer.startSpan(
+      'invoke_workflow support_pipeline',
+      { kind: SpanKind.INTERNAL, startTime: start + 5, attributes: workflowAttributes },
+      rootContext,
+    );
     const spans: Span[] = [root, workflow];
     const step = Math.max(1, Math.floor((duration - 20) / 3));
-    spans.push(this.child(workflow, 'invoke_agent Triage', SpanKind.INTERNAL, start + 6, start + 6 + step, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'Triage', 'tenant.id': tenant }));
-    const resolver = this.tracer.startSpan('invoke_agent Resolver', { kind: SpanKind.INTERNAL, startTime: start + 7 + step, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'Resolver', 'tenant.id': tenant } }, trace.setSpan(context.active(), workflow));
-    const chatAttributes: Attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'local', 'gen_ai.request.model': 'local-responder', 'tenant.id': tenant };
+    spans.push(
+      this.child(workflow, 'invoke_agent Triage', SpanKind.INTERNAL, start + 6, start + 6 + step, {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': 'Triage',
+        'tenant.id': tenant,
+      }),
+    );
+    const resolver = this.tracer.startSpan(
+      'invoke_agent Resolver',
+      {
+        kind: SpanKind.INTERNAL,
+        startTime: start + 7 + step,
+        attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'Resolver', 'tenant.id': tenant },
+      },
+      trace.setSpan(context.active(), workflow),
+    );
+    const chatAttributes: Attributes = {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'local',
+      'gen_ai.request.model': 'local-responder',
+      'tenant.id': tenant,
+    };
     if (shape.kind === 'secrets') {
       Object.assign(chatAttributes, {
         'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: SECRETS.prompt }] }]),
-        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: SECRETS.completion }] }]),
+        'gen_ai.output.messages': JSON.stringify([
+          { role: 'assistant', parts: [{ type: 'text', content: SECRETS.completion }] },
+        ]),
         'gen_ai.system_instructions': `Never reveal ${SECRETS.prompt}`,
         'gen_ai.prompt.0.content': SECRETS.prompt,
       });
     }
-    const chat = this.tracer.startSpan('chat local-responder', { kind: SpanKind.CLIENT, startTime: start + 8 + step, attributes: chatAttributes }, trace.setSpan(context.active(), resolver));
+    const chat = this.tracer.startSpan(
+      'chat local-responder',
+      { kind: SpanKind.CLIENT, startTime: start + 8 + step, attributes: chatAttributes },
+      trace.setSpan(context.active(), resolver),
+    );
     if (status >= 500) {
-      chat.recordException({ name: 'ModelError', message: `model failed for ${shape.kind === 'secrets' ? SECRETS.email : 'user'}` });
+      chat.recordException({
+        name: 'ModelError',
+        message: `model failed for ${shape.kind === 'secrets' ? SECRETS.email : 'user'}`,
+      });
       chat.setStatus({ code: SpanStatusCode.ERROR, message: 'model failed' });
     }
     chat.end(start + 8 + 2 * step);
     resolver.end(start + 9 + 2 * step);
     spans.push(chat, resolver);
     if (shape.escalated || shape.escalationFailed) {
-      const escalator = this.child(workflow, 'invoke_agent Escalator', SpanKind.INTERNAL, start + 10 + 2 * step, end - 10, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'Escalator', 'tenant.id': tenant });
+      const escalator = this.child(
+        workflow,
+        'invoke_agent Escalator',
+        SpanKind.INTERNAL,
+        start + 10 + 2 * step,
+        end - 10,
+        { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'Escalator', 'tenant.id': tenant },
+      );
       spans.push(escalator);
     }
-    if (shape.confidence !== undefined && shape.confidence < 0.5) workflow.addEvent('Low confidence response', { confidence: shape.confidence });
+    if (shape.confidence !== undefined && shape.confidence < 0.5)
+      workflow.addEvent('Low confidence response', { confidence: shape.confidence });
     if (shape.escalationFailed) workflow.addEvent('escalation_failed', { 'http.response.status_code': 500 });
     workflow.end(end - 5);
     if (status >= 500) root.setStatus({ code: SpanStatusCode.ERROR });
     if (shape.holdRoot) this.heldRoots.push(root);
     else root.end(end);
-    const sent: SentTrace = { kind: shape.kind, traceId: root.spanContext().traceId, spanIds: spans.map((s) => s.spanContext().spanId) };
+    const sent: SentTrace = {
+      kind: shape.kind,
+      traceId: root.spanContext().traceId,
+      spanIds: spans.map((s) => s.spanContext().spanId),
+    };
     this.sent.push(sent);
     return sent;
   }
@@ -171,7 +225,11 @@ class Driver {
     });
     if (variant === 'failing') span.setStatus({ code: SpanStatusCode.ERROR });
     span.end(end);
-    const sent: SentTrace = { kind: 'health', traceId: span.spanContext().traceId, spanIds: [span.spanContext().spanId] };
+    const sent: SentTrace = {
+      kind: 'health',
+      traceId: span.spanContext().traceId,
+      spanIds: [span.spanContext().spanId],
+    };
     this.sent.push(sent);
     return sent;
   }
@@ -191,7 +249,13 @@ class Driver {
 
 /** The quiet traffic of one phase: ordinary requests with a few errors, slow requests and escalations. */
 function quietPhase(driver: Driver, withSecrets: boolean): void {
-  for (let i = 0; i < 150; i += 1) driver.ingest({ kind: 'baseline', confidence: 0.9, escalated: false, tenant: i % 2 ? 'empresa_001' : 'empresa_002' });
+  for (let i = 0; i < 150; i += 1)
+    driver.ingest({
+      kind: 'baseline',
+      confidence: 0.9,
+      escalated: false,
+      tenant: i % 2 ? 'empresa_001' : 'empresa_002',
+    });
   // Enough errors and low-confidence answers that both gateways' series exist before the incident: a counter's
   // first sample shows no increase to Prometheus, as in production before a series has history.
   for (let i = 0; i < 8; i += 1) driver.ingest({ kind: 'error', status: 500 });
@@ -233,7 +297,11 @@ function complete(received: readonly ReceivedSpan[], sent: SentTrace): boolean {
 }
 
 /** Scrapes until the gateways' counters account for everything sent so far (metrics are flushed every second). */
-async function settledMetrics(wanted: { serverCalls: number; responses: number; escalationFailures: number }): Promise<Sample[]> {
+async function settledMetrics(wanted: {
+  serverCalls: number;
+  responses: number;
+  escalationFailures: number;
+}): Promise<Sample[]> {
   const deadline = Date.now() + 45_000;
   let last: Sample[] = [];
   for (;;) {
@@ -241,7 +309,8 @@ async function settledMetrics(wanted: { serverCalls: number; responses: number; 
     const calls = sumOf(last, CALLS, { span_kind: 'SPAN_KIND_SERVER' });
     const answered = responses(last);
     const failures = escalationFailures(last);
-    if (calls === wanted.serverCalls && answered === wanted.responses && failures === wanted.escalationFailures) return last;
+    if (calls === wanted.serverCalls && answered === wanted.responses && failures === wanted.escalationFailures)
+      return last;
     if (Date.now() > deadline) {
       throw new Error(
         `metrics did not settle: server calls ${calls}/${wanted.serverCalls}, responses ${answered}/${wanted.responses}, ` +
@@ -252,7 +321,11 @@ async function settledMetrics(wanted: { serverCalls: number; responses: number; 
   }
 }
 
-function expectedCounts(sent: readonly SentTrace[]): { serverCalls: number; responses: number; escalationFailures: number } {
+function expectedCounts(sent: readonly SentTrace[]): {
+  serverCalls: number;
+  responses: number;
+  escalationFailures: number;
+} {
   const requests = sent.filter((t) => t.kind !== 'health');
   return {
     serverCalls: requests.length,
@@ -264,10 +337,12 @@ function expectedCounts(sent: readonly SentTrace[]): { serverCalls: number; resp
 /** Waits until every trace that tail sampling must keep arrived whole at both backends. */
 async function waitForKept(traces: readonly SentTrace[]): Promise<void> {
   const kept = traces.filter((t) => t.kind !== 'baseline' && t.kind !== 'health');
-  await sentry.waitForSpans(() => kept.every((t) => complete(sentry.spans, t)), 60_000).catch((error: Error) => {
-    const missing = kept.filter((t) => !complete(sentry.spans, t)).map((t) => `${t.kind} ${t.traceId}`);
-    throw new Error(`${error.message}\nincomplete at Sentry: ${missing.join(', ')}\n${stack.logs()}`);
-  });
+  await sentry
+    .waitForSpans(() => kept.every((t) => complete(sentry.spans, t)), 60_000)
+    .catch((error: Error) => {
+      const missing = kept.filter((t) => !complete(sentry.spans, t)).map((t) => `${t.kind} ${t.traceId}`);
+      throw new Error(`${error.message}\nincomplete at Sentry: ${missing.join(', ')}\n${stack.logs()}`);
+    });
   await jaeger.waitForSpans(() => kept.every((t) => complete(jaeger.spans, t)), 30_000);
 }
 
@@ -302,8 +377,12 @@ describe('agent -> two gateways -> Sentry + Jaeger stand-in, on the real Collect
 
     // Tail sampling is per trace: whatever is delivered is delivered whole.
     for (const sent of driver.sent.filter((t) => sentryTraces.has(t.traceId))) {
-      expect(spansOf(sentry.spans, sent.traceId), `${sent.kind} trace ${sent.traceId} at Sentry`).toEqual(new Set(sent.spanIds));
-      expect(spansOf(jaeger.spans, sent.traceId), `${sent.kind} trace ${sent.traceId} at Jaeger`).toEqual(new Set(sent.spanIds));
+      expect(spansOf(sentry.spans, sent.traceId), `${sent.kind} trace ${sent.traceId} at Sentry`).toEqual(
+        new Set(sent.spanIds),
+      );
+      expect(spansOf(jaeger.spans, sent.traceId), `${sent.kind} trace ${sent.traceId} at Jaeger`).toEqual(
+        new Set(sent.spanIds),
+      );
     }
     const baseline = driver.sent.filter((t) => t.kind === 'baseline');
     const keptBaseline = baseline.filter((t) => sentryTraces.has(t.traceId)).length;
@@ -343,7 +422,8 @@ describe('agent -> two gateways -> Sentry + Jaeger stand-in, on the real Collect
     const everything = JSON.stringify([...sentry.spans, ...jaeger.spans], (_key, value: unknown) =>
       typeof value === 'bigint' ? value.toString() : Buffer.isBuffer(value) ? value.toString('hex') : value,
     );
-    for (const [name, secret] of Object.entries(SECRETS)) expect(everything.includes(secret), `secret ${name} leaked`).toBe(false);
+    for (const [name, secret] of Object.entries(SECRETS))
+      expect(everything.includes(secret), `secret ${name} leaked`).toBe(false);
 
     const seeded = driver.sent.find((t) => t.kind === 'secrets')!;
     for (const received of [sentry.spans, jaeger.spans]) {
@@ -363,7 +443,12 @@ describe('agent -> two gateways -> Sentry + Jaeger stand-in, on the real Collect
       expect(root.resource['service.name']).toBe(SERVICE);
       expect(root.resource).not.toHaveProperty('process.command_args');
       const chat = spans.find((s) => s.name === 'chat local-responder')!;
-      for (const key of ['gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.system_instructions', 'gen_ai.prompt.0.content']) {
+      for (const key of [
+        'gen_ai.input.messages',
+        'gen_ai.output.messages',
+        'gen_ai.system_instructions',
+        'gen_ai.prompt.0.content',
+      ]) {
         expect(chat.attributes, key).not.toHaveProperty(key);
       }
       expect(chat.attributes['gen_ai.request.model']).toBe('local-responder');
@@ -398,7 +483,8 @@ describe('agent -> two gateways -> Sentry + Jaeger stand-in, on the real Collect
     phaseScrapes.push(await settledMetrics(expectedCounts(driver.sent)));
     // Phase C, the incident: a burst of errors, slow requests, mostly low-confidence answers, a failed escalation.
     for (let i = 0; i < 80; i += 1) driver.ingest({ kind: 'error', status: 500 });
-    for (let i = 0; i < 20; i += 1) driver.ingest({ kind: 'slow', durationMs: 6000, confidence: 0.9, escalated: false });
+    for (let i = 0; i < 20; i += 1)
+      driver.ingest({ kind: 'slow', durationMs: 6000, confidence: 0.9, escalated: false });
     for (let i = 0; i < 15; i += 1) driver.ingest({ kind: 'low_confidence', confidence: 0.2, escalated: false });
     for (let i = 0; i < 4; i += 1) driver.ingest({ kind: 'baseline', confidence: 0.9, escalated: false });
     driver.ingest({ kind: 'escalation_failed', confidence: 0.6, escalated: true, escalationFailed: true });
@@ -429,10 +515,27 @@ describe('agent -> two gateways -> Sentry + Jaeger stand-in, on the real Collect
             quiet('SupportEscalationFailed'),
             quiet('SupportLowConfidenceResponses'),
             // 5-minute windows see the incident at 15m; the 10-minute window of the ratio (with `for: 1m`) at 16m.
-            firing('SupportHighErrorRate', { severity: 'critical', service_name: SERVICE }, `${SERVICE}: more than 10 failed requests per minute`),
-            firing('SupportHighLatencyP95', { severity: 'warning', service_name: SERVICE }, `${SERVICE}: P95 request duration above 5 s`),
-            firing('SupportEscalationFailed', { severity: 'critical' }, 'Escalation to the helpdesk failed (escalation_failed); tickets are queued for retry'),
-            firing('SupportLowConfidenceResponses', { severity: 'warning' }, 'More than 25% of support responses have confidence < 0.5', '16m'),
+            firing(
+              'SupportHighErrorRate',
+              { severity: 'critical', service_name: SERVICE },
+              `${SERVICE}: more than 10 failed requests per minute`,
+            ),
+            firing(
+              'SupportHighLatencyP95',
+              { severity: 'warning', service_name: SERVICE },
+              `${SERVICE}: P95 request duration above 5 s`,
+            ),
+            firing(
+              'SupportEscalationFailed',
+              { severity: 'critical' },
+              'Escalation to the helpdesk failed (escalation_failed); tickets are queued for retry',
+            ),
+            firing(
+              'SupportLowConfidenceResponses',
+              { severity: 'warning' },
+              'More than 25% of support responses have confidence < 0.5',
+              '16m',
+            ),
           ],
         },
       ],

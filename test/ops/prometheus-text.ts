@@ -59,7 +59,9 @@ export function promtoolSeries(
   minutesEach: readonly number[],
   keep: (name: string) => boolean,
 ): { series: string; values: string }[] {
-  const byScrape = scrapes.map((samples) => new Map(samples.filter((s) => keep(s.name)).map((s) => [seriesKey(s), s.value])));
+  const byScrape = scrapes.map(
+    (samples) => new Map(samples.filter((s) => keep(s.name)).map((s) => [seriesKey(s), s.value])),
+  );
   const keys = new Set(byScrape.flatMap((map) => [...map.keys()]));
   return [...keys].sort().map((key) => {
     const values: string[] = [];

@@ -41,7 +41,13 @@ export async function startOpsStack(otelcol: string, options: { jaegerBin?: stri
   try {
     const gatewayPorts: number[] = [];
     for (const name of ['gateway-1', 'gateway-2']) {
-      const [grpc, http, health, prom, self] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+      const [grpc, http, health, prom, self] = [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ];
       gatewayPorts.push(grpc);
       metricsUrls.push(`http://127.0.0.1:${prom}/metrics`);
       collectors.push(
@@ -95,7 +101,10 @@ export async function startOpsStack(otelcol: string, options: { jaegerBin?: stri
       agentHttpPort: http,
       agentGrpcPort: grpc,
       scrapeAll: async () => (await Promise.all(metricsUrls.map((url) => scrape(url)))).flat(),
-      logs: () => [...collectors, ...(realJaeger ? [realJaeger] : [])].map((c) => `--- ${c.name}\n${c.logs().slice(-4000)}`).join('\n'),
+      logs: () =>
+        [...collectors, ...(realJaeger ? [realJaeger] : [])]
+          .map((c) => `--- ${c.name}\n${c.logs().slice(-4000)}`)
+          .join('\n'),
       stop,
     };
   } catch (error) {

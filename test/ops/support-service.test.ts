@@ -108,7 +108,9 @@ describe(`the support service through agent -> gateways -> Sentry + ${jaegerBin 
       await stack.jaeger.waitForSpans((s) => s.traceId === traceId && s.kindName === 'server', 30_000);
       expect(new Set(stack.jaeger.spans.filter((s) => s.traceId === traceId).map((s) => s.spanId))).toEqual(sentryIds);
     }
-    expect(atSentry.map((s) => s.name)).toEqual(expect.arrayContaining(['invoke_agent Triage', 'invoke_agent Escalator']));
+    expect(atSentry.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['invoke_agent Triage', 'invoke_agent Escalator']),
+    );
     expect(workflow!.attributes['support.escalated']).toBe(true);
     expect(workflow!.events.map((e) => e.name)).toContain('escalation_failed');
     expect(workflow!.attributes['support.escalation_failed']).toBe(true);
@@ -116,10 +118,14 @@ describe(`the support service through agent -> gateways -> Sentry + ${jaegerBin 
     // No API key, no health check, and Sentry got protobuf with its auth header.
     const everything = JSON.stringify(stack.sentry.spans, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
     for (const key of KEYS) expect(everything.includes(key), `API key ${key} leaked`).toBe(false);
-    expect(stack.sentry.spans.some((s) => /health/.test(`${s.name} ${String(s.attributes['url.path'] ?? '')}`))).toBe(false);
+    expect(stack.sentry.spans.some((s) => /health/.test(`${s.name} ${String(s.attributes['url.path'] ?? '')}`))).toBe(
+      false,
+    );
     const otlp = stack.sentry.requests.filter((r) => r.endpoint === 'otlp');
     expect(otlp.length).toBeGreaterThan(0);
-    expect(otlp.every((r) => r.contentType === 'application/x-protobuf' && r.encoding === 'gzip' && r.authorized)).toBe(true);
+    expect(otlp.every((r) => r.contentType === 'application/x-protobuf' && r.encoding === 'gzip' && r.authorized)).toBe(
+      true,
+    );
 
     // The escalation_failed business event also reached Sentry as a message, straight from the service.
     await stack.sentry.waitForEvents((e) => e.message === 'escalation_failed', 30_000);
@@ -128,7 +134,11 @@ describe(`the support service through agent -> gateways -> Sentry + ${jaegerBin 
     const deadline = Date.now() + 30_000;
     let samples: Sample[] = [];
     const ingestCalls = (all: Sample[]): number =>
-      sumOf(all, 'traces_span_metrics_calls_total', { span_kind: 'SPAN_KIND_SERVER', http_route: '/api/ingest-message', service_name: 'support-api' });
+      sumOf(all, 'traces_span_metrics_calls_total', {
+        span_kind: 'SPAN_KIND_SERVER',
+        http_route: '/api/ingest-message',
+        service_name: 'support-api',
+      });
     for (;;) {
       samples = await stack.scrapeAll();
       if (ingestCalls(samples) === ingestRequests || Date.now() > deadline) break;
@@ -136,7 +146,9 @@ describe(`the support service through agent -> gateways -> Sentry + ${jaegerBin 
     }
     expect(ingestCalls(samples)).toBe(ingestRequests);
     expect(sumOf(samples, 'traces_span_metrics_calls_total', { support_escalation_failed: 'true' })).toBe(1);
-    expect(sumOf(samples, 'traces_span_metrics_calls_total', { gen_ai_agent_name: 'Resolver', tenant_id: 'empresa_002' })).toBeGreaterThan(0);
+    expect(
+      sumOf(samples, 'traces_span_metrics_calls_total', { gen_ai_agent_name: 'Resolver', tenant_id: 'empresa_002' }),
+    ).toBeGreaterThan(0);
     expect(samples.filter((s) => s.labels['http_route']?.includes('health'))).toEqual([]);
   });
 });

@@ -31,7 +31,10 @@ function main(): void {
   const stopRetries = startEscalationRetryLoop(db, escalation, config.escalationRetryMs);
 
   const cannotListen = (error: NodeJS.ErrnoException): never => {
-    const reason = error.code === 'EADDRINUSE' ? `port ${config.port} is in use, set PORT` : `cannot listen on ${config.host}:${config.port}: ${error.message}`;
+    const reason =
+      error.code === 'EADDRINUSE'
+        ? `port ${config.port} is in use, set PORT`
+        : `cannot listen on ${config.host}:${config.port}: ${error.message}`;
     console.error(`support service: ${reason}`);
     process.exit(1);
   };
@@ -42,12 +45,15 @@ function main(): void {
     // The test kit and the demo wait for this exact line.
     console.log(`LISTENING ${port}`);
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
-    console.log(`Support service on http://${shown}:${port} (database ${config.databasePath}, ${passages} knowledge passages, completions: ${responder.provider} ${responder.model})`);
+    console.log(
+      `Support service on http://${shown}:${port} (database ${config.databasePath}, ${passages} knowledge passages, completions: ${responder.provider} ${responder.model})`,
+    );
     if (!config.production) {
       const keys = DEV_COMPANIES.map((c) => `${c.id}: X-API-Key ${c.apiKey}`).join(', ');
       console.log(`Development API keys${seeded ? ' (seeded now)' : ''}: ${keys}`);
     }
-    if (escalation.webhookUrl === undefined) console.log('ESCALATION_WEBHOOK_URL unset: escalations wait in the database queue.');
+    if (escalation.webhookUrl === undefined)
+      console.log('ESCALATION_WEBHOOK_URL unset: escalations wait in the database queue.');
   });
   server.on('error', cannotListen);
 

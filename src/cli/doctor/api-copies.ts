@@ -29,13 +29,22 @@ export function apiCopiesCheck(appDir: string): CheckResult {
   const layer = layerCopy(API_PACKAGE);
   const app = resolvePackage(API_PACKAGE, appDir);
   const where = layer ? `${layer.version} at ${layer.dir}` : 'not found';
-  return check('otel.api-copies', 'ok', app ? `one copy of ${API_PACKAGE}, shared with the app: ${where}` : `${API_PACKAGE} ${where} (the app imports none)`);
+  return check(
+    'otel.api-copies',
+    'ok',
+    app
+      ? `one copy of ${API_PACKAGE}, shared with the app: ${where}`
+      : `${API_PACKAGE} ${where} (the app imports none)`,
+  );
 }
 
 /** The first SDK peer the app reaches another copy of (the message names the fix for that one). */
 export function sdkCopiesCheck(appDir: string): CheckResult {
   const missing = missingPeers();
-  if (missing.length > 0) return check('otel.sdk-copies', 'fail', `peer dependencies not installed: ${missing.join(', ')}`, { fix: missingPeersMessage(missing) });
+  if (missing.length > 0)
+    return check('otel.sdk-copies', 'fail', `peer dependencies not installed: ${missing.join(', ')}`, {
+      fix: missingPeersMessage(missing),
+    });
   const copies = SHARED_SDK_PACKAGES.map((name) => findSecondCopy(name, appDir)).find((found) => found !== undefined);
   if (copies) return copyFailure('otel.sdk-copies', copies);
   return check('otel.sdk-copies', 'ok', `one copy each of ${SHARED_SDK_PACKAGES.join(', ')} reachable from the app`);
@@ -46,7 +55,13 @@ export function otelLineCheck(node: string = process.versions.node): CheckResult
   const problem = otelLineProblem(line, node);
   if (problem) return check('otel.line', 'fail', problem.slice(0, problem.indexOf('. Fix:') + 1), { fix: problem });
   const major = line.sdk?.split('.')[0];
-  return check('otel.line', 'ok', line.sdk ? `OpenTelemetry JS ${major}.x line (sdk-trace ${line.sdk}, api ${line.api}) on Node ${node}` : 'OpenTelemetry SDK not found');
+  return check(
+    'otel.line',
+    'ok',
+    line.sdk
+      ? `OpenTelemetry JS ${major}.x line (sdk-trace ${line.sdk}, api ${line.api}) on Node ${node}`
+      : 'OpenTelemetry SDK not found',
+  );
 }
 
 export function otelChecks(appDir: string): CheckResult[] {

@@ -41,9 +41,14 @@ export function configCheck(loaded: LoadedConfig): CheckResult {
   }
   if (loaded.error instanceof ConfigError) {
     // ConfigError messages already mask secrets; each problem names the variable, the value and what is accepted.
-    return check('config', 'fail', `invalid configuration: the app would not start (${loaded.error.problems.length} problem(s))`, {
-      fix: loaded.error.problems.join('\n'),
-    });
+    return check(
+      'config',
+      'fail',
+      `invalid configuration: the app would not start (${loaded.error.problems.length} problem(s))`,
+      {
+        fix: loaded.error.problems.join('\n'),
+      },
+    );
   }
   const message = loaded.error instanceof Error ? loaded.error.message : String(loaded.error);
   return check('config', 'fail', `the configuration could not be loaded: ${message}`, {
@@ -89,9 +94,14 @@ export function samplingCheck(config: TelemetryConfig): CheckResult {
 
 export function exportersCheck(config: TelemetryConfig): CheckResult {
   if (config.tracingDisabled) {
-    return check('exporters', 'warn', 'OTEL_SDK_DISABLED=true: no span is created or exported (Sentry still captures errors)', {
-      fix: 'Unset OTEL_SDK_DISABLED to trace again.',
-    });
+    return check(
+      'exporters',
+      'warn',
+      'OTEL_SDK_DISABLED=true: no span is created or exported (Sentry still captures errors)',
+      {
+        fix: 'Unset OTEL_SDK_DISABLED to trace again.',
+      },
+    );
   }
   if (config.exporters.length === 0) {
     return check('exporters', 'warn', 'no span exporter: spans are sampled and propagated but sent nowhere', {
@@ -175,24 +185,39 @@ export function otlpHeadersCheck(env: NodeJS.ProcessEnv, config: TelemetryConfig
 
 export function piiCheck(config: TelemetryConfig): CheckResult {
   return config.sentry.sendDefaultPii
-    ? check('pii', 'warn', 'SENTRY_SEND_DEFAULT_PII=true: emails, IPs, cookies and auth headers may reach Sentry and span backends', {
-        fix: 'Unset SENTRY_SEND_DEFAULT_PII unless your data-processing agreement covers personal data.',
-      })
-    : check('pii', 'ok', 'PII off: auth headers, cookies, URL credentials and emails are scrubbed from events and spans');
+    ? check(
+        'pii',
+        'warn',
+        'SENTRY_SEND_DEFAULT_PII=true: emails, IPs, cookies and auth headers may reach Sentry and span backends',
+        {
+          fix: 'Unset SENTRY_SEND_DEFAULT_PII unless your data-processing agreement covers personal data.',
+        },
+      )
+    : check(
+        'pii',
+        'ok',
+        'PII off: auth headers, cookies, URL credentials and emails are scrubbed from events and spans',
+      );
 }
 
 export function genAiCheck(config: TelemetryConfig): CheckResult {
   return config.captureGenAiContent
-    ? check('genai.content', 'warn', 'TELEMETRY_CAPTURE_GENAI_CONTENT=true: prompts, completions and RAG queries are exported', {
-        fix: 'Unset TELEMETRY_CAPTURE_GENAI_CONTENT outside debugging: prompts hold customer messages.',
-      })
+    ? check(
+        'genai.content',
+        'warn',
+        'TELEMETRY_CAPTURE_GENAI_CONTENT=true: prompts, completions and RAG queries are exported',
+        {
+          fix: 'Unset TELEMETRY_CAPTURE_GENAI_CONTENT outside debugging: prompts hold customer messages.',
+        },
+      )
     : check('genai.content', 'ok', 'GenAI content capture off: prompts and completions stay in the process');
 }
 
 /** Where application logs go (TELEMETRY_LOGS and the backends that take them). */
 export function logsCheck(config: TelemetryConfig): CheckResult {
   const { level, otlp, rateLimit, sampledOnly } = config.logs;
-  if (level === 'off') return check('logs', 'ok', 'logs off: no log record is exported (TELEMETRY_LOGS=off, or no backend)');
+  if (level === 'off')
+    return check('logs', 'ok', 'logs off: no log record is exported (TELEMETRY_LOGS=off, or no backend)');
   const targets = config.exporters.flatMap((name) => {
     if (name === 'sentry') return config.sentry.dsn ? ['sentry -> Sentry Logs (envelope endpoint)'] : [];
     if (name === 'otlp') return otlp.url ? [`otlp -> ${maskUrl(otlp.url)} (${otlp.protocol})`] : [];

@@ -82,7 +82,8 @@ export function probeConnect(urlText: string, timeoutMs: number): Promise<ProbeO
 
 /** Why a connection-level failure happened, in words an operator can act on. */
 export function describeFailure(outcome: Exclude<ProbeOutcome, { kind: 'answer' }>, timeoutMs: number): string {
-  if (outcome.kind === 'timeout') return `no answer within ${timeoutMs} ms (the backend hangs or a firewall drops packets)`;
+  if (outcome.kind === 'timeout')
+    return `no answer within ${timeoutMs} ms (the backend hangs or a firewall drops packets)`;
   switch (outcome.code) {
     case 'ECONNREFUSED':
       return 'connection refused (nothing listens there)';
@@ -101,4 +102,5 @@ export function describeFailure(outcome: Exclude<ProbeOutcome, { kind: 'answer' 
   }
 }
 
-export const TLS_FIX = 'Give Node the CA that signed the certificate (NODE_EXTRA_CA_CERTS=/path/ca.pem) or use a trusted certificate.';
+export const TLS_FIX =
+  'Give Node the CA that signed the certificate (NODE_EXTRA_CA_CERTS=/path/ca.pem) or use a trusted certificate.';

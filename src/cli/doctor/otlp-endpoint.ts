@@ -24,12 +24,22 @@ export function otlpEndpointCheck(env: NodeJS.ProcessEnv, config: TelemetryConfi
   if (url === undefined || !config.exporters.includes('otlp')) {
     return check('otlp.endpoint', 'ok', 'no collector endpoint in use');
   }
-  if (base && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() && config.otlp.protocol !== 'grpc' && /\/v1\/traces\/?$/.test(base)) {
-    return check('otlp.endpoint', 'fail', `OTEL_EXPORTER_OTLP_ENDPOINT ends in /v1/traces: spans would go to ${maskUrl(url)}`, {
-      fix:
-        'OTEL_EXPORTER_OTLP_ENDPOINT is the base URL and the exporter appends /v1/traces: set it to ' +
-        `${maskUrl(base.replace(/\/v1\/traces\/?$/, ''))}, or put the full URL in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.`,
-    });
+  if (
+    base &&
+    !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() &&
+    config.otlp.protocol !== 'grpc' &&
+    /\/v1\/traces\/?$/.test(base)
+  ) {
+    return check(
+      'otlp.endpoint',
+      'fail',
+      `OTEL_EXPORTER_OTLP_ENDPOINT ends in /v1/traces: spans would go to ${maskUrl(url)}`,
+      {
+        fix:
+          'OTEL_EXPORTER_OTLP_ENDPOINT is the base URL and the exporter appends /v1/traces: set it to ' +
+          `${maskUrl(base.replace(/\/v1\/traces\/?$/, ''))}, or put the full URL in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.`,
+      },
+    );
   }
   const port = portOf(url);
   if (config.otlp.protocol === 'grpc' && port === HTTP_PORT) {
@@ -38,9 +48,14 @@ export function otlpEndpointCheck(env: NodeJS.ProcessEnv, config: TelemetryConfi
     });
   }
   if (config.otlp.protocol !== 'grpc' && port === GRPC_PORT) {
-    return check('otlp.endpoint', 'warn', `${config.otlp.protocol} to port ${GRPC_PORT}, the OTLP/gRPC port (4317 vs 4318?)`, {
-      fix: `Collectors take OTLP/HTTP on ${HTTP_PORT} and OTLP/gRPC on ${GRPC_PORT}: use port ${HTTP_PORT}, or OTEL_EXPORTER_OTLP_PROTOCOL=grpc.`,
-    });
+    return check(
+      'otlp.endpoint',
+      'warn',
+      `${config.otlp.protocol} to port ${GRPC_PORT}, the OTLP/gRPC port (4317 vs 4318?)`,
+      {
+        fix: `Collectors take OTLP/HTTP on ${HTTP_PORT} and OTLP/gRPC on ${GRPC_PORT}: use port ${HTTP_PORT}, or OTEL_EXPORTER_OTLP_PROTOCOL=grpc.`,
+      },
+    );
   }
   return check('otlp.endpoint', 'ok', `spans go to ${maskUrl(url)} (${config.otlp.protocol})`);
 }

@@ -101,10 +101,17 @@ export async function reachabilityChecks(config: TelemetryConfig, timeoutMs: num
             method: 'POST',
             ...(config.otlp.protocol === 'http/json'
               ? { body: '{}', headers: { ...config.otlp.headers, 'content-type': 'application/json' } }
-              : { body: new Uint8Array(0), headers: { ...config.otlp.headers, 'content-type': 'application/x-protobuf' } }),
+              : {
+                  body: new Uint8Array(0),
+                  headers: { ...config.otlp.headers, 'content-type': 'application/x-protobuf' },
+                }),
             timeoutMs,
           });
-    probes.push(probe.then((outcome) => judge('reach.collector', `collector (${config.otlp.protocol})`, shown, outcome, timeoutMs)));
+    probes.push(
+      probe.then((outcome) =>
+        judge('reach.collector', `collector (${config.otlp.protocol})`, shown, outcome, timeoutMs),
+      ),
+    );
   }
   const logs = config.logs.otlp;
   if (logs.url && config.logs.level !== 'off' && config.exporters.includes('otlp')) {
@@ -121,7 +128,11 @@ export async function reachabilityChecks(config: TelemetryConfig, timeoutMs: num
               : { body: new Uint8Array(0), headers: { ...logs.headers, 'content-type': 'application/x-protobuf' } }),
             timeoutMs,
           });
-    probes.push(probe.then((outcome) => judge('reach.collector.logs', `collector logs (${logs.protocol})`, shown, outcome, timeoutMs)));
+    probes.push(
+      probe.then((outcome) =>
+        judge('reach.collector.logs', `collector logs (${logs.protocol})`, shown, outcome, timeoutMs),
+      ),
+    );
   }
   return Promise.all(probes);
 }

@@ -17,7 +17,10 @@ export function renderText(report: DoctorReport): string {
     }
   }
   const { ok, warn, fail } = report.counts;
-  lines.push('', `${ok} ok, ${warn} warning(s), ${fail} failure(s)${fail > 0 ? ': fix the failures above (exit code 1)' : ''}`);
+  lines.push(
+    '',
+    `${ok} ok, ${warn} warning(s), ${fail} failure(s)${fail > 0 ? ': fix the failures above (exit code 1)' : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -16,7 +16,11 @@ import { describeFailure, probeHttp } from './http-probe.js';
 import { envelopeUrl, sentryAuthHeader } from './reachability.js';
 import { exportOnce } from './test-span.js';
 import { check, type CheckResult } from './types.js';
-import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '../../telemetry/common/semconv.js';
+import {
+  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+} from '../../telemetry/common/semconv.js';
 
 const BODY = 'otel-sentry-bridge doctor: test log record';
 
@@ -31,7 +35,11 @@ function makeTestRecord(config: TelemetryConfig): ReadableLogRecord {
     }),
     processors: [{ onEmit: (record) => void (emitted = record), forceFlush: async () => {}, shutdown: async () => {} }],
   });
-  const spanContext = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), traceFlags: 1 };
+  const spanContext = {
+    traceId: randomBytes(16).toString('hex'),
+    spanId: randomBytes(8).toString('hex'),
+    traceFlags: 1,
+  };
   provider.getLogger('otel-sentry-bridge-doctor').emit({
     severityNumber: 9,
     severityText: 'INFO',
@@ -43,7 +51,12 @@ function makeTestRecord(config: TelemetryConfig): ReadableLogRecord {
   return emitted;
 }
 
-async function toCollector(config: TelemetryConfig, record: ReadableLogRecord, traceId: string, timeoutMs: number): Promise<CheckResult> {
+async function toCollector(
+  config: TelemetryConfig,
+  record: ReadableLogRecord,
+  traceId: string,
+  timeoutMs: number,
+): Promise<CheckResult> {
   const id = 'send.log.otlp';
   const url = config.logs.otlp.url ?? '';
   const { exporter } = await createOtlpLogsExporter({ ...config.logs.otlp, url });
@@ -55,20 +68,34 @@ async function toCollector(config: TelemetryConfig, record: ReadableLogRecord, t
     });
   }
   if (outcome.code !== ExportResultCode.SUCCESS) {
-    return check(id, 'fail', `test log record not exported to the collector: ${outcome.error?.message ?? 'export failed'}`, {
-      fix: 'See reach.collector.logs; a collector without a logs pipeline answers 404 or drops them.',
-    });
+    return check(
+      id,
+      'fail',
+      `test log record not exported to the collector: ${outcome.error?.message ?? 'export failed'}`,
+      {
+        fix: 'See reach.collector.logs; a collector without a logs pipeline answers 404 or drops them.',
+      },
+    );
   }
   return check(id, 'ok', `test log record exported to the collector, trace id ${traceId}`, {
     details: { trace_id: traceId, where: `your logs backend (Loki, Elasticsearch...): search trace id ${traceId}` },
   });
 }
 
-async function toSentry(config: TelemetryConfig, record: ReadableLogRecord, traceId: string, timeoutMs: number): Promise<CheckResult> {
+async function toSentry(
+  config: TelemetryConfig,
+  record: ReadableLogRecord,
+  traceId: string,
+  timeoutMs: number,
+): Promise<CheckResult> {
   const id = 'send.log.sentry';
   const dsn = config.sentry.dsn;
   if (dsn === undefined) return check(id, 'warn', 'no test log record sent to Sentry: SENTRY_DSN is not set');
-  const common = { [ATTR_SERVICE_NAME]: config.serviceName, 'sentry.release': config.release, 'sentry.environment': config.environment };
+  const common = {
+    [ATTR_SERVICE_NAME]: config.serviceName,
+    'sentry.release': config.release,
+    'sentry.environment': config.environment,
+  };
   const outcome = await probeHttp({
     url: envelopeUrl(dsn),
     method: 'POST',
@@ -96,7 +123,9 @@ export async function testLogChecks(config: TelemetryConfig, timeoutMs: number):
   const record = makeTestRecord(config);
   const traceId = record.spanContext?.traceId ?? '';
   const sends: Array<Promise<CheckResult>> = [];
-  if (config.exporters.includes('otlp') && config.logs.otlp.url !== undefined) sends.push(toCollector(config, record, traceId, timeoutMs));
-  if (config.exporters.includes('sentry') && config.sentry.dsn !== undefined) sends.push(toSentry(config, record, traceId, timeoutMs));
+  if (config.exporters.includes('otlp') && config.logs.otlp.url !== undefined)
+    sends.push(toCollector(config, record, traceId, timeoutMs));
+  if (config.exporters.includes('sentry') && config.sentry.dsn !== undefined)
+    sends.push(toSentry(config, record, traceId, timeoutMs));
   return Promise.all(sends);
 }

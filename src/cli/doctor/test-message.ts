@@ -33,7 +33,9 @@ export async function testMessageCheck(config: TelemetryConfig, timeoutMs: numbe
           try {
             const response = await transport.send(envelope);
             const retryAfter = response.headers?.['retry-after'] ?? undefined;
-            uploads.push(retryAfter ? { status: response.statusCode ?? 0, retryAfter } : { status: response.statusCode ?? 0 });
+            uploads.push(
+              retryAfter ? { status: response.statusCode ?? 0, retryAfter } : { status: response.statusCode ?? 0 },
+            );
             return response;
           } catch (error) {
             uploads.push({ error });
@@ -53,14 +55,22 @@ export async function testMessageCheck(config: TelemetryConfig, timeoutMs: numbe
   const where = `Sentry > Issues of project ${dsn.projectId}, search "${eventId}" (environment ${config.environment})`;
   const upload = uploads[0];
   if (upload === undefined) {
-    return check('send.sentry.message', 'fail', `test message ${eventId} not delivered: ${flushed ? 'the client sent nothing' : `no answer within ${timeoutMs} ms`}`, {
-      fix: 'See the reachability checks above: Sentry hangs or a proxy holds the connection.',
-    });
+    return check(
+      'send.sentry.message',
+      'fail',
+      `test message ${eventId} not delivered: ${flushed ? 'the client sent nothing' : `no answer within ${timeoutMs} ms`}`,
+      {
+        fix: 'See the reachability checks above: Sentry hangs or a proxy holds the connection.',
+      },
+    );
   }
   if ('error' in upload) {
     const code = (upload.error as { code?: unknown }).code;
     const message = upload.error instanceof Error ? upload.error.message : String(upload.error);
-    const reason = describeFailure(typeof code === 'string' ? { kind: 'error', message, code } : { kind: 'error', message }, timeoutMs);
+    const reason = describeFailure(
+      typeof code === 'string' ? { kind: 'error', message, code } : { kind: 'error', message },
+      timeoutMs,
+    );
     return check('send.sentry.message', 'fail', `test message ${eventId} not delivered: ${reason}`, {
       fix: 'Sentry cannot be reached from here: see the reachability checks.',
     });
@@ -71,12 +81,17 @@ export async function testMessageCheck(config: TelemetryConfig, timeoutMs: numbe
     });
   }
   const after = 'retryAfter' in upload && upload.retryAfter ? `, Retry-After ${upload.retryAfter} s` : '';
-  return check('send.sentry.message', 'fail', `test message ${eventId} refused by Sentry: HTTP ${upload.status}${after}`, {
-    fix:
-      upload.status === 429
-        ? 'The project is rate limited or over quota: raise the quota or lower the event volume.'
-        : upload.status === 401 || upload.status === 403
-          ? 'The DSN key or project is wrong or disabled: copy the DSN again from the project settings.'
-          : 'Sentry failed to accept the event: check status.sentry.io or your self-hosted Sentry logs.',
-  });
+  return check(
+    'send.sentry.message',
+    'fail',
+    `test message ${eventId} refused by Sentry: HTTP ${upload.status}${after}`,
+    {
+      fix:
+        upload.status === 429
+          ? 'The project is rate limited or over quota: raise the quota or lower the event volume.'
+          : upload.status === 401 || upload.status === 403
+            ? 'The DSN key or project is wrong or disabled: copy the DSN again from the project settings.'
+            : 'Sentry failed to accept the event: check status.sentry.io or your self-hosted Sentry logs.',
+    },
+  );
 }

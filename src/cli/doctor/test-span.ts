@@ -9,7 +9,11 @@ import { TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentele
 import { createExporters, type NamedExporter } from '../../telemetry/export/exporters.js';
 import type { BatchExporter, ExportBatch } from '../../telemetry/export/span-batch.js';
 import type { TelemetryConfig } from '../../telemetry/common/types.js';
-import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '../../telemetry/common/semconv.js';
+import {
+  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+} from '../../telemetry/common/semconv.js';
 import { check, type CheckResult } from './types.js';
 
 /** One ended span, made by the real SDK so the exporters serialise it as they would any other. */
@@ -41,7 +45,11 @@ function makeTestSpan(config: TelemetryConfig): ReadableSpan {
 }
 
 /** One item through one exporter, as a pipeline would send it: the exporter's answer, or `timeout`. */
-export function exportOnce<T, B extends ExportBatch<T>>(exporter: BatchExporter<B>, item: T, timeoutMs: number): Promise<ExportResult | 'timeout'> {
+export function exportOnce<T, B extends ExportBatch<T>>(
+  exporter: BatchExporter<B>,
+  item: T,
+  timeoutMs: number,
+): Promise<ExportResult | 'timeout'> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve('timeout'), timeoutMs);
     timer.unref();
@@ -71,7 +79,13 @@ export async function testSpanChecks(config: TelemetryConfig, timeoutMs: number)
   try {
     exporters = await createExporters(config);
   } catch (error) {
-    return [check('send.span', 'fail', `exporters cannot be built: ${error instanceof Error ? error.message : String(error)}`)];
+    return [
+      check(
+        'send.span',
+        'fail',
+        `exporters cannot be built: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    ];
   }
   const span = makeTestSpan(config);
   const { traceId, spanId } = span.spanContext();
@@ -87,9 +101,14 @@ export async function testSpanChecks(config: TelemetryConfig, timeoutMs: number)
         });
       }
       if (outcome.code !== ExportResultCode.SUCCESS) {
-        return check(id, 'fail', `test span not exported by "${named.name}": ${outcome.error?.message ?? 'export failed'}`, {
-          fix: 'See the reachability checks for this backend.',
-        });
+        return check(
+          id,
+          'fail',
+          `test span not exported by "${named.name}": ${outcome.error?.message ?? 'export failed'}`,
+          {
+            fix: 'See the reachability checks for this backend.',
+          },
+        );
       }
       return check(id, 'ok', `test span exported by "${named.name}", trace id ${traceId}`, {
         details: { trace_id: traceId, span_id: spanId, where: whereToLook(named.name, traceId) },

@@ -19,11 +19,13 @@ export interface FunctionDecorator {
 
 type Callable = (this: unknown, ...args: unknown[]) => unknown;
 
-
 /** `Class.method` for methods (static or not), the function's own name for plain functions. */
 function callName(self: unknown, name: string, isMethod: boolean): string {
   if (!isMethod) return name;
-  const owner = typeof self === 'function' ? self.name : (self as { constructor?: { name?: string } } | null | undefined)?.constructor?.name;
+  const owner =
+    typeof self === 'function'
+      ? self.name
+      : (self as { constructor?: { name?: string } } | null | undefined)?.constructor?.name;
   return owner ? `${owner}.${name}` : name;
 }
 
@@ -46,11 +48,16 @@ export interface MonitorPerformanceOptions {
 
 /** Runs each call in a span (`sentry.op` = `op`); errors mark the span and propagate unchanged. */
 export function monitorPerformance(options: MonitorPerformanceOptions): FunctionDecorator {
-  return decorator((target, name, isMethod) =>
-    function monitored(this: unknown, ...args: unknown[]): unknown {
-      const spanName = options.name ?? callName(this, name, isMethod);
-      return runInSpan(spanName, { attributes: { [ATTR_SENTRY_OP]: options.op, [ATTR_CODE_FUNCTION_NAME]: name } }, () => target.apply(this, args));
-    },
+  return decorator(
+    (target, name, isMethod) =>
+      function monitored(this: unknown, ...args: unknown[]): unknown {
+        const spanName = options.name ?? callName(this, name, isMethod);
+        return runInSpan(
+          spanName,
+          { attributes: { [ATTR_SENTRY_OP]: options.op, [ATTR_CODE_FUNCTION_NAME]: name } },
+          () => target.apply(this, args),
+        );
+      },
   );
 }
 

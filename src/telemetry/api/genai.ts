@@ -69,7 +69,11 @@ export interface WorkflowSpanOptions {
 /** `invoke_workflow <name>`: the root of a multi-agent run. */
 export function withWorkflowSpan<T>(options: WorkflowSpanOptions, fn: (span: Span) => T): T;
 /** @deprecated Pass the options first: `withWorkflowSpan({ name, ...options }, fn)`. Since 0.2.0; this order goes in 0.3.0. */
-export function withWorkflowSpan<T>(name: string, fn: (span: Span) => T, options?: Omit<WorkflowSpanOptions, 'name'>): T;
+export function withWorkflowSpan<T>(
+  name: string,
+  fn: (span: Span) => T,
+  options?: Omit<WorkflowSpanOptions, 'name'>,
+): T;
 export function withWorkflowSpan<T>(
   first: WorkflowSpanOptions | string,
   fn: (span: Span) => T,
@@ -100,7 +104,11 @@ export interface AgentSpanOptions {
 export function withAgentSpan<T>(options: AgentSpanOptions, fn: (span: Span) => T): T;
 /** @deprecated Pass the options first: `withAgentSpan({ name, ...options }, fn)`. Since 0.2.0; this order goes in 0.3.0. */
 export function withAgentSpan<T>(agentName: string, fn: (span: Span) => T, options?: Omit<AgentSpanOptions, 'name'>): T;
-export function withAgentSpan<T>(first: AgentSpanOptions | string, fn: (span: Span) => T, legacy?: Omit<AgentSpanOptions, 'name'>): T {
+export function withAgentSpan<T>(
+  first: AgentSpanOptions | string,
+  fn: (span: Span) => T,
+  legacy?: Omit<AgentSpanOptions, 'name'>,
+): T {
   const options = withName(first, legacy);
   const attributes: Attributes = {
     ...options.attributes,
@@ -126,7 +134,11 @@ export interface ToolSpanOptions {
 export function withToolSpan<T>(options: ToolSpanOptions, fn: (span: Span) => T): T;
 /** @deprecated Pass the options first: `withToolSpan({ name, ...options }, fn)`. Since 0.2.0; this order goes in 0.3.0. */
 export function withToolSpan<T>(toolName: string, fn: (span: Span) => T, options?: Omit<ToolSpanOptions, 'name'>): T;
-export function withToolSpan<T>(first: ToolSpanOptions | string, fn: (span: Span) => T, legacy?: Omit<ToolSpanOptions, 'name'>): T {
+export function withToolSpan<T>(
+  first: ToolSpanOptions | string,
+  fn: (span: Span) => T,
+  legacy?: Omit<ToolSpanOptions, 'name'>,
+): T {
   const options = withName(first, legacy);
   const attributes: Attributes = {
     ...options.attributes,
@@ -159,9 +171,16 @@ export interface RetrievalSpanOptions {
  * `retrieval <source>`: a search in a knowledge base. The query text is recorded only with content capture on;
  * document ids and scores always are (they identify articles, not what the customer wrote).
  */
-export function withRetrievalSpan<T>(options: RetrievalSpanOptions, fn: (recorder: RetrievalRecorder, span: Span) => T): T;
+export function withRetrievalSpan<T>(
+  options: RetrievalSpanOptions,
+  fn: (recorder: RetrievalRecorder, span: Span) => T,
+): T;
 /** @deprecated Pass the options first: `withRetrievalSpan({ source, query }, fn)`. Since 0.2.0; this order goes in 0.3.0. */
-export function withRetrievalSpan<T>(source: string, query: string, fn: (recorder: RetrievalRecorder, span: Span) => T): T;
+export function withRetrievalSpan<T>(
+  source: string,
+  query: string,
+  fn: (recorder: RetrievalRecorder, span: Span) => T,
+): T;
 export function withRetrievalSpan<T>(
   first: RetrievalSpanOptions | string,
   second: string | ((recorder: RetrievalRecorder, span: Span) => T),
@@ -179,7 +198,10 @@ export function withRetrievalSpan<T>(
     const recorder: RetrievalRecorder = {
       setResults(documents) {
         span.setAttribute(ATTR_RETRIEVAL_RESULT_COUNT, documents.length);
-        span.setAttribute(ATTR_RETRIEVAL_TOP_SCORE, documents.reduce((top, d) => Math.max(top, d.score), 0));
+        span.setAttribute(
+          ATTR_RETRIEVAL_TOP_SCORE,
+          documents.reduce((top, d) => Math.max(top, d.score), 0),
+        );
         span.setAttribute(
           ATTR_GEN_AI_RETRIEVAL_DOCUMENTS,
           JSON.stringify(documents.map((d) => ({ id: d.id, score: d.score }))),
@@ -277,7 +299,10 @@ export function withChatSpan<T>(
           span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, result.finishReasons);
         }
         if (capture && result.output !== undefined) {
-          const output = toConventionMessages([{ role: 'assistant', content: result.output }], result.finishReasons?.[0]);
+          const output = toConventionMessages(
+            [{ role: 'assistant', content: result.output }],
+            result.finishReasons?.[0],
+          );
           span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, output);
         }
       },

@@ -13,7 +13,11 @@ import { reportInternalError } from '../common/internal-errors.js';
 import { getRuntimeConfig } from '../common/runtime.js';
 import { ATTR_ERROR_TYPE } from '../common/semconv.js';
 import { ATTR_SENTRY_OP } from '../common/sentry-attributes.js';
-import { addBreadcrumbEvent, BREADCRUMB_SPAN_HINT, SCOPE_BRIDGE_INTEGRATION_NAME } from '../scopes/breadcrumb-events.js';
+import {
+  addBreadcrumbEvent,
+  BREADCRUMB_SPAN_HINT,
+  SCOPE_BRIDGE_INTEGRATION_NAME,
+} from '../scopes/breadcrumb-events.js';
 import { recordCapturedException, recordCapturedMessage } from '../scopes/captured-on-span.js';
 import { bridgeScopesToActiveSpan } from '../scopes/scope-to-span.js';
 import type { SentryLevel, TelemetryConfig } from '../common/types.js';
@@ -63,7 +67,9 @@ const capturedErrors = new WeakMap<object, string>();
 /** Spans an error's `exception` event was already added to, so wrappers nested in one span record it once. */
 const recordedOn = new WeakMap<object, WeakSet<Span>>();
 
-const OFFLINE_CONFIG: Pick<TelemetryConfig, 'sentry'> = { sentry: { sendDefaultPii: false, trackSessions: false, debug: false, ignoreErrors: [] } };
+const OFFLINE_CONFIG: Pick<TelemetryConfig, 'sentry'> = {
+  sentry: { sendDefaultPii: false, trackSessions: false, debug: false, ignoreErrors: [] },
+};
 function activeConfig(): Pick<TelemetryConfig, 'sentry'> {
   return getRuntimeConfig() ?? OFFLINE_CONFIG;
 }
@@ -94,7 +100,10 @@ function safely<T>(site: string, fallback: T, action: () => T): T {
   }
 }
 
-function sentryCaptureContext(options: CaptureOptions, level: SentryLevel): Parameters<typeof Sentry.captureException>[1] {
+function sentryCaptureContext(
+  options: CaptureOptions,
+  level: SentryLevel,
+): Parameters<typeof Sentry.captureException>[1] {
   return { level, ...(options.tags ? { tags: options.tags } : {}), ...(options.extra ? { extra: options.extra } : {}) };
 }
 
@@ -178,7 +187,11 @@ export function addBreadcrumb(breadcrumb: BreadcrumbInput): void {
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function failSpan(span: Span, error: unknown): void {
@@ -266,7 +279,9 @@ export function withIsolation<T>(options: IsolationOptions | string, fn: (span: 
   const active = trace.getActiveSpan();
   const spanOptions: SpanOptions = { root: true, attributes: opAttributes(op, attributes) };
   if (active !== undefined) spanOptions.links = [{ context: active.spanContext() }];
-  return Sentry.withIsolationScope(isolationScope, () => Sentry.withScope(currentScope, () => runInSpan(name, spanOptions, fn)));
+  return Sentry.withIsolationScope(isolationScope, () =>
+    Sentry.withScope(currentScope, () => runInSpan(name, spanOptions, fn)),
+  );
 }
 
 /** True when the layer runs with a backend: Sentry with a DSN, or at least one span exporter. */
@@ -280,12 +295,18 @@ interface Flushable {
   getDelegate?: () => unknown;
 }
 
-
 /** Sends buffered spans and events; resolves false when either side did not finish within `timeoutMs`. */
 export async function flush(timeoutMs = 2000): Promise<boolean> {
   const global = trace.getTracerProvider() as Flushable;
   const provider = (global.getDelegate?.() ?? global) as Flushable;
-  const spans = typeof provider.forceFlush === 'function' ? race(provider.forceFlush().then(() => true), timeoutMs, false) : Promise.resolve(true);
+  const spans =
+    typeof provider.forceFlush === 'function'
+      ? race(
+          provider.forceFlush().then(() => true),
+          timeoutMs,
+          false,
+        )
+      : Promise.resolve(true);
   const events = Sentry.getClient() === undefined ? Promise.resolve(true) : Sentry.flush(timeoutMs).catch(() => false);
   const [spansDone, eventsDone] = await Promise.all([spans, events]);
   return spansDone && eventsDone;

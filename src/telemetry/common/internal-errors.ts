@@ -35,7 +35,9 @@ export function reportInternalError(site: string, error: unknown): void {
   counts.set(site, seen + 1);
   if (seen > 0) return;
   try {
-    diag.debug(`otel-sentry-bridge: ${site} failed; contained, the app goes on (counted in stats().internalErrors): ${describe(error)}`);
+    diag.debug(
+      `otel-sentry-bridge: ${site} failed; contained, the app goes on (counted in stats().internalErrors): ${describe(error)}`,
+    );
   } catch {
     // A diag logger that throws has nowhere left to report to; the count above stands.
   }

@@ -45,7 +45,10 @@ export type TracesSampler = (context: SamplingContext) => number | boolean;
 
 /** A Sentry event or breadcrumb as the hooks see them (Sentry's own types, kept out of the public API). */
 export type EventLike = Record<string, unknown>;
-export type BeforeSend = (event: EventLike, hint: Record<string, unknown>) => EventLike | null | Promise<EventLike | null>;
+export type BeforeSend = (
+  event: EventLike,
+  hint: Record<string, unknown>,
+) => EventLike | null | Promise<EventLike | null>;
 export type BeforeBreadcrumb = (breadcrumb: EventLike, hint?: Record<string, unknown>) => EventLike | null;
 
 /** The optional `telemetry.config.{js,mjs}` module: callbacks and lists the environment cannot express. */

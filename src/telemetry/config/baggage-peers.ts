@@ -22,7 +22,8 @@ function parsePeerEntry(entry: string): PeerEntry | string {
   const slash = entry.indexOf('/');
   const address = slash === -1 ? entry : entry.slice(0, slash);
   const version = isIP(address);
-  if (version === 0) return `${JSON.stringify(address)} is not an IP address (host names are not accepted: a peer is known by its address)`;
+  if (version === 0)
+    return `${JSON.stringify(address)} is not an IP address (host names are not accepted: a peer is known by its address)`;
   const family = version === 4 ? 'ipv4' : 'ipv6';
   if (slash === -1) return { address, family };
   const prefixText = entry.slice(slash + 1);

@@ -14,8 +14,21 @@ const DEFAULT_FILES = ['telemetry.config.js', 'telemetry.config.mjs'];
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 const FUNCTION_KEYS = ['tracesSampler', 'beforeSend', 'beforeBreadcrumb'] as const;
-const PATTERN_KEYS = ['ignoreErrors', 'ignoreSpans', 'tracePropagationTargets', 'baggageTargets', 'scrubPatterns', 'scrubKeys'] as const;
-const KNOWN_KEYS = new Set<string>([...FUNCTION_KEYS, ...PATTERN_KEYS, 'baggageAcceptFrom', 'orgId', 'strictTraceContinuation']);
+const PATTERN_KEYS = [
+  'ignoreErrors',
+  'ignoreSpans',
+  'tracePropagationTargets',
+  'baggageTargets',
+  'scrubPatterns',
+  'scrubKeys',
+] as const;
+const KNOWN_KEYS = new Set<string>([
+  ...FUNCTION_KEYS,
+  ...PATTERN_KEYS,
+  'baggageAcceptFrom',
+  'orgId',
+  'strictTraceContinuation',
+]);
 
 export interface LoadedModule {
   file: string;
@@ -56,7 +69,8 @@ export async function loadConfigModule(
         `config with the app, or write telemetry.config.mjs (typed through JSDoc and defineConfig).`,
     );
   }
-  if (!existsSync(file)) return fail(`the file ${file} does not exist. Accepted: the path of a .js, .mjs or .cjs module.`);
+  if (!existsSync(file))
+    return fail(`the file ${file} does not exist. Accepted: the path of a .js, .mjs or .cjs module.`);
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -64,7 +78,11 @@ export async function loadConfigModule(
     return fail(`the module ${file} failed to load: ${describe(error)}`);
   }
   const exported = namespace.default ?? namespace.config;
-  if (typeof exported === 'object' && exported !== null && typeof (exported as { then?: unknown }).then === 'function') {
+  if (
+    typeof exported === 'object' &&
+    exported !== null &&
+    typeof (exported as { then?: unknown }).then === 'function'
+  ) {
     // A promise has no own keys and would pass as an empty config: the settings it resolves to would be lost.
     return fail(`the module ${file} exports a Promise. Accepted: the config object itself (use top-level await).`);
   }
@@ -126,16 +144,23 @@ export function validateUserConfig(raw: Record<string, unknown>, file: string, p
   const peers = raw.baggageAcceptFrom;
   if (peers !== undefined) {
     const problem = Array.isArray(peers)
-      ? peers.map((entry) => (typeof entry === 'string' ? peerEntryProblem(entry) : `${kind(entry)} is not a string`)).find((p) => p !== undefined)
+      ? peers
+          .map((entry) => (typeof entry === 'string' ? peerEntryProblem(entry) : `${kind(entry)} is not a string`))
+          .find((p) => p !== undefined)
       : `it is ${kind(peers)}`;
     if (problem === undefined) config.baggageAcceptFrom = peers as string[];
-    else problems.add(`${where('baggageAcceptFrom')}: ${problem}. Accepted: an array of IP addresses and CIDR ranges, e.g. ["10.0.4.7", "10.8.0.0/16"].`);
+    else
+      problems.add(
+        `${where('baggageAcceptFrom')}: ${problem}. Accepted: an array of IP addresses and CIDR ranges, e.g. ["10.0.4.7", "10.8.0.0/16"].`,
+      );
   }
   const orgId = raw.orgId;
   if (orgId !== undefined) {
     const text = typeof orgId === 'number' || typeof orgId === 'string' ? String(orgId) : undefined;
     if (text === undefined || !/^\d+$/.test(text)) {
-      problems.add(`${where('orgId')} is ${JSON.stringify(orgId) ?? kind(orgId)}. Accepted: the numeric organization id, e.g. "12345".`);
+      problems.add(
+        `${where('orgId')} is ${JSON.stringify(orgId) ?? kind(orgId)}. Accepted: the numeric organization id, e.g. "12345".`,
+      );
     } else {
       config.orgId = text;
     }

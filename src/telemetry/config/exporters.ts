@@ -50,7 +50,12 @@ function fromTelemetryExporters(
     return [];
   }
   if (words.includes('sentry') && !inputs.dsnGiven) {
-    reader.problems.invalid(NAME, raw, `${ACCEPTED}; sentry needs SENTRY_DSN`, 'sentry is requested but SENTRY_DSN is not set');
+    reader.problems.invalid(
+      NAME,
+      raw,
+      `${ACCEPTED}; sentry needs SENTRY_DSN`,
+      'sentry is requested but SENTRY_DSN is not set',
+    );
   }
   if (words.includes('otlp') && !inputs.otlpEndpointGiven) {
     reader.problems.invalid(

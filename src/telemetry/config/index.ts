@@ -50,7 +50,12 @@ export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
  * Defaults sized for a busy service: OTel's own (queue 2048, batch 512, 5 s delay) dropped about half of the
  * spans at a few thousand spans per second against a local receiver.
  */
-const BATCH_DEFAULTS = { maxQueueSize: 8192, maxExportBatchSize: 1024, scheduledDelayMillis: 1000, exportTimeoutMillis: 10_000 };
+const BATCH_DEFAULTS = {
+  maxQueueSize: 8192,
+  maxExportBatchSize: 1024,
+  scheduledDelayMillis: 1000,
+  exportTimeoutMillis: 10_000,
+};
 
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<TelemetryConfig> {
   const env = options.env ?? process.env;

@@ -11,7 +11,12 @@ const LEVELS: readonly LogsLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
  * The OpenTelemetry specification's batch log record processor defaults, but a 10 s export timeout (as for
  * spans: a hanging collector must not hold a batch for 30 s) and a 1 s delay.
  */
-const BATCH_DEFAULTS = { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 1000, exportTimeoutMillis: 10_000 };
+const BATCH_DEFAULTS = {
+  maxQueueSize: 2048,
+  maxExportBatchSize: 512,
+  scheduledDelayMillis: 1000,
+  exportTimeoutMillis: 10_000,
+};
 
 /** Enough for a busy service's request logs; a storm beyond it is counted and dropped, not queued. */
 export const DEFAULT_LOGS_RATE_LIMIT = 1000;
@@ -29,7 +34,9 @@ export interface LogsInputs {
 export function readLogs(reader: EnvReader, inputs: LogsInputs, warnings: string[]): LogsConfig {
   const requested = reader.choice('TELEMETRY_LOGS', LEVELS);
   // OTEL_SDK_DISABLED turns every signal off, as in any OpenTelemetry SDK.
-  const level: LogsLevel = inputs.tracingDisabled ? 'off' : (requested ?? (inputs.exporters.length > 0 ? 'info' : 'off'));
+  const level: LogsLevel = inputs.tracingDisabled
+    ? 'off'
+    : (requested ?? (inputs.exporters.length > 0 ? 'info' : 'off'));
   const batch = {
     maxQueueSize: reader.integer('OTEL_BLRP_MAX_QUEUE_SIZE') ?? BATCH_DEFAULTS.maxQueueSize,
     maxExportBatchSize: reader.integer('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE') ?? BATCH_DEFAULTS.maxExportBatchSize,
@@ -44,7 +51,8 @@ export function readLogs(reader: EnvReader, inputs: LogsInputs, warnings: string
       'a batch cannot be larger than the queue',
     );
   }
-  if (level !== 'off' && inputs.exporters.includes('otlp') && inputs.otlp.url === undefined) warnings.push(NO_LOGS_ENDPOINT_WARNING);
+  if (level !== 'off' && inputs.exporters.includes('otlp') && inputs.otlp.url === undefined)
+    warnings.push(NO_LOGS_ENDPOINT_WARNING);
   return {
     level,
     sampledOnly: reader.boolean('TELEMETRY_LOGS_SAMPLED_ONLY') ?? false,

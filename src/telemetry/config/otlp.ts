@@ -51,7 +51,11 @@ export function readOtlpSignals(reader: EnvReader): OtlpSignals {
     reader.choice(generic('COMPRESSION'), COMPRESSIONS),
     reader.choice(logs('COMPRESSION'), COMPRESSIONS),
   ];
-  const timeouts = [reader.integer(traces('TIMEOUT')), reader.integer(generic('TIMEOUT')), reader.integer(logs('TIMEOUT'))];
+  const timeouts = [
+    reader.integer(traces('TIMEOUT')),
+    reader.integer(generic('TIMEOUT')),
+    reader.integer(logs('TIMEOUT')),
+  ];
   const genericHeaders = readHeaders(reader, generic('HEADERS'));
   const base = readHttpUrl(reader, generic('ENDPOINT'));
 
@@ -82,7 +86,12 @@ export function readOtlp(reader: EnvReader): OtlpConfig {
 }
 
 /** A signal's own endpoint is used as it is; the base endpoint gets the signal's path (OTel specification). */
-function signalUrl(specific: string | undefined, base: string | undefined, protocol: OtlpProtocol, path: string): string | undefined {
+function signalUrl(
+  specific: string | undefined,
+  base: string | undefined,
+  protocol: OtlpProtocol,
+  path: string,
+): string | undefined {
   if (specific !== undefined) return specific;
   if (base === undefined) return undefined;
   // gRPC names the service in the request, not in the URL: the base endpoint is used as is.

@@ -2,7 +2,8 @@
 import type { EnvReader } from './env-reader.js';
 
 const NAME = 'OTEL_RESOURCE_ATTRIBUTES';
-const ACCEPTED = 'a comma list of key=value pairs with percent-encoded values, e.g. team=support,deployment.region=eu%20west';
+const ACCEPTED =
+  'a comma list of key=value pairs with percent-encoded values, e.g. team=support,deployment.region=eu%20west';
 
 export function readResourceAttributes(reader: EnvReader): Record<string, string> {
   const raw = reader.string(NAME);

@@ -74,8 +74,13 @@ function renderTrace(spans: ReadableSpan[], logs: Map<string, string[]> | undefi
     );
     for (const span of children) {
       const ms = hrTimeToMilliseconds(span.duration).toFixed(1);
-      const status = span.status.code === SpanStatusCode.ERROR ? ` ERROR${span.status.message ? `: ${span.status.message}` : ''}` : '';
-      lines.push(`${'  '.repeat(depth)}${depth === 0 ? '' : '└ '}${span.name} ${ms} ms${status}${describe(span.attributes)}`);
+      const status =
+        span.status.code === SpanStatusCode.ERROR
+          ? ` ERROR${span.status.message ? `: ${span.status.message}` : ''}`
+          : '';
+      lines.push(
+        `${'  '.repeat(depth)}${depth === 0 ? '' : '└ '}${span.name} ${ms} ms${status}${describe(span.attributes)}`,
+      );
       for (const line of logs?.get(span.spanContext().spanId) ?? []) lines.push(`${'  '.repeat(depth + 1)}· ${line}`);
       logs?.delete(span.spanContext().spanId);
       walk(span.spanContext().spanId, depth + 1);

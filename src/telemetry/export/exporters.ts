@@ -7,7 +7,12 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { getOtlpTracesEndpoint } from '@sentry/node';
 import { ConsoleTreeExporter } from './console-tree.js';
 import { otlpBatchExporter, SpanEncoder } from './otlp/batch.js';
-import { createRedactingExporter, createSpanRedactor, redactSpan, type SpanRedactor } from '../redaction/redacting-exporter.js';
+import {
+  createRedactingExporter,
+  createSpanRedactor,
+  redactSpan,
+  type SpanRedactor,
+} from '../redaction/redacting-exporter.js';
 import { maskUrl } from '../config/masking.js';
 import { redactorFor } from '../redaction/redactor.js';
 import { spanListExporter, type BatchExporter } from './span-batch.js';
@@ -49,7 +54,11 @@ function createSentryExporter(dsn: string, timeoutMillis: number, encoder: SpanE
   return { name: 'sentry', target: endpoint.url, exporter: otlpBatchExporter(options, encoder) };
 }
 
-async function createOtlpExporter(otlp: OtlpConfig, encoder: SpanEncoder, redact: SpanRedactor): Promise<NamedExporter> {
+async function createOtlpExporter(
+  otlp: OtlpConfig,
+  encoder: SpanEncoder,
+  redact: SpanRedactor,
+): Promise<NamedExporter> {
   if (!otlp.tracesUrl) throw new Error('no OTLP endpoint configured');
   const compression = otlp.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
   const common = { url: otlp.tracesUrl, timeoutMillis: otlp.timeoutMillis, compression };

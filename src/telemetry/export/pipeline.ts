@@ -163,7 +163,12 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
   protected offer(item: T): void {
     this.counts.received++;
     if (this.closed || this.queued >= this.batch.maxQueueSize) {
-      if (this.closed) this.drop(1, this.unit === 'span' ? 'span ended after shutdown' : `${this.unit} arrived after shutdown`, 'other');
+      if (this.closed)
+        this.drop(
+          1,
+          this.unit === 'span' ? 'span ended after shutdown' : `${this.unit} arrived after shutdown`,
+          'other',
+        );
       else this.drop(1, `queue full (${this.batch.maxQueueSize} ${this.unit}s)`, 'queue full');
       return;
     }
@@ -288,7 +293,10 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
         if (!ok && !this.abandoned) this.drop(batch.size, reason ?? 'export failed', 'export failed');
         resolve(ok);
       };
-      const timeout = setTimeout(() => settle(false, `timeout: no answer within ${this.batch.exportTimeoutMillis} ms`), this.batch.exportTimeoutMillis);
+      const timeout = setTimeout(
+        () => settle(false, `timeout: no answer within ${this.batch.exportTimeoutMillis} ms`),
+        this.batch.exportTimeoutMillis,
+      );
       timeout.unref();
       // The export's own HTTP request must not become a span of the user's trace.
       const send = (): void =>
@@ -354,7 +362,10 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
 }
 
 /** The span processor: sampled spans enter when they end. */
-export class ExportPipeline<B extends SpanBatch = SpanBatch> extends BatchPipeline<ReadableSpan, B> implements SpanProcessor {
+export class ExportPipeline<B extends SpanBatch = SpanBatch>
+  extends BatchPipeline<ReadableSpan, B>
+  implements SpanProcessor
+{
   onStart(): void {}
 
   onEnd(span: ReadableSpan): void {

@@ -13,7 +13,11 @@ export interface ExitTally {
   units: Record<string, string>;
 }
 
-export function exitTally(exporters: Record<string, PipelineStats>, events: SentryEventCounts, units: Record<string, string> = {}): ExitTally {
+export function exitTally(
+  exporters: Record<string, PipelineStats>,
+  events: SentryEventCounts,
+  units: Record<string, string> = {},
+): ExitTally {
   return { exporters, events, units };
 }
 
@@ -63,7 +67,10 @@ export function notDelivered(before: ExitTally, after: ExitTally): string {
     for (const [name, stats] of group) lost += stats.dropped - (before.exporters[name]?.dropped ?? 0) + stats.pending;
     if (lost === 0) continue;
     const counts = group
-      .map(([name, s]) => `${name}: ${s.received} received, ${s.exported} exported, ${s.dropped} dropped${s.pending > 0 ? `, ${s.pending} pending` : ''}`)
+      .map(
+        ([name, s]) =>
+          `${name}: ${s.received} received, ${s.exported} exported, ${s.dropped} dropped${s.pending > 0 ? `, ${s.pending} pending` : ''}`,
+      )
       .join('; ');
     parts.push(`${plural(lost, unit)} not delivered (${counts})`);
   }
@@ -84,7 +91,11 @@ const DROP_LABELS: Record<keyof SentryEventsDroppedBy, string> = {
  * Sentry events 6400 (6400 network error; last cause: ...)`; empty when nothing was ever lost. An outage that
  * recovered before the exit shows here, while the exit code says only what was pending at the exit.
  */
-export function lostOverLife(exporters: Record<string, PipelineLosses>, events: SentryEventCounts, units: Record<string, string> = {}): string {
+export function lostOverLife(
+  exporters: Record<string, PipelineLosses>,
+  events: SentryEventCounts,
+  units: Record<string, string> = {},
+): string {
   const spansLost = Object.values(exporters).some((losses) => losses.dropped > 0);
   if (!spansLost && events.dropped === 0) return '';
   const spans = Object.entries(exporters).map(

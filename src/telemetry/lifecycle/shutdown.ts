@@ -6,7 +6,12 @@ import { trace } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
 import { deliveredSince, exitTally, lostOverLife, notDelivered } from './exit-report.js';
 import type { Pipeline, PipelineStats } from '../export/pipeline.js';
-import { appUncaughtListeners, asUncaughtError, rejectionMode, warnUnhandledRejection } from '../sentry/node-rejections.js';
+import {
+  appUncaughtListeners,
+  asUncaughtError,
+  rejectionMode,
+  warnUnhandledRejection,
+} from '../sentry/node-rejections.js';
 import type { OpenSpans } from './open-spans.js';
 import { untrackedSentryEvents, type SentryEventCounter, type SentryEventCounts } from '../sentry/events-ledger.js';
 import { drainServers, trackServers, untrackServers } from './server-drain.js';
@@ -46,7 +51,9 @@ export function race<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T
  * the other and the process ignoring SIGTERM.
  */
 function signalExitListenerCount(): number {
-  const v4 = (globalThis as Record<symbol, unknown>)[Symbol.for('signal-exit emitter')] as { count?: unknown } | undefined;
+  const v4 = (globalThis as Record<symbol, unknown>)[Symbol.for('signal-exit emitter')] as
+    | { count?: unknown }
+    | undefined;
   const v3 = (process as unknown as Record<string, { count?: unknown } | undefined>)['__signal_exit_emitter__'];
   return (typeof v4?.count === 'number' ? v4.count : 0) + (typeof v3?.count === 'number' ? v3.count : 0);
 }
@@ -100,7 +107,11 @@ export class Lifecycle {
 
   /** What was lost since start, spans and events, or '' when nothing was. */
   private lostOverLife(): string {
-    return lostOverLife(Object.fromEntries(this.pipelines.map((pipeline) => [pipeline.name, pipeline.losses()])), this.sentryEvents(), this.units());
+    return lostOverLife(
+      Object.fromEntries(this.pipelines.map((pipeline) => [pipeline.name, pipeline.losses()])),
+      this.sentryEvents(),
+      this.units(),
+    );
   }
 
   /** Spans and Sentry events dropped so far: what a flush drops was due and not delivered. */
@@ -112,8 +123,8 @@ export class Lifecycle {
   }
 
   private async flushBoth(timeoutMs: number): Promise<{ spans: boolean; sentry: boolean }> {
-    const spans = Promise.all(this.pipelines.map((pipeline) => pipeline.forceFlush())).then(
-      () => this.pipelines.every((pipeline) => pipeline.stats().pending === 0),
+    const spans = Promise.all(this.pipelines.map((pipeline) => pipeline.forceFlush())).then(() =>
+      this.pipelines.every((pipeline) => pipeline.stats().pending === 0),
     );
     const [spansDone, sentryDone] = await Promise.all([
       race(spans, timeoutMs, false),
@@ -167,7 +178,10 @@ export class Lifecycle {
   /** Finishes, says what was lost if anything, and exits: `exitCode` when all was delivered, else 1. */
   private async exitAfter(drain: boolean, exitCode: number, reason: string): Promise<void> {
     const before = exitTally(this.stats(), this.sentryEvents(), this.units());
-    const report = await this.finishWith({ ...(drain ? { drainMs: this.config.shutdownTimeoutMs / 2 } : {}), endOpenSpans: reason });
+    const report = await this.finishWith({
+      ...(drain ? { drainMs: this.config.shutdownTimeoutMs / 2 } : {}),
+      endOpenSpans: reason,
+    });
     this.reported = true;
     if (!report.flushed && !this.budgetRanOut) {
       // In time, but a backend refused what was pending: named as such, not as a budget that ran out.
@@ -197,7 +211,8 @@ export class Lifecycle {
     this.fatalInProgress = true;
     // Node would run no more of the app's code; in strict mode it would not reach the app's rejection listeners.
     for (const listener of process.listeners('unhandledRejection')) {
-      if (listener !== this.onRejection && !this.knownRejectionListeners.has(listener)) process.off('unhandledRejection', listener);
+      if (listener !== this.onRejection && !this.knownRejectionListeners.has(listener))
+        process.off('unhandledRejection', listener);
     }
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     const cause = `${kind}: ${error instanceof Error ? error.message : String(error)}`;
@@ -212,7 +227,10 @@ export class Lifecycle {
   /** Drains as on SIGTERM (requests in flight finish, no new one starts), flushes, says what happened, exits 1. */
   private async exitAfterFatal(cause: string): Promise<void> {
     const before = exitTally(this.stats(), this.sentryEvents(), this.units());
-    const report = await this.finishWith({ drainMs: this.config.shutdownTimeoutMs / 2, endOpenSpans: `process exiting after an ${cause}` });
+    const report = await this.finishWith({
+      drainMs: this.config.shutdownTimeoutMs / 2,
+      endOpenSpans: `process exiting after an ${cause}`,
+    });
     this.reported = true;
     const after = exitTally(report.exporters, this.sentryEvents(), this.units());
     const lost = notDelivered(before, after);
@@ -332,7 +350,8 @@ export class Lifecycle {
    */
   private raiseAsUncaught(reason: unknown): void {
     const error = asUncaughtError(reason);
-    for (const monitor of process.listeners('uncaughtExceptionMonitor')) monitor.call(process, error, 'unhandledRejection');
+    for (const monitor of process.listeners('uncaughtExceptionMonitor'))
+      monitor.call(process, error, 'unhandledRejection');
     const listeners = appUncaughtListeners();
     if (listeners.length === 0) {
       this.fatal(error, 'unhandled rejection');

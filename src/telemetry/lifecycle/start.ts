@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
 import { loadConfig, maskDsn } from '../config/index.js';
-import { breadcrumbScrubbingIntegration, createBeforeBreadcrumb, createBeforeSend } from '../redaction/event-filters.js';
+import {
+  breadcrumbScrubbingIntegration,
+  createBeforeBreadcrumb,
+  createBeforeSend,
+} from '../redaction/event-filters.js';
 import { ExportPipeline, type PipelineStats } from '../export/pipeline.js';
 import { createExporters } from '../export/exporters.js';
 import { installFetchBreadcrumbs } from '../sentry/fetch-breadcrumbs.js';
@@ -94,7 +98,9 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
 
   // Every backend gets the same scrubbed spans (exporters.ts), each through its own bounded pipeline.
   const exporters = config.tracingDisabled ? [] : await createExporters(config);
-  const pipelines = exporters.map((named) => new ExportPipeline(named.name, named.exporter, config.batch, named.target));
+  const pipelines = exporters.map(
+    (named) => new ExportPipeline(named.name, named.exporter, config.batch, named.target),
+  );
   const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
   // Off (rate 0) loads nothing native; a profiler that cannot load here leaves one warning (profiling/).
   const profiling = createProfiling(config);
@@ -142,7 +148,11 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
   return {
     config,
     flush: (timeoutMs) => lifecycle.flush(timeoutMs),
-    stats: () => ({ ...lifecycle.stats(), sentryEvents: lifecycle.eventStats(), internalErrors: internalErrorCounts() }),
+    stats: () => ({
+      ...lifecycle.stats(),
+      sentryEvents: lifecycle.eventStats(),
+      internalErrors: internalErrorCounts(),
+    }),
     shutdown: async () => {
       const report = await lifecycle.finish(false);
       lifecycle.uninstall();

@@ -14,7 +14,6 @@ const MAX_PENDING_LINES = 10_000;
 const MAX_PRINTED_TRACES = 1024;
 const MAX_LINE_CHARS = 200;
 
-
 function lineOf(record: ReadableLogRecord): string {
   const body = typeof record.body === 'string' ? record.body : JSON.stringify(record.body ?? '');
   const lines = body.split('\n');
@@ -82,7 +81,8 @@ export class ConsoleLogLines implements LogLineSource {
 export const treeLogLines = new ConsoleLogLines();
 
 /** The tree shows traces it printed: records of sampled traces only. */
-export const inSampledTrace: RecordFilter = (record) => record.spanContext !== undefined && (record.spanContext.traceFlags & 1) === 1;
+export const inSampledTrace: RecordFilter = (record) =>
+  record.spanContext !== undefined && (record.spanContext.traceFlags & 1) === 1;
 
 export function consoleLinesExporter(lines: ConsoleLogLines): LogBatchExporter {
   return {

@@ -54,19 +54,32 @@ function toolCallParts(calls: unknown): Part[] {
 }
 
 /** The messages one v1.36 event (or an operation-details event) adds, and whether they are input or output. */
-function messagesOf(name: string, body: Record<string, unknown>, attributes: Record<string, unknown>): { side: 'input' | 'output'; messages: Message[] } | undefined {
+function messagesOf(
+  name: string,
+  body: Record<string, unknown>,
+  attributes: Record<string, unknown>,
+): { side: 'input' | 'output'; messages: Message[] } | undefined {
   switch (name) {
     case 'gen_ai.system.message':
       return { side: 'input', messages: [{ role: 'system', parts: textParts(body.content) }] };
     case 'gen_ai.user.message':
       return { side: 'input', messages: [{ role: 'user', parts: textParts(body.content) }] };
     case 'gen_ai.assistant.message':
-      return { side: 'input', messages: [{ role: 'assistant', parts: [...textParts(body.content), ...toolCallParts(body.tool_calls)] }] };
+      return {
+        side: 'input',
+        messages: [{ role: 'assistant', parts: [...textParts(body.content), ...toolCallParts(body.tool_calls)] }],
+      };
     case 'gen_ai.tool.message':
-      return { side: 'input', messages: [{ role: 'tool', parts: [{ type: 'tool_call_response', id: body.id, response: body.content }] }] };
+      return {
+        side: 'input',
+        messages: [{ role: 'tool', parts: [{ type: 'tool_call_response', id: body.id, response: body.content }] }],
+      };
     case 'gen_ai.choice': {
       const message = fieldsOf(body.message);
-      const out: Message = { role: 'assistant', parts: [...textParts(message.content), ...toolCallParts(message.tool_calls)] };
+      const out: Message = {
+        role: 'assistant',
+        parts: [...textParts(message.content), ...toolCallParts(message.tool_calls)],
+      };
       if (typeof body.finish_reason === 'string') out.finish_reason = body.finish_reason;
       return { side: 'output', messages: [out] };
     }
@@ -99,6 +112,9 @@ export function foldGenAiRecord(logRecord: ReadableLogRecord, context: Context):
   const list = (span[key] ??= []);
   list.push(...found.messages);
   // Written whole each time: a chat has a handful of messages, and the span may end after any of them.
-  span.setAttribute(found.side === 'input' ? ATTR_GEN_AI_INPUT_MESSAGES : ATTR_GEN_AI_OUTPUT_MESSAGES, JSON.stringify(list));
+  span.setAttribute(
+    found.side === 'input' ? ATTR_GEN_AI_INPUT_MESSAGES : ATTR_GEN_AI_OUTPUT_MESSAGES,
+    JSON.stringify(list),
+  );
   return true;
 }

@@ -40,9 +40,19 @@ export async function createOtlpLogsExporter(otlp: OtlpLogsConfig & { url: strin
   const options = convertLegacyHttpOptions({ ...common, headers: otlp.headers }, 'LOGS', 'v1/logs', {
     'Content-Type': json ? 'application/json' : 'application/x-protobuf',
   });
-  const metrics = createOtlpHttpExporterMetrics('otlp_http_log_exporter', LogsExporterMetricsHelper, options.url, undefined);
+  const metrics = createOtlpHttpExporterMetrics(
+    'otlp_http_log_exporter',
+    LogsExporterMetricsHelper,
+    options.url,
+    undefined,
+  );
   const base = new OTLPExporterBase<ReadableLogRecord[]>(
-    createOtlpNetworkExportDelegate(options, json ? JsonLogsSerializer : ProtobufLogsSerializer, metrics, createOtlpHttpTransport(options)),
+    createOtlpNetworkExportDelegate(
+      options,
+      json ? JsonLogsSerializer : ProtobufLogsSerializer,
+      metrics,
+      createOtlpHttpTransport(options),
+    ),
   );
   return { target, exporter: logListExporter(base) };
 }

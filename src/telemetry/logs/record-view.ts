@@ -56,7 +56,11 @@ export function scrubLogAttributes(attributes: LogAttributes, redactor: Redactor
 }
 
 /** The record as every backend receives it. */
-export function recordView(record: ReadableLogRecord, redactor: Redactor, added: Attributes | undefined): ReadableLogRecord {
+export function recordView(
+  record: ReadableLogRecord,
+  redactor: Redactor,
+  added: Attributes | undefined,
+): ReadableLogRecord {
   let attributes = scrubLogAttributes(record.attributes, redactor);
   if (added !== undefined) {
     // The record's own attributes win: an app that logs a user.id knows which one it means.

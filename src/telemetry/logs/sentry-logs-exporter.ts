@@ -26,7 +26,6 @@ function originOf(scopeName: string): string {
   return 'auto.log.opentelemetry';
 }
 
-
 function typed(value: unknown): TypedValue | undefined {
   if (typeof value === 'string') return { type: 'string', value };
   if (typeof value === 'boolean') return { type: 'boolean', value };
@@ -35,7 +34,8 @@ function typed(value: unknown): TypedValue | undefined {
     return Number.isInteger(value) ? { type: 'integer', value } : { type: 'double', value };
   }
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return { type: 'array', value: value as string[] };
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    return { type: 'array', value: value as string[] };
   if (value instanceof Uint8Array) return { type: 'string', value: Buffer.from(value).toString('base64') };
   try {
     return { type: 'string', value: JSON.stringify(value) ?? String(value) };
@@ -51,7 +51,11 @@ function bodyText(body: unknown): string {
 }
 
 /** One record in Sentry's log item shape; `fallbackTraceId` is Sentry's own trace for records outside any span. */
-export function toSentryLog(record: ReadableLogRecord, common: Record<string, unknown>, fallbackTraceId: string): SerializedLog {
+export function toSentryLog(
+  record: ReadableLogRecord,
+  common: Record<string, unknown>,
+  fallbackTraceId: string,
+): SerializedLog {
   const attributes: TypedAttributes = {};
   const add = (key: string, value: unknown): void => {
     const t = typed(value);
@@ -76,9 +80,13 @@ export function toSentryLog(record: ReadableLogRecord, common: Record<string, un
 
 /** An envelope with one `log` container item, as @sentry/core 11.12 builds it. */
 export function logEnvelope(items: SerializedLog[], sdk?: { name?: string; version?: string }): LogEnvelope {
-  const headers = sdk?.name !== undefined && sdk.version !== undefined ? { sdk: { name: sdk.name, version: sdk.version } } : {};
+  const headers =
+    sdk?.name !== undefined && sdk.version !== undefined ? { sdk: { name: sdk.name, version: sdk.version } } : {};
   return createEnvelope<LogEnvelope>(headers, [
-    [{ type: 'log', item_count: items.length, content_type: 'application/vnd.sentry.items.log+json' }, { version: 2, items }],
+    [
+      { type: 'log', item_count: items.length, content_type: 'application/vnd.sentry.items.log+json' },
+      { version: 2, items },
+    ],
   ]);
 }
 
@@ -116,7 +124,8 @@ export function sentryLogsExporter(resourceAttributes: Record<string, unknown>):
           if (status !== undefined && status >= 200 && status < 300) done({ code: ExportResultCode.SUCCESS });
           // The transport answers without a status when it did not send: Sentry's rate limit for logs is running,
           // or its request buffer is full.
-          else if (status === undefined) done(failed('not sent: a Sentry rate limit for logs is in force, or its transport queue is full'));
+          else if (status === undefined)
+            done(failed('not sent: a Sentry rate limit for logs is in force, or its transport queue is full'));
           else done(failed(status === 429 ? 'rate limited by Sentry (HTTP 429)' : `Sentry answered HTTP ${status}`));
         },
         (error: unknown) => done(failed(error instanceof Error ? error.message : String(error))),

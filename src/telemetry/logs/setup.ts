@@ -51,7 +51,10 @@ export async function startLogs(config: TelemetryConfig, resource: Resource): Pr
   });
   const provider = new LoggerProvider({ resource, processors: [router], logRecordLimits: logRecordLimits() });
   const unregister = await registerGlobalLoggerProvider(provider);
-  const stopConsole = on && pipelines.length > 0 ? captureConsole(provider.getLogger(CONSOLE_SCOPE) as EmittingLogger, minimum) : undefined;
+  const stopConsole =
+    on && pipelines.length > 0
+      ? captureConsole(provider.getLogger(CONSOLE_SCOPE) as EmittingLogger, minimum)
+      : undefined;
   return {
     pipelines,
     provider,

@@ -68,7 +68,9 @@ export function resolvePackage(name: string, fromDir: string): PackageCopy | und
   if (dir === undefined) return undefined;
   let version = 'unknown';
   try {
-    version = String((JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version);
+    version = String(
+      (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version,
+    );
   } catch {
     // The version only makes the message clearer; the folder is what identifies the copy.
   }

@@ -26,7 +26,10 @@ const OPTIONAL: Array<{ module: string; load: (logSending: boolean) => Promise<I
       return new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] });
     },
   },
-  { module: 'openai', load: async () => new (await import('@opentelemetry/instrumentation-openai')).OpenAIInstrumentation() },
+  {
+    module: 'openai',
+    load: async () => new (await import('@opentelemetry/instrumentation-openai')).OpenAIInstrumentation(),
+  },
   // Trace ids in log lines always; log sending (every line parsed into a record) only when logs are on.
   {
     module: 'pino',
@@ -38,14 +41,28 @@ const OPTIONAL: Array<{ module: string; load: (logSending: boolean) => Promise<I
     load: async (logSending) => {
       const warning = logSending ? winstonTransportMissing() : undefined;
       if (warning) process.stderr.write(`otel-sentry-bridge: warning: ${warning}\n`);
-      return new (await import('@opentelemetry/instrumentation-winston')).WinstonInstrumentation({ disableLogSending: !logSending });
+      return new (await import('@opentelemetry/instrumentation-winston')).WinstonInstrumentation({
+        disableLogSending: !logSending,
+      });
     },
   },
   { module: 'pg', load: async () => new (await import('@opentelemetry/instrumentation-pg')).PgInstrumentation() },
-  { module: 'mysql2', load: async () => new (await import('@opentelemetry/instrumentation-mysql2')).MySQL2Instrumentation() },
-  { module: 'mongodb', load: async () => new (await import('@opentelemetry/instrumentation-mongodb')).MongoDBInstrumentation() },
-  { module: 'ioredis', load: async () => new (await import('@opentelemetry/instrumentation-ioredis')).IORedisInstrumentation() },
-  { module: 'redis', load: async () => new (await import('@opentelemetry/instrumentation-redis')).RedisInstrumentation() },
+  {
+    module: 'mysql2',
+    load: async () => new (await import('@opentelemetry/instrumentation-mysql2')).MySQL2Instrumentation(),
+  },
+  {
+    module: 'mongodb',
+    load: async () => new (await import('@opentelemetry/instrumentation-mongodb')).MongoDBInstrumentation(),
+  },
+  {
+    module: 'ioredis',
+    load: async () => new (await import('@opentelemetry/instrumentation-ioredis')).IORedisInstrumentation(),
+  },
+  {
+    module: 'redis',
+    load: async () => new (await import('@opentelemetry/instrumentation-redis')).RedisInstrumentation(),
+  },
 ];
 
 /**
@@ -53,7 +70,9 @@ const OPTIONAL: Array<{ module: string; load: (logSending: boolean) => Promise<I
  * it pulls winston's transport base and formatters (about 14 packages) that only winston apps have anyway.
  * Without it the instrumentation drops every line with a diag message at most; this says so at start-up.
  */
-export function winstonTransportMissing(resolve: (name: string) => string = createRequire(import.meta.url).resolve): string | undefined {
+export function winstonTransportMissing(
+  resolve: (name: string) => string = createRequire(import.meta.url).resolve,
+): string | undefined {
   try {
     resolve('@opentelemetry/winston-transport');
     return undefined;

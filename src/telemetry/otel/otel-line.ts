@@ -38,7 +38,10 @@ function atLeast(version: string, floor: readonly number[]): boolean {
 const REINSTALL = 'rm -rf node_modules package-lock.json && npm install';
 
 /** Why this line cannot run on this Node (or is mixed), with the fix; undefined when all is well or unknown. */
-export function otelLineProblem(line: InstalledLine = installedLine(), node: string = process.versions.node): string | undefined {
+export function otelLineProblem(
+  line: InstalledLine = installedLine(),
+  node: string = process.versions.node,
+): string | undefined {
   if (!line.sdk || !line.api) return undefined;
   const sdkMajor = parts(line.sdk)[0] ?? 0;
   const apiIs110 = atLeast(line.api, [1, 10, 0]);

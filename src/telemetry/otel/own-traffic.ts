@@ -36,7 +36,10 @@ function either<A extends unknown[]>(first: ((...args: A) => boolean) | undefine
 }
 
 /** Adds the address rule to the HTTP (outgoing) and undici hooks other modules built. */
-export function ignoreOwnTraffic(hooks: InstrumentationHooks, isTelemetryUrl: (url: string) => boolean): InstrumentationHooks {
+export function ignoreOwnTraffic(
+  hooks: InstrumentationHooks,
+  isTelemetryUrl: (url: string) => boolean,
+): InstrumentationHooks {
   const http: HttpInstrumentationConfig = {
     ...hooks.http,
     ignoreOutgoingRequestHook: either<[RequestOptions]>(hooks.http?.ignoreOutgoingRequestHook, (options) =>

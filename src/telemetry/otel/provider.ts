@@ -6,7 +6,15 @@
 import { dirname } from 'node:path';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
-import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  hostDetector,
+  processDetector,
+  resourceFromAttributes,
+  type Resource,
+} from '@opentelemetry/resources';
 import type { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { genAiProviderNameProcessor } from './genai-provider-name.js';

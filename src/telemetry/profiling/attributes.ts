@@ -8,7 +8,6 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../common/semconv.js';
 import { ATTR_SENTRY_PROFILER_ID } from '../common/sentry-attributes.js';
 
-
 /** The thread the native profiler samples: the one that loaded it (the main thread: workers are not profiled). */
 export const PROFILED_THREAD_ID = String(threadId);
 export const PROFILED_THREAD_NAME = isMainThread ? 'main' : 'worker';

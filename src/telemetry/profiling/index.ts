@@ -41,7 +41,9 @@ export function createProfiling(config: TelemetryConfig): Profiling | undefined 
   if (rate <= 0 || config.tracingDisabled) return undefined;
   if (!config.sentry.dsn) {
     // Chunks go only to Sentry: without a DSN the profiler would sample for nothing.
-    process.stderr.write('otel-sentry-bridge: warning: profiling is off: SENTRY_PROFILES_SAMPLE_RATE is set but SENTRY_DSN is not\n');
+    process.stderr.write(
+      'otel-sentry-bridge: warning: profiling is off: SENTRY_PROFILES_SAMPLE_RATE is set but SENTRY_DSN is not\n',
+    );
     return undefined;
   }
   const load = loadNativeProfiler();

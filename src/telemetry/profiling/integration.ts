@@ -39,6 +39,9 @@ function linkEvent(event: Event, profilerId: string, lifecycle: TraceLifecyclePr
     // Continuous profiles have no profile_id (the type's required field is the transaction profiles' one);
     // Sentry's profiling-node sends `{ profiler_id }` alone too.
     profile: { profiler_id: profilerId } as unknown as ProfileContext,
-    trace: { ...trace, data: { ...trace.data, [ATTR_THREAD_ID]: PROFILED_THREAD_ID, [ATTR_THREAD_NAME]: PROFILED_THREAD_NAME } },
+    trace: {
+      ...trace,
+      data: { ...trace.data, [ATTR_THREAD_ID]: PROFILED_THREAD_ID, [ATTR_THREAD_NAME]: PROFILED_THREAD_NAME },
+    },
   };
 }

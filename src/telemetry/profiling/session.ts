@@ -110,7 +110,9 @@ export class ProfilerSession {
       if (this.timer) clearInterval(this.timer);
       this.timer = undefined;
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`otel-sentry-bridge: warning: the profiler failed and is off for this process: ${message}\n`);
+      process.stderr.write(
+        `otel-sentry-bridge: warning: the profiler failed and is off for this process: ${message}\n`,
+      );
     }
   }
 }

@@ -16,7 +16,10 @@ import { permissionFor, registerPeer, setOutgoingPermission, type OutgoingPermis
 import type { TelemetryConfig } from '../common/types.js';
 
 function isClientRequest(request: ClientRequest | IncomingMessage): request is ClientRequest {
-  return typeof (request as ClientRequest).removeHeader === 'function' && typeof (request as ClientRequest).getHeader === 'function';
+  return (
+    typeof (request as ClientRequest).removeHeader === 'function' &&
+    typeof (request as ClientRequest).getHeader === 'function'
+  );
 }
 
 /** Keeps the baggage entries a host may receive; an empty result removes the header. */

@@ -172,7 +172,11 @@ export function createPropagator(config: TelemetryConfig): TextMapPropagator {
       const head = getTraceHead(spanContext);
       const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
       for (const name of [TRACEPARENT, TRACESTATE, SENTRY_TRACE]) removeOtherCasings(carrier, name);
-      setter.set(carrier, TRACEPARENT, formatTraceParent(spanContext.traceId, spanContext.spanId, sampled, head?.random ?? false));
+      setter.set(
+        carrier,
+        TRACEPARENT,
+        formatTraceParent(spanContext.traceId, spanContext.spanId, sampled, head?.random ?? false),
+      );
       const state = outgoingTraceState(spanContext.traceState);
       if (state) setter.set(carrier, TRACESTATE, state);
       setter.set(carrier, SENTRY_TRACE, `${spanContext.traceId}-${spanContext.spanId}-${sampled ? 1 : 0}`);

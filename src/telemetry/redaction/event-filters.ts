@@ -10,7 +10,19 @@ import { reportInternalError } from '../common/internal-errors.js';
 import type { EventLike, TelemetryConfig } from '../common/types.js';
 
 /** Event fields that hold SDK bookkeeping (live Scope objects among them), never user data. */
-const UNSCRUBBED_FIELDS = new Set(['sdkProcessingMetadata', 'sdk', 'debug_meta', 'modules', 'event_id', 'timestamp', 'start_timestamp', 'platform', 'level', 'type', 'spans']);
+const UNSCRUBBED_FIELDS = new Set([
+  'sdkProcessingMetadata',
+  'sdk',
+  'debug_meta',
+  'modules',
+  'event_id',
+  'timestamp',
+  'start_timestamp',
+  'platform',
+  'level',
+  'type',
+  'spans',
+]);
 
 function pathOf(url: string | undefined): string | undefined {
   if (url === undefined || url === '') return undefined;
@@ -42,7 +54,8 @@ function eventMessages(event: ErrorEvent): string[] {
   if (typeof event.message === 'string') messages.push(event.message);
   for (const exception of event.exception?.values ?? []) {
     if (exception.value !== undefined) messages.push(exception.value);
-    if (exception.type !== undefined) messages.push(exception.value !== undefined ? `${exception.type}: ${exception.value}` : exception.type);
+    if (exception.type !== undefined)
+      messages.push(exception.value !== undefined ? `${exception.type}: ${exception.value}` : exception.type);
   }
   return messages;
 }
@@ -72,7 +85,10 @@ export function scrubBreadcrumb(breadcrumb: Breadcrumb, redactor: Redactor): Bre
   return out;
 }
 
-export type SentryBeforeSend = (event: ErrorEvent, hint: EventHint) => PromiseLike<ErrorEvent | null> | ErrorEvent | null;
+export type SentryBeforeSend = (
+  event: ErrorEvent,
+  hint: EventHint,
+) => PromiseLike<ErrorEvent | null> | ErrorEvent | null;
 export type SentryBeforeBreadcrumb = (breadcrumb: Breadcrumb, hint?: BreadcrumbHint) => Breadcrumb | null;
 
 /**
@@ -85,11 +101,17 @@ export function createBeforeSend(config: RedactionConfig & Pick<TelemetryConfig,
   return (event, hint) => {
     if (isHealthCheckPath(config, requestPath(event))) return null;
     const scrubbed = scrubEvent(event, redactor);
-    if (config.sentry.ignoreErrors.length > 0 && eventMessages(scrubbed).some((m) => stringMatchesSomePattern(m, config.sentry.ignoreErrors))) {
+    if (
+      config.sentry.ignoreErrors.length > 0 &&
+      eventMessages(scrubbed).some((m) => stringMatchesSomePattern(m, config.sentry.ignoreErrors))
+    ) {
       return null;
     }
     if (userHook === undefined) return scrubbed;
-    return userHook(scrubbed as unknown as EventLike, hint as Record<string, unknown>) as PromiseLike<ErrorEvent | null> | ErrorEvent | null;
+    return userHook(scrubbed as unknown as EventLike, hint as Record<string, unknown>) as
+      | PromiseLike<ErrorEvent | null>
+      | ErrorEvent
+      | null;
   };
 }
 

@@ -44,7 +44,13 @@ export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan
   const links = scrubLinks(span.links, redactor);
   const name = redactor.scrubString(span.name);
   const message = span.status.message === undefined ? undefined : redactor.scrubString(span.status.message);
-  if (attributes === span.attributes && events === span.events && links === span.links && name === span.name && message === span.status.message) {
+  if (
+    attributes === span.attributes &&
+    events === span.events &&
+    links === span.links &&
+    name === span.name &&
+    message === span.status.message
+  ) {
     return span;
   }
   return {
@@ -94,7 +100,8 @@ export function createRedactingExporter(
   exporter: SpanExporter,
   redactOrConfig: SpanRedactor | RedactionConfig,
 ): SpanExporter {
-  const redact = typeof redactOrConfig === 'function' ? redactOrConfig : createSpanRedactor(redactorFor(redactOrConfig));
+  const redact =
+    typeof redactOrConfig === 'function' ? redactOrConfig : createSpanRedactor(redactorFor(redactOrConfig));
   const wrapped: SpanExporter = {
     export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
       exporter.export(spans.map(redact), resultCallback);

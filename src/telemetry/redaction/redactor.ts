@@ -30,7 +30,8 @@ const PII_KEY = /^(?:cookie|cookies|set-cookie|email|e-mail|ip_address|phone|pho
  * PII setting. Broader than the key rules (any name holding `token`, `session`, `card`, ...): header names are few
  * and never name figures, while span attribute keys such as `gen_ai.usage.input_tokens` do.
  */
-const SECRET_HEADER_NAME = /authorization|cookie|token|secret|passw|api[-_]?key|session|csrf|xsrf|signature|credential|private[-_]?key|card|cvv|cvc|ssn|iban/i;
+const SECRET_HEADER_NAME =
+  /authorization|cookie|token|secret|passw|api[-_]?key|session|csrf|xsrf|signature|credential|private[-_]?key|card|cvv|cvc|ssn|iban/i;
 
 // Basic needs a digit or padding so that prose such as "Basic information" survives.
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{6,}|\b(Basic)\s+(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}/gi;
@@ -40,17 +41,20 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@?#]+(?::[^/\s@?#]*)?@/
 const SECRET_PAIR =
   /\b(sentry_key|sentry_secret|session(?:_?id)?|sid|jsessionid|phpsessid|api[-_]?key|apikey|access_token|refresh_token|id_token|auth[-_]?token|token|password|passwd|secret|client_secret|(?:aws_)?secret_access_key|signature|sig|card(?:[-_]?number)?|cc[-_]?number|cvv2?|cvc2?|ssn|iban)=([^&#\s,;"']+)/gi;
 /** A cookie quoted in free text (`cookie: a=b; c=d`): the whole value up to the end of the header. */
-const COOKIE_TEXT = /\b((?:set-)?cookie)\b(["']?\s*[:=]?\s*["']?)([^\s"',;=]+=[^\s"',;]*(?:;\s*[^\s"',;=]+=[^\s"',;]*)*)/gi;
+const COOKIE_TEXT =
+  /\b((?:set-)?cookie)\b(["']?\s*[:=]?\s*["']?)([^\s"',;=]+=[^\s"',;]*(?:;\s*[^\s"',;=]+=[^\s"',;]*)*)/gi;
 /**
  * A secret header quoted in free text (`X-API-Key: abc123`, `x-api-key dev-key-001`, as start-up logs print keys,
  * which the console integration turns into breadcrumbs). The value must hold a digit, so prose such as
  * "the X-API-Key header" survives. Bounded gaps keep it linear on long runs of spaces.
  */
-const SECRET_HEADER_TEXT = /\b((?:x-)?(?:api[-_]?key|auth[-_]?token|access[-_]?token))(["']?\s{0,4}[:=]?\s{0,4}["']?)(?=[^\s"',;&?#=[\]<>]*\d)([^\s"',;&?#=[\]<>]{6,})/gi;
+const SECRET_HEADER_TEXT =
+  /\b((?:x-)?(?:api[-_]?key|auth[-_]?token|access[-_]?token))(["']?\s{0,4}[:=]?\s{0,4}["']?)(?=[^\s"',;&?#=[\]<>]*\d)([^\s"',;&?#=[\]<>]{6,})/gi;
 const SECRET_HEADER_HINT = /api[-_]?key|auth[-_]?token|access[-_]?token/i;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
 /** Provider keys with a recognisable prefix (OpenAI, Stripe, GitHub, Slack). */
-const PREFIXED_KEY = /\b(?:sk|pk|rk)-(?:proj-|live-|test-)?[A-Za-z0-9_-]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}/g;
+const PREFIXED_KEY =
+  /\b(?:sk|pk|rk)-(?:proj-|live-|test-)?[A-Za-z0-9_-]{16,}|\bgh[pousr]_[A-Za-z0-9]{20,}|\bxox[abposr]-[A-Za-z0-9-]{10,}/g;
 // Bounded parts (RFC 5321 lengths): with unbounded runs, a long word in a text that holds an '@' somewhere made
 // this regex quadratic (a 200 KB error message took over a minute).
 // `%40` too: an email in a query string (`url.query`, `url.full`) arrives percent-encoded.
@@ -80,7 +84,9 @@ const CAPITALS_HINT = /AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA|[A-Z]{2}\d\d/;
 
 /** Words that follow `password is` in prose (`my password is not working`): no password follows them. */
 const NOT_A_PASSWORD = new Set(
-  'not no wrong incorrect invalid expired correct required missing empty blank too the a an being still reset changed locked weak strong ok fine valid same different now set it this that also already very and or but only case sensitive'.split(' '),
+  'not no wrong incorrect invalid expired correct required missing empty blank too the a an being still reset changed locked weak strong ok fine valid same different now set it this that also already very and or but only case sensitive'.split(
+    ' ',
+  ),
 );
 /** AWS access key ids: long-term (AKIA), temporary (ASIA) and the other IAM unique-id prefixes. */
 const AWS_KEY_ID = /(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
@@ -183,7 +189,16 @@ function isAwsSecretShape(value: unknown): boolean {
   return AWS_SECRET_SHAPE.test(value);
 }
 
-type PhraseGroups = [string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined, string | undefined];
+type PhraseGroups = [
+  string | undefined,
+  string | undefined,
+  string | undefined,
+  string | undefined,
+  string | undefined,
+  string | undefined,
+  string | undefined,
+  string | undefined,
+];
 
 function replacePhrase(match: string, ...groups: PhraseGroups): string {
   const [name = '', isWord, isValue, separator = '', quote, quoted, singleQuoted, bare] = groups;
@@ -219,7 +234,9 @@ export function createRedactor(config: RedactionConfig): Redactor {
   const userPatterns = (config.scrubbing?.patterns ?? []).map(globalPattern);
   const userKeys = config.scrubbing?.keys ?? [];
   // The DSN public key authenticates uploads to the project: it must not be copied into the data itself.
-  const knownSecrets = [config.sentry.dsn?.publicKey].filter((s): s is string => typeof s === 'string' && s.length >= 8);
+  const knownSecrets = [config.sentry.dsn?.publicKey].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 8,
+  );
   const knownSecret = knownSecrets.length > 0 ? new RegExp(knownSecrets.map(escapeRegExp).join('|'), 'g') : undefined;
 
   const classifyKey = (key: string): boolean => {
@@ -245,7 +262,11 @@ export function createRedactor(config: RedactionConfig): Redactor {
     // Cheap guards first: most attribute values are short identifiers that match no rule.
     if (out.includes('://')) out = out.replace(URL_CREDENTIALS, `$1${FILTERED}@`);
     if (out.includes('=')) out = out.replace(SECRET_PAIR, `$1=${FILTERED}`);
-    if (out.includes(' ')) out = out.replace(BEARER, (_m, bearer: string | undefined, basic: string | undefined) => `${bearer ?? basic ?? ''} ${FILTERED}`);
+    if (out.includes(' '))
+      out = out.replace(
+        BEARER,
+        (_m, bearer: string | undefined, basic: string | undefined) => `${bearer ?? basic ?? ''} ${FILTERED}`,
+      );
     if (SECRET_HEADER_HINT.test(out)) out = out.replace(SECRET_HEADER_TEXT, `$1$2${FILTERED}`);
     if (out.includes('eyJ')) out = out.replace(JWT, FILTERED);
     if (out.includes('-') || out.includes('_')) out = out.replace(PREFIXED_KEY, FILTERED);
@@ -273,7 +294,9 @@ export function createRedactor(config: RedactionConfig): Redactor {
   const applyRules = (value: string): string => {
     const out = applyValueRules(value);
     // `+` stands for a space only in a query string or form body, which holds no spaces of its own.
-    const encoded = (value.includes('%') && PERCENT_ESCAPE.test(value)) || (value.includes('+') && value.includes('=') && !value.includes(' '));
+    const encoded =
+      (value.includes('%') && PERCENT_ESCAPE.test(value)) ||
+      (value.includes('+') && value.includes('=') && !value.includes(' '));
     if (!encoded) return out;
     // Decoded from the value as given: a rule applied to the encoded form may have hidden what another one needs
     // (a filtered AWS key id next to its encoded secret).
@@ -343,7 +366,8 @@ export function createRedactor(config: RedactionConfig): Redactor {
         // fields than the ones scrubbed here.
         const prototype: unknown = Object.getPrototypeOf(node);
         const fields = node as Record<string, unknown>;
-        let out: Record<string, unknown> | undefined = prototype === Object.prototype || prototype === null ? undefined : {};
+        let out: Record<string, unknown> | undefined =
+          prototype === Object.prototype || prototype === null ? undefined : {};
         // An AWS key id changes the value it is in (it is always scrubbed), so only changed values are checked.
         let awsKeyId = false;
         for (const k in fields) {
@@ -413,5 +437,13 @@ export function createRedactor(config: RedactionConfig): Redactor {
 
   const isSensitiveHeader = (name: string): boolean => SECRET_HEADER_NAME.test(name) || isSensitiveKey(name);
 
-  return { sendDefaultPii, scrubString, scrubValue, scrubAttributeValue, scrubAttributes, isSensitiveKey, isSensitiveHeader };
+  return {
+    sendDefaultPii,
+    scrubString,
+    scrubValue,
+    scrubAttributeValue,
+    scrubAttributes,
+    isSensitiveKey,
+    isSensitiveHeader,
+  };
 }

@@ -79,7 +79,8 @@ export function replaceCardNumbers(candidate: string, replacement: string): stri
   const groups: { start: number; end: number }[] = [];
   DIGIT_GROUP.lastIndex = 0;
   let found: RegExpExecArray | null;
-  while ((found = DIGIT_GROUP.exec(candidate)) !== null) groups.push({ start: found.index, end: DIGIT_GROUP.lastIndex });
+  while ((found = DIGIT_GROUP.exec(candidate)) !== null)
+    groups.push({ start: found.index, end: DIGIT_GROUP.lastIndex });
   let out = '';
   let copied = 0;
   let index = 0;
@@ -139,7 +140,8 @@ export const PHONE_CANDIDATE =
   /(?<![\w+])\+\d[\d ().-]{6,22}\d(?![\w]|[.,]\d)|(?<![\w.+-])(?:\(\d{3}\) ?\d{3}[-.]\d{4}|\d{3}([-.])\d{3}\1\d{4})(?![\w-]|[.,]\d)/g;
 
 /** The words before a named phone number, up to the number (tested on the few characters before a run). */
-const NAMED_PHONE = /\b(?:phone|telephone|tel|mobile|cell|whatsapp|fax)(?: ?(?:number|no\.?|#))?\.?\s{0,3}[:=#]?\s{0,3}$/i;
+const NAMED_PHONE =
+  /\b(?:phone|telephone|tel|mobile|cell|whatsapp|fax)(?: ?(?:number|no\.?|#))?\.?\s{0,3}[:=#]?\s{0,3}$/i;
 
 /**
  * Whether the words before `index` name a phone. Looks back only when the nearest character that is not a space
@@ -164,7 +166,13 @@ export function isPhoneNumber(candidate: string, named: boolean): boolean {
   if (/[^\d+][^\d]/.test(compact)) return false;
   const open = compact.indexOf('(');
   const close = compact.indexOf(')');
-  if (open !== compact.lastIndexOf('(') || close !== compact.lastIndexOf(')') || (open === -1) !== (close === -1) || open > close) return false;
+  if (
+    open !== compact.lastIndexOf('(') ||
+    close !== compact.lastIndexOf(')') ||
+    (open === -1) !== (close === -1) ||
+    open > close
+  )
+    return false;
   const groups = compact.split(/[^\d]+/).filter((group) => group !== '');
   return groups.slice(1).filter((group) => group.length === 1).length <= 1;
 }
@@ -230,8 +238,14 @@ export function replaceNumbers(text: string, replacement: string, phones: boolea
     const around = text.slice(left, right);
     let clean = around;
     if (card) clean = clean.replace(CARD_CANDIDATE, (match) => replaceCardNumbers(match, replacement));
-    if (ssn) clean = clean.replace(SSN_CANDIDATE, (match, area: string, _separator: string, group: string, serial: string) => (isSsn(area, group, serial) ? replacement : match));
-    if (phone) clean = clean.replace(PHONE_CANDIDATE, (match) => (match.startsWith('+') && !isPhoneNumber(match, false) ? match : replacement));
+    if (ssn)
+      clean = clean.replace(SSN_CANDIDATE, (match, area: string, _separator: string, group: string, serial: string) =>
+        isSsn(area, group, serial) ? replacement : match,
+      );
+    if (phone)
+      clean = clean.replace(PHONE_CANDIDATE, (match) =>
+        match.startsWith('+') && !isPhoneNumber(match, false) ? match : replacement,
+      );
     if (clean === around) continue;
     // The lookarounds only read the characters around the run; they are copied from the text, not from `clean`.
     const before = run.index - left;

@@ -56,7 +56,13 @@ export function freezeDsc(head: TraceHead, context: Context | undefined): Dsc {
 }
 
 /** The head's DSC at decision time (everything but the transaction, which waits for the route). */
-export function headDsc(config: TelemetryConfig, traceId: string, sampled: boolean, sampleRand: number, rate?: number): Dsc {
+export function headDsc(
+  config: TelemetryConfig,
+  traceId: string,
+  sampled: boolean,
+  sampleRand: number,
+  rate?: number,
+): Dsc {
   const dsc = clientDsc(config, traceId);
   dsc.sampled = String(sampled);
   dsc.sample_rand = String(sampleRand);
@@ -72,7 +78,10 @@ function encodeEntry(key: string, value: string): string {
  * One `baggage` value: the DSC as `sentry-*` entries first (empty values dropped, as Sentry does), then the
  * other entries, each added only while the header stays within 8192 characters.
  */
-export function serializeBaggage(dsc: Dsc | undefined, others: ReadonlyArray<readonly [string, string]>): string | undefined {
+export function serializeBaggage(
+  dsc: Dsc | undefined,
+  others: ReadonlyArray<readonly [string, string]>,
+): string | undefined {
   let header = '';
   const add = (entry: string): void => {
     const next = header ? `${header},${entry}` : entry;
@@ -97,7 +106,10 @@ function decimalIn(value: string, max: number, maxIncluded: boolean): boolean {
   return number >= 0 && (maxIncluded ? number <= max : number < max);
 }
 
-const text = (limit: number) => (value: string): boolean => value.length <= limit && PRINTABLE.test(value);
+const text =
+  (limit: number) =>
+  (value: string): boolean =>
+    value.length <= limit && PRINTABLE.test(value);
 
 /**
  * The keys of Sentry's `DynamicSamplingContext` (@sentry/core 11.12) and what each may hold. Lengths follow

@@ -69,7 +69,8 @@ function hexValue(text: string, start: number, length: number): number {
   for (let index = start; index < start + length; index++) {
     const code = text.charCodeAt(index);
     const letter = code | 0x20; // A-F to a-f
-    const digit = code >= 0x30 && code <= 0x39 ? code - 0x30 : letter >= 0x61 && letter <= 0x66 ? letter - 0x57 : Number.NaN;
+    const digit =
+      code >= 0x30 && code <= 0x39 ? code - 0x30 : letter >= 0x61 && letter <= 0x66 ? letter - 0x57 : Number.NaN;
     value = value * 16 + digit;
   }
   return value;
@@ -86,7 +87,8 @@ export function sampleRandFromTraceId(traceId: string): number {
   const start = traceId.length - 14;
   const hi = hexValue(traceId, start, 7);
   const lo = hexValue(traceId, start + 7, 7);
-  if (start < 0 || Number.isNaN(hi) || Number.isNaN(lo)) return sampleRandFromRandomValue(randomValueFromTraceId(traceId));
+  if (start < 0 || Number.isNaN(hi) || Number.isNaN(lo))
+    return sampleRandFromRandomValue(randomValueFromTraceId(traceId));
   const high = (2 ** 29 - 2 * hi) * 2 ** 28;
   const low = 2 * lo + 1;
   let ceiling = high - low;

@@ -3,7 +3,16 @@
  * and children of remote parents) with Sentry's rules (tracesSampler, tracesSampleRate, inherited decisions,
  * sample_rand), recorded so that every exporter and every downstream service sees the same decision.
  */
-import { SpanKind, TraceFlags, trace, type Attributes, type Context, type Link, type SpanContext, type TraceState as ApiTraceState } from '@opentelemetry/api';
+import {
+  SpanKind,
+  TraceFlags,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type SpanContext,
+  type TraceState as ApiTraceState,
+} from '@opentelemetry/api';
 import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
 import { headDsc } from './dsc.js';
 import { reportInternalError } from '../common/internal-errors.js';
@@ -18,10 +27,25 @@ import {
 } from './sample-rand.js';
 import { redactorFor, type Redactor } from '../redaction/redactor.js';
 import { scrubHeaders } from '../redaction/scrub-headers.js';
-import { ATTR_HTTP_METHOD, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_TARGET, ATTR_HTTP_URL, ATTR_URL_FULL, ATTR_URL_PATH, ATTR_URL_QUERY } from '../common/semconv.js';
+import {
+  ATTR_HTTP_METHOD,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_TARGET,
+  ATTR_HTTP_URL,
+  ATTR_URL_FULL,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+} from '../common/semconv.js';
 import { ATTR_SENTRY_SAMPLE_RATE } from '../common/sentry-attributes.js';
 import { SharedTraceState } from './shared-trace-state.js';
-import { attachTraceHead, getIncomingTrace, getTraceHead, type Dsc, type IncomingTrace, type TraceHead } from './trace-head.js';
+import {
+  attachTraceHead,
+  getIncomingTrace,
+  getTraceHead,
+  type Dsc,
+  type IncomingTrace,
+  type TraceHead,
+} from './trace-head.js';
 import type { SamplingContext, TelemetryConfig } from '../common/types.js';
 
 /** Sentry's span attribute for the rate this service applied. */
@@ -86,7 +110,12 @@ let lastRate: RateFields | undefined;
 function rateFields(rate: number): RateFields {
   if (lastRate?.rate !== rate) {
     const threshold = thresholdForRate(rate);
-    lastRate = { rate, threshold, thField: `th:${serializeTh(threshold)}`, attributes: Object.freeze({ [ATTR_SENTRY_SAMPLE_RATE]: rate }) };
+    lastRate = {
+      rate,
+      threshold,
+      thField: `th:${serializeTh(threshold)}`,
+      attributes: Object.freeze({ [ATTR_SENTRY_SAMPLE_RATE]: rate }),
+    };
   }
   return lastRate;
 }
@@ -202,7 +231,8 @@ function samplingContextFor(
 
 export function createSampler(config: TelemetryConfig): Sampler {
   // One function per sampler, not a closure per root span: the head carries what it needs.
-  const headDscOf = (head: TraceHead): Dsc => headDsc(config, head.traceId, head.sampled, head.sampleRand, head.localSampleRate);
+  const headDscOf = (head: TraceHead): Dsc =>
+    headDsc(config, head.traceId, head.sampled, head.sampleRand, head.localSampleRate);
   const redactor = redactorFor(config);
   return {
     shouldSample(
@@ -219,7 +249,10 @@ export function createSampler(config: TelemetryConfig): Sampler {
         // Local children follow the decision of their trace; the tracer hands them the parent's TraceState.
         const sampled = (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
         const head = getTraceHead(parent);
-        return { decision: sampled && (head?.sampled ?? true) ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+        return {
+          decision:
+            sampled && (head?.sampled ?? true) ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,
+        };
       }
 
       const incoming = parentValid ? getIncomingTrace(context, parent) : undefined;
@@ -235,13 +268,17 @@ export function createSampler(config: TelemetryConfig): Sampler {
       const sampleRand = dsc ? incomingSampleRand(dsc, parentSampled, u) : u;
 
       const path = requestPath(attributes);
-      const ignored = spanKind === SpanKind.SERVER && path !== undefined && pathIsIgnored(path, config.sampling.ignoreSpans);
+      const ignored =
+        spanKind === SpanKind.SERVER && path !== undefined && pathIsIgnored(path, config.sampling.ignoreSpans);
       // Only a tracesSampler reads the sampling context: without one, no closure per root span.
       const samplingContext = config.sampling.tracesSampler
-        ? (): Omit<SamplingContext, 'inheritOrSampleWith'> => samplingContextFor(spanName, spanKind, attributes, incoming, parentSampled, redactor)
+        ? (): Omit<SamplingContext, 'inheritOrSampleWith'> =>
+            samplingContextFor(spanName, spanKind, attributes, incoming, parentSampled, redactor)
         : undefined;
       // Health checks are never sampled and never reach tracesSampler: no spans, whatever the rate.
-      const resolution: Resolution = ignored ? { sampled: false } : decide(config, parentSampled, sampleRand, samplingContext);
+      const resolution: Resolution = ignored
+        ? { sampled: false }
+        : decide(config, parentSampled, sampleRand, samplingContext);
 
       // OpenTelemetry's view of the same randomness: when sample_rand did not come from R (a browser drew it, or
       // Sentry derived it from an upstream rate), rv is re-derived from it so OTel services decide alike.
@@ -253,8 +290,14 @@ export function createSampler(config: TelemetryConfig): Sampler {
       let ot = '';
       // An inherited decision passes an upstream OpenTelemetry threshold on unchanged (parent-based samplers
       // propagate `th`, so services further down keep the adjusted count); a rate applied here writes its own.
-      const upstreamTh = parentValid && resolution.sampled && resolution.localRate === undefined ? parseThreshold(parent.traceState) : undefined;
-      if (upstreamTh && (upstreamTh.threshold === 0n || upstreamTh.threshold <= (rv ?? randomValueFromTraceId(traceId)))) {
+      const upstreamTh =
+        parentValid && resolution.sampled && resolution.localRate === undefined
+          ? parseThreshold(parent.traceState)
+          : undefined;
+      if (
+        upstreamTh &&
+        (upstreamTh.threshold === 0n || upstreamTh.threshold <= (rv ?? randomValueFromTraceId(traceId)))
+      ) {
         ot = upstreamTh.field;
       } else if (resolution.sampled && effectiveRate !== undefined && effectiveRate > 0) {
         const { threshold, thField } = rateFields(effectiveRate);

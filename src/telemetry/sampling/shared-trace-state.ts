@@ -141,7 +141,9 @@ export class SharedTraceState implements ApiTraceState {
 
   /** `state` itself when it is already shared, else its valid members within the limits. */
   static from(state: ApiTraceState): SharedTraceState {
-    return state instanceof SharedTraceState ? state : SharedTraceState.of(parseMembers(state.serialize(), false) ?? []);
+    return state instanceof SharedTraceState
+      ? state
+      : SharedTraceState.of(parseMembers(state.serialize(), false) ?? []);
   }
 }
 

@@ -49,7 +49,8 @@ export function scopeBridgeIntegration(_config?: Pick<TelemetryConfig, 'sentry'>
     afterAllSetup(client: Client): void {
       client.on('beforeAddBreadcrumb', (breadcrumb: Breadcrumb, hint?: BreadcrumbHint) => {
         const named = hint?.[BREADCRUMB_SPAN_HINT] as ApiSpan | undefined;
-        const span = named ?? (IO_BREADCRUMB_CATEGORIES.has(breadcrumb.category ?? '') ? undefined : trace.getActiveSpan());
+        const span =
+          named ?? (IO_BREADCRUMB_CATEGORIES.has(breadcrumb.category ?? '') ? undefined : trace.getActiveSpan());
         if (span !== undefined) addBreadcrumbEvent(span, breadcrumb);
       });
     },

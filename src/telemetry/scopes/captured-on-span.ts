@@ -57,12 +57,21 @@ export interface CapturedOnSpan {
 }
 
 function errorParts(error: unknown): { type: string; message: string; stack?: string } {
-  if (error instanceof Error) return { type: error.name, message: error.message, ...(error.stack !== undefined ? { stack: error.stack } : {}) };
-  return { type: typeof error, message: typeof error === 'string' ? error : (toAttributeValue(error)?.toString() ?? String(error)) };
+  if (error instanceof Error)
+    return { type: error.name, message: error.message, ...(error.stack !== undefined ? { stack: error.stack } : {}) };
+  return {
+    type: typeof error,
+    message: typeof error === 'string' ? error : (toAttributeValue(error)?.toString() ?? String(error)),
+  };
 }
 
 /** The exception event (OTel's `exception` convention plus the Sentry event id); ERROR status for error/fatal. */
-export function recordCapturedException(span: ApiSpan, error: unknown, captured: CapturedOnSpan, redactor: Redactor): void {
+export function recordCapturedException(
+  span: ApiSpan,
+  error: unknown,
+  captured: CapturedOnSpan,
+  redactor: Redactor,
+): void {
   if (!span.isRecording()) return;
   const { type, message, stack } = errorParts(error);
   span.addEvent('exception', {
@@ -79,7 +88,12 @@ export function recordCapturedException(span: ApiSpan, error: unknown, captured:
   }
 }
 
-export function recordCapturedMessage(span: ApiSpan, message: string, captured: CapturedOnSpan, redactor: Redactor): void {
+export function recordCapturedMessage(
+  span: ApiSpan,
+  message: string,
+  captured: CapturedOnSpan,
+  redactor: Redactor,
+): void {
   if (!span.isRecording()) return;
   span.addEvent('message', {
     message: redactor.scrubString(message),

@@ -60,7 +60,10 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
  * Sentry's fork does: routers rewrite `request.url` and body parsers add `request.body` later.
  */
 const ARRIVED_REQUEST = 'otelBridgeArrivedRequest';
-type ArrivedRequest = () => { normalizedRequest: ReturnType<typeof httpRequestToRequestData>; ipAddress: string | undefined };
+type ArrivedRequest = () => {
+  normalizedRequest: ReturnType<typeof httpRequestToRequestData>;
+  ipAddress: string | undefined;
+};
 
 function arrivedRequest(request: IncomingMessage): ArrivedRequest {
   const { method, url, headers } = request;
@@ -113,7 +116,12 @@ function watchResponseStatus(response: ServerResponse): ResponseStatus {
   return status;
 }
 
-function forkScopes(request: IncomingMessage, response: ServerResponse, client: Client, handle: () => boolean): boolean {
+function forkScopes(
+  request: IncomingMessage,
+  response: ServerResponse,
+  client: Client,
+  handle: () => boolean,
+): boolean {
   // Taken now, as Sentry's fork takes them: routers rewrite `request.url` later, and the scopes may be made late.
   const arrived = arrivedRequest(request);
   const { method, url } = request;

@@ -12,7 +12,19 @@ import { scopesInView } from './shared-storage.js';
 import { ATTR_TENANT_ID, tenantOf } from './tenant.js';
 
 /** Contexts Sentry fills itself: they describe the SDK or the trace, not the request. */
-const SENTRY_OWNED_CONTEXTS = new Set(['trace', 'otel', 'flags', 'response', 'state', 'os', 'runtime', 'app', 'device', 'culture', 'cloud_resource']);
+const SENTRY_OWNED_CONTEXTS = new Set([
+  'trace',
+  'otel',
+  'flags',
+  'response',
+  'state',
+  'os',
+  'runtime',
+  'app',
+  'device',
+  'culture',
+  'cloud_resource',
+]);
 
 export interface ScopeView {
   user: Record<string, unknown>;
@@ -54,7 +66,8 @@ function scopeAttributes(view: ScopeView, sendDefaultPii: boolean): ScopeAttribu
   if (company !== undefined) attributes[ATTR_TENANT_ID] = company;
   for (const name in contexts) {
     const data = contexts[name];
-    if (!Object.hasOwn(contexts, name) || SENTRY_OWNED_CONTEXTS.has(name) || data === null || typeof data !== 'object') continue;
+    if (!Object.hasOwn(contexts, name) || SENTRY_OWNED_CONTEXTS.has(name) || data === null || typeof data !== 'object')
+      continue;
     const fields = data as Record<string, unknown>;
     for (const key in fields) {
       const attr = Object.hasOwn(fields, key) ? toAttributeValue(fields[key]) : undefined;

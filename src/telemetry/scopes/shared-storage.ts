@@ -171,14 +171,17 @@ export function shareStorageWithSentry(): void {
       const forked = currentScope().clone();
       return runWithScopes({ scope: forked, isolationScope: currentIsolationScope() }, () => callback(forked));
     },
-    withSetScope: (scope, callback) => runWithScopes({ scope, isolationScope: currentIsolationScope() }, () => callback(scope)),
+    withSetScope: (scope, callback) =>
+      runWithScopes({ scope, isolationScope: currentIsolationScope() }, () => callback(scope)),
     withIsolationScope: (callback) => {
       const forkedScope = currentScope().clone();
       const forkedIsolationScope = currentIsolationScope().clone();
       if (!isContinuingTrace(forkedScope.getPropagationContext())) {
         forkedScope.setPropagationContext({ traceId: generateTraceId(), sampleRand: Math.random() });
       }
-      return runWithScopes({ scope: forkedScope, isolationScope: forkedIsolationScope }, () => callback(forkedIsolationScope));
+      return runWithScopes({ scope: forkedScope, isolationScope: forkedIsolationScope }, () =>
+        callback(forkedIsolationScope),
+      );
     },
     withSetIsolationScope: (isolationScope, callback) =>
       runWithScopes({ scope: currentScope().clone(), isolationScope }, () => callback(isolationScope)),

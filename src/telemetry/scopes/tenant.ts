@@ -48,7 +48,10 @@ export function acceptIncomingBaggage(context: Context, entries: ReadonlyArray<r
  * The company a merged scope view names: the user's `company_id` (set by `setUserContext({ companyId })`),
  * else a `company_id` or `tenant_id` tag. One rule for span attributes and for baggage, so they never disagree.
  */
-export function tenantOf(view: { readonly user: Record<string, unknown>; readonly tags: Record<string, unknown> }): string | undefined {
+export function tenantOf(view: {
+  readonly user: Record<string, unknown>;
+  readonly tags: Record<string, unknown>;
+}): string | undefined {
   const company = view.user.company_id ?? view.tags.company_id ?? view.tags.tenant_id;
   return company === undefined || company === null ? undefined : String(company);
 }

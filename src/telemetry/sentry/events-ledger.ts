@@ -150,7 +150,8 @@ export class SentryEventLedger {
     const status = response.statusCode;
     // No status: held back by the backoff or dropped by a full buffer, both counted through recordDroppedEvent.
     if (status === undefined) {
-      if (this.droppedBy.rateLimit > this.warnedDrops.rateLimit && !this.lastCause) this.lastCause = 'rate-limit backoff';
+      if (this.droppedBy.rateLimit > this.warnedDrops.rateLimit && !this.lastCause)
+        this.lastCause = 'rate-limit backoff';
       this.warn();
       return;
     }
@@ -181,7 +182,9 @@ export class SentryEventLedger {
     if (total === 0) return;
     if (mayWait && this.lastCause === undefined && total === since.queueOverflow && this.inTransport > 0) return;
     const written = this.reporter.report((nextInS) => {
-      const kinds = (Object.keys(since) as DropKind[]).filter((kind) => since[kind] > 0).map((kind) => `${since[kind]} ${KIND_LABEL[kind]}`);
+      const kinds = (Object.keys(since) as DropKind[])
+        .filter((kind) => since[kind] > 0)
+        .map((kind) => `${since[kind]} ${KIND_LABEL[kind]}`);
       return (
         `otel-sentry-bridge: Sentry events to ${this.endpoint ?? 'Sentry'} failed` +
         ` (${this.lastCause ?? `transport queue full (${TRANSPORT_BUFFER} envelopes)`});` +

@@ -29,7 +29,12 @@ export function installFetchBreadcrumbs(isIgnored: (url: string) => boolean): ()
     callers.delete(request);
     Sentry.withIsolationScope(caller.scope, () => {
       Sentry.addBreadcrumb(
-        { category: 'http', type: 'http', ...(level ? { level } : {}), data: { url: caller.url, method: caller.method, ...data } },
+        {
+          category: 'http',
+          type: 'http',
+          ...(level ? { level } : {}),
+          data: { url: caller.url, method: caller.method, ...data },
+        },
         { input: [caller.url], data },
       );
     });

@@ -66,7 +66,10 @@ function untracedTransport(
   events: SentryEventLedger,
 ): ReturnType<typeof Sentry.makeNodeTransport> {
   const module = new URL(options.url).protocol === 'https:' ? https : http;
-  const transport = events.wrapTransport({ ...options, httpModule: boundedHttpModule(module, idleTimeoutMs) }, Sentry.makeNodeTransport);
+  const transport = events.wrapTransport(
+    { ...options, httpModule: boundedHttpModule(module, idleTimeoutMs) },
+    Sentry.makeNodeTransport,
+  );
   return {
     ...transport,
     send: (envelope) => context.with(suppressTracing(context.active()), () => transport.send(envelope)),
@@ -74,7 +77,15 @@ function untracedTransport(
 }
 
 /** Sensitive request headers, never collected when PII is off (Sentry v11 collects headers by default). */
-const SENSITIVE_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-auth-token', 'x-csrf-token'];
+const SENSITIVE_HEADERS = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'x-auth-token',
+  'x-csrf-token',
+];
 
 /**
  * Sentry v11 replaced sendDefaultPii with per-category `dataCollection`, and collects nearly everything by
@@ -104,7 +115,8 @@ export function initSentry(config: TelemetryConfig, options: SentrySetupOptions)
     return Sentry.init({
       dsn: config.sentry.dsn?.raw ?? OFFLINE_DSN,
       transport: config.sentry.dsn
-        ? (transportOptions) => untracedTransport(transportOptions, config.shutdownTimeoutMs, options.events ?? new SentryEventLedger())
+        ? (transportOptions) =>
+            untracedTransport(transportOptions, config.shutdownTimeoutMs, options.events ?? new SentryEventLedger())
         : offlineTransport,
       environment: config.environment,
       release: config.release,

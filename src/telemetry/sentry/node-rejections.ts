@@ -11,7 +11,10 @@ const MODES = new Set<string>(['throw', 'strict', 'warn', 'warn-with-error-code'
 const FLAG = '--unhandled-rejections';
 
 /** The mode this process runs in: from NODE_OPTIONS, then the command line, the last valid value winning as in Node. */
-export function rejectionMode(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): RejectionMode {
+export function rejectionMode(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions = process.env.NODE_OPTIONS ?? '',
+): RejectionMode {
   const args = [...nodeOptions.split(/\s+/), ...execArgv];
   let mode: RejectionMode = 'throw';
   for (let i = 0; i < args.length; i++) {

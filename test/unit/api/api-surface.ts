@@ -102,7 +102,8 @@ function parse(file: string): ParsedFile {
     const resolved = source?.startsWith('.') ? path.resolve(dir, source.replace(/\.js$/, '.d.ts')) : source;
     const names = /^(?:import|export)\s+(?:type\s+)?\{([^}]*)\}/.exec(code)?.[1];
     if (code.startsWith('import ') && resolved !== undefined) {
-      for (const { imported, local } of parseNameList(names ?? '')) parsed.imports.set(local, { from: resolved, name: imported });
+      for (const { imported, local } of parseNameList(names ?? ''))
+        parsed.imports.set(local, { from: resolved, name: imported });
       const namespace = /^import\s+(?:type\s+)?\*\s+as\s+([\w$]+)/.exec(code)?.[1];
       if (namespace !== undefined) parsed.imports.set(namespace, { from: resolved, name: '*' });
       const defaultName = /^import\s+(?:type\s+)?([\w$]+)\s*(?:,|from)/.exec(code)?.[1];

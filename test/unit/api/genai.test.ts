@@ -36,7 +36,13 @@ beforeEach(() => {
 
 const finished = (name: string) => {
   const span = exporter.getFinishedSpans().find((s) => s.name === name);
-  if (!span) throw new Error(`no span ${name}; have ${exporter.getFinishedSpans().map((s) => s.name).join(', ')}`);
+  if (!span)
+    throw new Error(
+      `no span ${name}; have ${exporter
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
   return span;
 };
 
@@ -44,16 +50,28 @@ describe('GenAI span helpers', () => {
   it('nests workflow -> agent -> retrieval/chat/tool with the conventions attributes and passes return values through', async () => {
     const result = await withWorkflowSpan({ name: 'support_pipeline', conversationId: 'T-1' }, () =>
       withAgentSpan({ name: 'Resolver', provider: 'local', model: 'm-1', description: 'answers' }, async () => {
-            const docs = withRetrievalSpan({ source: 'kb_acme', query: 'refund please' }, (recorder) => {
-              recorder.setResults([{ id: 'billing#refund', score: 4.5 }, { id: 'billing#invoice', score: 1.25 }]);
-              return 2;
+        const docs = withRetrievalSpan({ source: 'kb_acme', query: 'refund please' }, (recorder) => {
+          recorder.setResults([
+            { id: 'billing#refund', score: 4.5 },
+            { id: 'billing#invoice', score: 1.25 },
+          ]);
+          return 2;
+        });
+        const answer = withChatSpan(
+          { provider: 'local', model: 'm-1', messages: [{ role: 'user', content: 'refund please' }] },
+          (recorder) => {
+            recorder.setResult({
+              inputTokens: 3,
+              outputTokens: 5,
+              finishReasons: ['stop'],
+              responseModel: 'm-1',
+              output: 'ok',
             });
-            const answer = withChatSpan({ provider: 'local', model: 'm-1', messages: [{ role: 'user', content: 'refund please' }] }, (recorder) => {
-              recorder.setResult({ inputTokens: 3, outputTokens: 5, finishReasons: ['stop'], responseModel: 'm-1', output: 'ok' });
-              return 'ok';
-            });
-            await withToolSpan({ name: 'notify', type: 'extension' }, () => Promise.resolve());
-            return `${docs}:${answer}`;
+            return 'ok';
+          },
+        );
+        await withToolSpan({ name: 'notify', type: 'extension' }, () => Promise.resolve());
+        return `${docs}:${answer}`;
       }),
     );
     expect(result).toBe('2:ok');
@@ -76,7 +94,8 @@ describe('GenAI span helpers', () => {
       'gen_ai.provider.name': 'local',
       'gen_ai.request.model': 'm-1',
     });
-    for (const child of [retrieval, chat, tool]) expect(child.parentSpanContext?.spanId).toBe(agent.spanContext().spanId);
+    for (const child of [retrieval, chat, tool])
+      expect(child.parentSpanContext?.spanId).toBe(agent.spanContext().spanId);
     expect(retrieval.kind).toBe(SpanKind.CLIENT);
     expect(retrieval.attributes).toMatchObject({
       'gen_ai.operation.name': 'retrieval',
@@ -98,13 +117,19 @@ describe('GenAI span helpers', () => {
     });
     expect(chat.attributes['gen_ai.input.messages']).toBeUndefined();
     expect(chat.attributes['gen_ai.output.messages']).toBeUndefined();
-    expect(tool.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'notify', 'gen_ai.tool.type': 'extension' });
+    expect(tool.attributes).toMatchObject({
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'notify',
+      'gen_ai.tool.type': 'extension',
+    });
   });
 
   it('records query and messages only when the running config turns content capture on', () => {
     setRuntimeConfig({ captureGenAiContent: true } as TelemetryConfig);
     withRetrievalSpan({ source: 'kb', query: 'where is my parcel' }, () => undefined);
-    withChatSpan({ provider: 'local', model: 'm', messages: [{ role: 'user', content: 'where is my parcel' }] }, (r) => r.setResult({ output: 'on its way' }));
+    withChatSpan({ provider: 'local', model: 'm', messages: [{ role: 'user', content: 'where is my parcel' }] }, (r) =>
+      r.setResult({ output: 'on its way' }),
+    );
     expect(finished('retrieval kb').attributes['gen_ai.retrieval.query.text']).toBe('where is my parcel');
     const chat = finished('chat m');
     expect(JSON.parse(String(chat.attributes['gen_ai.input.messages']))).toEqual([
@@ -117,8 +142,14 @@ describe('GenAI span helpers', () => {
     class ModelDown extends Error {
       override name = 'ModelDown';
     }
-    expect(() => withAgentSpan({ name: 'Triage' }, () => { throw new ModelDown('sync'); })).toThrow('sync');
-    await expect(withAgentSpan({ name: 'Router' }, () => Promise.reject(new ModelDown('async')))).rejects.toThrow('async');
+    expect(() =>
+      withAgentSpan({ name: 'Triage' }, () => {
+        throw new ModelDown('sync');
+      }),
+    ).toThrow('sync');
+    await expect(withAgentSpan({ name: 'Router' }, () => Promise.reject(new ModelDown('async')))).rejects.toThrow(
+      'async',
+    );
     for (const name of ['invoke_agent Triage', 'invoke_agent Router']) {
       const span = finished(name);
       expect(span.status.code).toBe(2);
@@ -135,7 +166,12 @@ describe('the deprecated name-first order (kept until 0.3.0)', () => {
       await run();
       return exporter
         .getFinishedSpans()
-        .map((s) => ({ name: s.name, kind: s.kind, attributes: s.attributes, parent: s.parentSpanContext === undefined }))
+        .map((s) => ({
+          name: s.name,
+          kind: s.kind,
+          attributes: s.attributes,
+          parent: s.parentSpanContext === undefined,
+        }))
         .sort((a, b) => a.name.localeCompare(b.name));
     };
     const messages = [{ role: 'user' as const, content: 'hi' }];
@@ -157,11 +193,16 @@ describe('the deprecated name-first order (kept until 0.3.0)', () => {
     );
     const current = await spansOf(() =>
       withWorkflowSpan({ name: 'flow', conversationId: 'c', attributes: { k: 'v' } }, () =>
-        withAgentSpan({ name: 'Agent', provider: 'local', model: 'm', description: 'd', conversationId: 'c' }, async () => {
-          withRetrievalSpan({ source: 'kb', query: 'q' }, (recorder) => recorder.setResults([{ id: 'a', score: 1 }]));
-          withChatSpan({ provider: 'local', model: 'm', messages }, (recorder) => recorder.setResult({ inputTokens: 1 }));
-          await withToolSpan({ name: 'notify', type: 'function' }, () => Promise.resolve());
-        }),
+        withAgentSpan(
+          { name: 'Agent', provider: 'local', model: 'm', description: 'd', conversationId: 'c' },
+          async () => {
+            withRetrievalSpan({ source: 'kb', query: 'q' }, (recorder) => recorder.setResults([{ id: 'a', score: 1 }]));
+            withChatSpan({ provider: 'local', model: 'm', messages }, (recorder) =>
+              recorder.setResult({ inputTokens: 1 }),
+            );
+            await withToolSpan({ name: 'notify', type: 'function' }, () => Promise.resolve());
+          },
+        ),
       ),
     );
     expect(legacy).toHaveLength(5);
@@ -176,7 +217,9 @@ describe('genAiProviderNameProcessor', () => {
     const late = tracer.startSpan('chat b');
     late.setAttribute('gen_ai.system', 'anthropic');
     late.end();
-    tracer.startSpan('chat c', { attributes: { 'gen_ai.system': 'openai', 'gen_ai.provider.name': 'azure.ai.openai' } }).end();
+    tracer
+      .startSpan('chat c', { attributes: { 'gen_ai.system': 'openai', 'gen_ai.provider.name': 'azure.ai.openai' } })
+      .end();
     tracer.startSpan('plain').end();
     expect(finished('chat a').attributes['gen_ai.provider.name']).toBe('openai');
     expect(finished('chat b').attributes['gen_ai.provider.name']).toBe('anthropic');

@@ -85,7 +85,12 @@ describe.each([
     expect(agent).toBeInstanceOf(TriageAgent);
     const value = agent.score(3, 4);
     expect(value).toBe(15);
-    expect(h.spans().map((s) => s.name).toSorted()).toEqual([`${TriageAgent.name}.create`, `${TriageAgent.name}.score`]);
+    expect(
+      h
+        .spans()
+        .map((s) => s.name)
+        .toSorted(),
+    ).toEqual([`${TriageAgent.name}.create`, `${TriageAgent.name}.score`]);
   });
 
   it('captureErrors with reraise rejects with the same error and captures it once', async () => {
@@ -100,7 +105,12 @@ describe.each([
     expect(agent.syncOptional(false)).toBe('opt');
     expect(agent.syncOptional(true)).toBeUndefined();
     const events = (await h.events()).map((e) => [e.exception?.values?.[0]?.value, e.level]);
-    expect(events).toEqual(whenOn([['optional failed', 'warning'], ['sync optional failed', 'error']]));
+    expect(events).toEqual(
+      whenOn([
+        ['optional failed', 'warning'],
+        ['sync optional failed', 'error'],
+      ]),
+    );
   });
 
   it('stacked: one Sentry event, one exception event with the event id, ERROR span', async () => {

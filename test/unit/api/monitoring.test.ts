@@ -46,7 +46,8 @@ describe.each([
     return events.length > 0 ? events : undefined;
   }
   /** The same facts are checked in both modes: with Sentry off the expectation is "no event at all". */
-  const atSentry = (expected: Record<string, unknown>): unknown => (sentryOn ? expect.objectContaining(expected) : undefined);
+  const atSentry = (expected: Record<string, unknown>): unknown =>
+    sentryOn ? expect.objectContaining(expected) : undefined;
 
   it('captureException: level, tags, extra at Sentry; exception event, ERROR status and event id on the span', async () => {
     const data = { ticket: 'T-1', lines: [1, 2, 3] };
@@ -57,7 +58,11 @@ describe.each([
       try {
         throw new TypeError('pipeline step failed');
       } catch (e) {
-        eventId = captureException(e, { level: 'error', tags: { operation: 'risky_operation', module: 'pipeline' }, extra: { input_data: data, step: 3 } });
+        eventId = captureException(e, {
+          level: 'error',
+          tags: { operation: 'risky_operation', module: 'pipeline' },
+          extra: { input_data: data, step: 3 },
+        });
       }
     });
     expect(eventId).toMatch(/^[0-9a-f]{32}$/);
@@ -87,7 +92,9 @@ describe.each([
   });
 
   it('captureException at level warning records the exception without ERROR status', async () => {
-    const id = startSpan({ op: 'task', name: 'soft' }, () => captureException(new Error('retrying'), { level: 'warning' }));
+    const id = startSpan({ op: 'task', name: 'soft' }, () =>
+      captureException(new Error('retrying'), { level: 'warning' }),
+    );
     const span = spanNamed(h.spans(), 'soft');
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
     expect(span.events.find((e) => e.name === 'exception')?.attributes?.['sentry.level']).toBe('warning');
@@ -96,7 +103,11 @@ describe.each([
 
   it('captureMessage: message event on the span, event at Sentry with tags and extra', async () => {
     const id = startSpan({ op: 'ai', name: 'respond' }, () =>
-      captureMessage('High confidence response generated', { level: 'info', tags: { ticket_id: 'TICKET-9', confidence: '0.93' }, extra: { response_length: 512 } }),
+      captureMessage('High confidence response generated', {
+        level: 'info',
+        tags: { ticket_id: 'TICKET-9', confidence: '0.93' },
+        extra: { response_length: 512 },
+      }),
     );
     const span = spanNamed(h.spans(), 'respond');
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
@@ -192,7 +203,13 @@ describe.each([
       startSpan({ op: 'step', name: 'after clearing breadcrumbs' }, () => undefined);
     });
     const names = ['first', 'after breadcrumb', 'after tag', 'after a direct change', 'after clearing breadcrumbs'];
-    expect(names.map((name) => spanNamed(h.spans(), name).attributes.stage)).toEqual(['one', 'one', 'two', 'three', 'four']);
+    expect(names.map((name) => spanNamed(h.spans(), name).attributes.stage)).toEqual([
+      'one',
+      'one',
+      'two',
+      'three',
+      'four',
+    ]);
   });
 
   it('a running span follows each scope change: changed values replace the written ones, unchanged stay', () => {
@@ -205,7 +222,12 @@ describe.each([
         setContext('pipeline', { current_agent: 'escalator', step: 3, total_steps: 3 });
       });
     });
-    const expected = { 'pipeline.current_agent': 'escalator', 'pipeline.step': 3, 'pipeline.total_steps': 3, channel: 'web' };
+    const expected = {
+      'pipeline.current_agent': 'escalator',
+      'pipeline.step': 3,
+      'pipeline.total_steps': 3,
+      channel: 'web',
+    };
     expect(spanNamed(h.spans(), 'job').attributes).toMatchObject(expected);
     expect(spanNamed(h.spans(), 'agents').attributes).toMatchObject(expected);
   });
@@ -221,14 +243,17 @@ describe.each([
     }
     for (const i of [0, 1023, 1024, 1499]) {
       const span = spanNamed(h.spans(), `job-${i}`);
-      expect(span.attributes).toMatchObject({ [`order_${i % 7}.line_${i}`]: i, [`order_${i % 7}.sku_${i}`]: `sku-${i}` });
+      expect(span.attributes).toMatchObject({
+        [`order_${i % 7}.line_${i}`]: i,
+        [`order_${i % 7}.sku_${i}`]: `sku-${i}`,
+      });
       const names = Object.keys(span.attributes).filter((key) => key.startsWith('order_'));
       expect(names.sort()).toEqual([`order_${i % 7}.line_${i}`, `order_${i % 7}.sku_${i}`]);
       expect(span.events.find((e) => e.name === 'breadcrumb')?.attributes).toMatchObject({ [`data.line_${i}`]: i });
     }
   });
 
-  it('a tag and a context under one key are both the scopes\' own: the tag wins, nothing moves to sentry.tag.', () => {
+  it("a tag and a context under one key are both the scopes' own: the tag wins, nothing moves to sentry.tag.", () => {
     withIsolation('job', () => {
       setContext('ticket', { id: 'from-context' });
       setTag('ticket.id', 'from-tag');
@@ -263,15 +288,33 @@ describe.each([
   it('addBreadcrumb: a breadcrumb event on the active span and a breadcrumb in the Sentry event', async () => {
     let id = '';
     withIsolation('rag', () => {
-      addBreadcrumb({ message: 'Queried RAG knowledge base', category: 'rag', level: 'debug', data: { query: 'refund policy', results_count: 4 } });
+      addBreadcrumb({
+        message: 'Queried RAG knowledge base',
+        category: 'rag',
+        level: 'debug',
+        data: { query: 'refund policy', results_count: 4 },
+      });
       id = captureMessage('after rag');
     });
     const span = spanNamed(h.spans(), 'rag');
     const crumb = span.events.find((e) => e.name === 'breadcrumb');
-    expect(crumb?.attributes).toMatchObject({ message: 'Queried RAG knowledge base', category: 'rag', level: 'debug', 'data.query': 'refund policy', 'data.results_count': 4 });
+    expect(crumb?.attributes).toMatchObject({
+      message: 'Queried RAG knowledge base',
+      category: 'rag',
+      level: 'debug',
+      'data.query': 'refund policy',
+      'data.results_count': 4,
+    });
     expect(await sentryEvent(id)).toEqual(
       atSentry({
-        breadcrumbs: [has({ category: 'rag', message: 'Queried RAG knowledge base', level: 'debug', data: { query: 'refund policy', results_count: 4 } })],
+        breadcrumbs: [
+          has({
+            category: 'rag',
+            message: 'Queried RAG knowledge base',
+            level: 'debug',
+            data: { query: 'refund policy', results_count: 4 },
+          }),
+        ],
       }),
     );
   });
@@ -324,7 +367,11 @@ describe.each([
         throw boom;
       }),
     ).toThrow(boom);
-    await expect(startSpan({ op: 'db.query', name: 'rejects' }, async () => { throw boom; })).rejects.toBe(boom);
+    await expect(
+      startSpan({ op: 'db.query', name: 'rejects' }, async () => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
     const spans = h.spans();
     expect(spanNamed(spans, 'sync').attributes).toMatchObject({ k: 'v', 'sentry.op': 'calc' });
     expect(spanNamed(spans, 'async').status.code).toBe(SpanStatusCode.UNSET);
@@ -407,7 +454,9 @@ describe('the attribute value length limit of the config', () => {
   it("cuts extra values on a captured error's span event at the configured length", async () => {
     const h = startHarness({ ...makeConfig(), attributeValueLengthLimit: 100 });
     try {
-      startSpan({ name: 'limited' }, () => captureException(new Error('big'), { extra: { note: 'x'.repeat(500), nested: { text: 'y'.repeat(500) } } }));
+      startSpan({ name: 'limited' }, () =>
+        captureException(new Error('big'), { extra: { note: 'x'.repeat(500), nested: { text: 'y'.repeat(500) } } }),
+      );
       const event = spanNamed(h.spans(), 'limited').events.find((e) => e.name === 'exception');
       expect(String(event?.attributes?.['extra.note'])).toHaveLength(100);
       expect(String(event?.attributes?.['extra.nested'])).toHaveLength(100);

@@ -50,8 +50,12 @@ ${'//#'} sourceMappingURL=lib.d.ts.map
 `;
 
   it('keeps exported declarations and what they reach, leaves out what they do not reach', () => {
-    const surface = apiSurface(write({ 'index.d.ts': "export { run } from './lib.js';\n", 'lib.d.ts': lib('internalHelper', 'name: string;') }));
-    expect(surface).toContain('/** Runs fn. */\nexport declare function run<T>(options: Options, fn: (span: Span) => T): T;');
+    const surface = apiSurface(
+      write({ 'index.d.ts': "export { run } from './lib.js';\n", 'lib.d.ts': lib('internalHelper', 'name: string;') }),
+    );
+    expect(surface).toContain(
+      '/** Runs fn. */\nexport declare function run<T>(options: Options, fn: (span: Span) => T): T;',
+    );
     expect(surface).toContain('/** The options. */\nexport interface Options {');
     expect(surface).toContain('interface Inner {\n    value: number;\n}');
     expect(surface).toContain("import type { Span } from '@opentelemetry/api';");
@@ -61,7 +65,12 @@ ${'//#'} sourceMappingURL=lib.d.ts.map
   });
 
   it('changes with a reached declaration only', () => {
-    const before = apiSurface(write({ 'index.d.ts': "export { run, type Options } from './lib.js';\n", 'lib.d.ts': lib('internalHelper', 'name: string;') }));
+    const before = apiSurface(
+      write({
+        'index.d.ts': "export { run, type Options } from './lib.js';\n",
+        'lib.d.ts': lib('internalHelper', 'name: string;'),
+      }),
+    );
     const helperRenamed = apiSurface(write({ 'lib.d.ts': lib('otherHelper', 'name: string;') }));
     const optionChanged = apiSurface(write({ 'lib.d.ts': lib('otherHelper', 'name?: string;') }));
     expect(helperRenamed).toBe(before);

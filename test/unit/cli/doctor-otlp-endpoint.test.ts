@@ -18,16 +18,24 @@ describe('otlp.endpoint', () => {
     expect(result.summary).toContain('http://collector:4318/v1/traces/v1/traces');
     expect(result.fix).toContain('set it to http://collector:4318,');
     expect((await verdict({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).status).toBe('ok');
-    expect((await verdict({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' })).status).toBe('ok');
+    expect((await verdict({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' })).status).toBe(
+      'ok',
+    );
   });
 
   it('asks "4317 vs 4318?" when gRPC points at the HTTP port or HTTP at the gRPC port', async () => {
-    const grpc = await verdict({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    const grpc = await verdict({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    });
     expect(grpc).toMatchObject({ status: 'warn', summary: expect.stringContaining('4317 vs 4318?') });
     expect(grpc.fix).toContain('use port 4317');
     const http = await verdict({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' });
     expect(http).toMatchObject({ status: 'warn', summary: expect.stringContaining('4317 vs 4318?') });
     expect(http.fix).toContain('use port 4318');
-    expect((await verdict({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).status).toBe('ok');
+    expect(
+      (await verdict({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }))
+        .status,
+    ).toBe('ok');
   });
 });

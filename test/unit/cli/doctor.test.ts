@@ -41,7 +41,9 @@ describe('doctor checks', () => {
   });
 
   it('turns a ConfigError into one fail naming every problem', async () => {
-    const error = await load({ SENTRY_TRACES_SAMPLE_RATE: 'abc', TELEMETRY_EXPORTERS: 'jaeger' }).catch((e: unknown) => e);
+    const error = await load({ SENTRY_TRACES_SAMPLE_RATE: 'abc', TELEMETRY_EXPORTERS: 'jaeger' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConfigError);
     const c = configCheck({ ok: false, error });
     expect(c.status).toBe('fail');
@@ -58,8 +60,12 @@ describe('doctor checks', () => {
 
   it('says where spans go, and warns when they go nowhere', async () => {
     expect(exportersCheck(await load({})).status).toBe('warn');
-    expect(exportersCheck(await load({ OTEL_SDK_DISABLED: 'true', SENTRY_DSN: DSN })).summary).toContain('OTEL_SDK_DISABLED');
-    const both = exportersCheck(await load({ SENTRY_DSN: DSN, OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.internal:4318' }));
+    expect(exportersCheck(await load({ OTEL_SDK_DISABLED: 'true', SENTRY_DSN: DSN })).summary).toContain(
+      'OTEL_SDK_DISABLED',
+    );
+    const both = exportersCheck(
+      await load({ SENTRY_DSN: DSN, OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.internal:4318' }),
+    );
     expect(both.status).toBe('ok');
     expect(both.summary).toContain('otlp -> https://collector.internal:4318/v1/traces');
     expect(both.summary).not.toContain(DSN_KEY);
@@ -69,7 +75,11 @@ describe('doctor checks', () => {
     const headers = { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer topsecretvalue' };
     const unused = otlpHeadersCheck(headers, await load({ ...headers, SENTRY_DSN: DSN }));
     expect(unused.summary).toContain('no otlp exporter uses it');
-    const toSentry = { ...headers, SENTRY_DSN: DSN, OTEL_EXPORTER_OTLP_ENDPOINT: 'https://o42.ingest.sentry.io/api/4505/integration/otlp' };
+    const toSentry = {
+      ...headers,
+      SENTRY_DSN: DSN,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://o42.ingest.sentry.io/api/4505/integration/otlp',
+    };
     expect(otlpHeadersCheck(toSentry, await load(toSentry)).summary).toContain('would be sent to Sentry');
     const clear = { ...headers, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://10.1.2.3:4318' };
     expect(otlpHeadersCheck(clear, await load(clear)).summary).toContain('clear text');

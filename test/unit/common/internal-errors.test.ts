@@ -1,7 +1,19 @@
 // The reporter of contained failures: counts per site, one diag line per site, and nothing it does can throw.
-import { DiagLogLevel, ROOT_CONTEXT, diag, trace, type DiagLogger, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import {
+  DiagLogLevel,
+  ROOT_CONTEXT,
+  diag,
+  trace,
+  type DiagLogger,
+  type TextMapGetter,
+  type TextMapSetter,
+} from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { internalErrorCounts, reportInternalError, resetInternalErrors } from '../../../src/telemetry/common/internal-errors.js';
+import {
+  internalErrorCounts,
+  reportInternalError,
+  resetInternalErrors,
+} from '../../../src/telemetry/common/internal-errors.js';
 import { createPropagator } from '../../../src/telemetry/propagation/propagator.js';
 import { makeConfig } from '../sampling/sampling-harness.js';
 
@@ -53,7 +65,7 @@ describe('reportInternalError', () => {
   });
 });
 
-describe('a contained failure in the app\'s own call', () => {
+describe("a contained failure in the app's own call", () => {
   it('the propagator: a carrier that throws costs the headers, never the request, and is counted per call', () => {
     const propagator = createPropagator(makeConfig());
     const throwingSetter: TextMapSetter = {
@@ -67,12 +79,19 @@ describe('a contained failure in the app\'s own call', () => {
         throw new Error('headers gone');
       },
     };
-    const sampled = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceFlags: 1 });
+    const sampled = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: 'ab'.repeat(16),
+      spanId: 'cd'.repeat(8),
+      traceFlags: 1,
+    });
     for (let i = 0; i < 2; i++) {
       expect(() => propagator.inject(sampled, {}, throwingSetter)).not.toThrow();
       expect(propagator.extract(ROOT_CONTEXT, {}, throwingGetter)).toBe(ROOT_CONTEXT);
     }
     expect(internalErrorCounts()).toEqual({ total: 4, bySite: { 'propagation.inject': 2, 'propagation.extract': 2 } });
-    expect(debugLines.map((line) => /: (\S+) failed/.exec(line)?.[1])).toEqual(['propagation.inject', 'propagation.extract']);
+    expect(debugLines.map((line) => /: (\S+) failed/.exec(line)?.[1])).toEqual([
+      'propagation.inject',
+      'propagation.extract',
+    ]);
   });
 });

@@ -73,7 +73,11 @@ describe('semantic-convention names', () => {
     );
     const files = [...sourceFiles('src'), ...sourceFiles('instrumentation')].filter((file) => file !== SEMCONV_FILE);
     expect(files.length).toBeGreaterThan(50);
-    const found = files.flatMap((file) => literals(file).filter((text) => names.has(text)).map((text) => `${file}: '${text}'`));
+    const found = files.flatMap((file) =>
+      literals(file)
+        .filter((text) => names.has(text))
+        .map((text) => `${file}: '${text}'`),
+    );
     expect(found).toEqual([]);
   });
 });

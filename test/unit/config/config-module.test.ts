@@ -40,11 +40,13 @@ describe('config module', () => {
       TELEMETRY_BAGGAGE_ACCEPT_FROM: '192.168.0.0/16',
     });
     expect(config.configFile).toBe(file);
-    expect(config.sampling.tracesSampler?.({
-      name: 'GET /api/tickets/1',
-      attributes: {},
-      inheritOrSampleWith: () => 0,
-    })).toBe(0.5);
+    expect(
+      config.sampling.tracesSampler?.({
+        name: 'GET /api/tickets/1',
+        attributes: {},
+        inheritOrSampleWith: () => 0,
+      }),
+    ).toBe(0.5);
     expect(typeof config.sentry.beforeSend).toBe('function');
     expect(typeof config.sentry.beforeBreadcrumb).toBe('function');
     expect(config.sentry.ignoreErrors).toEqual(['AbortError', /timeout/i]);
@@ -93,33 +95,116 @@ describe('config module', () => {
   }
   const broken: BrokenCase[] = [
     { title: 'syntax error', file: 'bad-syntax.mjs', source: 'export default {', cause: ['failed to load'] },
-    { title: 'throws at load', file: 'throws.mjs', source: "throw new Error('no config for you');", cause: ['failed to load', 'no config for you'] },
-    { title: 'imports a missing package', file: 'missing-dep.mjs', source: "import 'no-such-package-xyz';\nexport default {};", cause: ['failed to load', 'no-such-package-xyz'] },
-    { title: 'exports nothing', file: 'empty.mjs', source: 'export const other = 1;', cause: ['exports nothing usable', 'export default defineConfig'] },
-    { title: 'exports a function', file: 'fn.mjs', source: 'export default () => ({});', cause: ['exports a function', 'export default defineConfig'] },
-    { title: 'exports a promise', file: 'promise.mjs', source: 'export default Promise.resolve({});', cause: ['exports a Promise', 'top-level await'] },
-    { title: 'exports an array', file: 'array.mjs', source: "export default ['/health'];", cause: ['exports an array', 'export default defineConfig'] },
-    { title: 'non-function tracesSampler', file: 'sampler.mjs', source: 'export default { tracesSampler: 0.5 };', cause: ['tracesSampler is a number', 'Accepted: a function'] },
-    { title: 'non-function beforeSend', file: 'before.mjs', source: "export default { beforeSend: 'drop' };", cause: ['beforeSend is a string', 'Accepted: a function'] },
-    { title: 'pattern list of numbers', file: 'patterns.mjs', source: 'export default { ignoreSpans: [1, 2] };', cause: ['ignoreSpans is not a list of patterns', 'strings and RegExps'] },
-    { title: 'pattern string instead of list', file: 'patterns2.mjs', source: "export default { tracePropagationTargets: 'api' };", cause: ['tracePropagationTargets is not a list'] },
-    { title: 'baggage peer as a host name', file: 'peers.mjs', source: "export default { baggageAcceptFrom: ['lb.internal'] };", cause: ['baggageAcceptFrom', '"lb.internal" is not an IP address', 'IP addresses and CIDR ranges'] },
-    { title: 'baggage peers as a string', file: 'peers2.mjs', source: "export default { baggageAcceptFrom: '10.0.0.7' };", cause: ['baggageAcceptFrom: it is a string', 'an array of IP addresses'] },
-    { title: 'bad orgId', file: 'org.mjs', source: "export default { orgId: 'acme' };", cause: ['orgId is "acme"', 'numeric organization id'] },
-    { title: 'bad strictTraceContinuation', file: 'strict.mjs', source: "export default { strictTraceContinuation: 'yes' };", cause: ['strictTraceContinuation is a string', 'true or false'] },
-    { title: 'unknown key (typo)', file: 'typo.mjs', source: 'export default { tracesSampleRate: 0.5 };', cause: ['tracesSampleRate is not a known key', 'Accepted keys: tracesSampler'] },
-    { title: 'TypeScript module', file: 'telemetry.config.ts', source: 'export default {};', cause: ['Node 20 cannot import TypeScript at run time', '.js, .mjs or .cjs'] },
+    {
+      title: 'throws at load',
+      file: 'throws.mjs',
+      source: "throw new Error('no config for you');",
+      cause: ['failed to load', 'no config for you'],
+    },
+    {
+      title: 'imports a missing package',
+      file: 'missing-dep.mjs',
+      source: "import 'no-such-package-xyz';\nexport default {};",
+      cause: ['failed to load', 'no-such-package-xyz'],
+    },
+    {
+      title: 'exports nothing',
+      file: 'empty.mjs',
+      source: 'export const other = 1;',
+      cause: ['exports nothing usable', 'export default defineConfig'],
+    },
+    {
+      title: 'exports a function',
+      file: 'fn.mjs',
+      source: 'export default () => ({});',
+      cause: ['exports a function', 'export default defineConfig'],
+    },
+    {
+      title: 'exports a promise',
+      file: 'promise.mjs',
+      source: 'export default Promise.resolve({});',
+      cause: ['exports a Promise', 'top-level await'],
+    },
+    {
+      title: 'exports an array',
+      file: 'array.mjs',
+      source: "export default ['/health'];",
+      cause: ['exports an array', 'export default defineConfig'],
+    },
+    {
+      title: 'non-function tracesSampler',
+      file: 'sampler.mjs',
+      source: 'export default { tracesSampler: 0.5 };',
+      cause: ['tracesSampler is a number', 'Accepted: a function'],
+    },
+    {
+      title: 'non-function beforeSend',
+      file: 'before.mjs',
+      source: "export default { beforeSend: 'drop' };",
+      cause: ['beforeSend is a string', 'Accepted: a function'],
+    },
+    {
+      title: 'pattern list of numbers',
+      file: 'patterns.mjs',
+      source: 'export default { ignoreSpans: [1, 2] };',
+      cause: ['ignoreSpans is not a list of patterns', 'strings and RegExps'],
+    },
+    {
+      title: 'pattern string instead of list',
+      file: 'patterns2.mjs',
+      source: "export default { tracePropagationTargets: 'api' };",
+      cause: ['tracePropagationTargets is not a list'],
+    },
+    {
+      title: 'baggage peer as a host name',
+      file: 'peers.mjs',
+      source: "export default { baggageAcceptFrom: ['lb.internal'] };",
+      cause: ['baggageAcceptFrom', '"lb.internal" is not an IP address', 'IP addresses and CIDR ranges'],
+    },
+    {
+      title: 'baggage peers as a string',
+      file: 'peers2.mjs',
+      source: "export default { baggageAcceptFrom: '10.0.0.7' };",
+      cause: ['baggageAcceptFrom: it is a string', 'an array of IP addresses'],
+    },
+    {
+      title: 'bad orgId',
+      file: 'org.mjs',
+      source: "export default { orgId: 'acme' };",
+      cause: ['orgId is "acme"', 'numeric organization id'],
+    },
+    {
+      title: 'bad strictTraceContinuation',
+      file: 'strict.mjs',
+      source: "export default { strictTraceContinuation: 'yes' };",
+      cause: ['strictTraceContinuation is a string', 'true or false'],
+    },
+    {
+      title: 'unknown key (typo)',
+      file: 'typo.mjs',
+      source: 'export default { tracesSampleRate: 0.5 };',
+      cause: ['tracesSampleRate is not a known key', 'Accepted keys: tracesSampler'],
+    },
+    {
+      title: 'TypeScript module',
+      file: 'telemetry.config.ts',
+      source: 'export default {};',
+      cause: ['Node 20 cannot import TypeScript at run time', '.js, .mjs or .cjs'],
+    },
   ];
 
-  it.each(broken)('$title -> ConfigError naming TELEMETRY_CONFIG or the file, and the cause', async ({ file, source, cause }) => {
-    const dir = makeApp();
-    const path = writeFile(dir, file, source);
-    const error = await loadError(dir, { TELEMETRY_CONFIG: file });
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toContain(file);
-    expect(error.message.includes('TELEMETRY_CONFIG') || error.message.includes(path)).toBe(true);
-    for (const fragment of cause) expect(error.message).toContain(fragment);
-  });
+  it.each(broken)(
+    '$title -> ConfigError naming TELEMETRY_CONFIG or the file, and the cause',
+    async ({ file, source, cause }) => {
+      const dir = makeApp();
+      const path = writeFile(dir, file, source);
+      const error = await loadError(dir, { TELEMETRY_CONFIG: file });
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toContain(file);
+      expect(error.message.includes('TELEMETRY_CONFIG') || error.message.includes(path)).toBe(true);
+      for (const fragment of cause) expect(error.message).toContain(fragment);
+    },
+  );
 
   it('reports a broken default module found in cwd, together with invalid variables', async () => {
     const dir = makeApp();

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BAGGAGE_TARGETS, DEFAULT_IGNORE_PATHS, DEFAULT_PROPAGATION_TARGETS } from '../../../src/telemetry/config/index.js';
+import {
+  DEFAULT_BAGGAGE_TARGETS,
+  DEFAULT_IGNORE_PATHS,
+  DEFAULT_PROPAGATION_TARGETS,
+} from '../../../src/telemetry/config/index.js';
 import { parsePatternEntry } from '../../../src/telemetry/config/patterns.js';
 import type { Pattern } from '../../../src/telemetry/common/types.js';
 

@@ -7,7 +7,10 @@ import { cleanupApps, git, load, makeApp, writeFile } from './config-helpers.js'
 afterAll(cleanupApps);
 
 /** A repository holding the app's package.json, with one commit on `main`. */
-function repoWithCommit(pkg: Record<string, unknown> = { name: 'demo-app', version: '1.2.3' }): { dir: string; sha: string } {
+function repoWithCommit(pkg: Record<string, unknown> = { name: 'demo-app', version: '1.2.3' }): {
+  dir: string;
+  sha: string;
+} {
   const dir = makeApp(pkg);
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', 'package.json');

@@ -20,60 +20,324 @@ interface InvalidCase {
 }
 
 const invalidCases: InvalidCase[] = [
-  { title: 'rate abc', env: { SENTRY_TRACES_SAMPLE_RATE: 'abc' }, variable: 'SENTRY_TRACES_SAMPLE_RATE', accepted: ['a number from 0 to 1'] },
-  { title: 'rate 1.5', env: { SENTRY_TRACES_SAMPLE_RATE: '1.5' }, variable: 'SENTRY_TRACES_SAMPLE_RATE', accepted: ['a number from 0 to 1'] },
-  { title: 'rate -0.1', env: { SENTRY_TRACES_SAMPLE_RATE: '-0.1' }, variable: 'SENTRY_TRACES_SAMPLE_RATE', accepted: ['a number from 0 to 1'] },
-  { title: 'rate in hex', env: { SENTRY_TRACES_SAMPLE_RATE: '0x1' }, variable: 'SENTRY_TRACES_SAMPLE_RATE', accepted: ['a number from 0 to 1'] },
-  { title: 'profiles rate 2', env: { SENTRY_PROFILES_SAMPLE_RATE: '2' }, variable: 'SENTRY_PROFILES_SAMPLE_RATE', accepted: ['a number from 0 to 1'] },
-  { title: 'DSN without key', env: { SENTRY_DSN: 'https://o42.ingest.sentry.io/4505' }, variable: 'SENTRY_DSN', accepted: ['https://<public key>@o<org id>.ingest.sentry.io/<project id>'] },
+  {
+    title: 'rate abc',
+    env: { SENTRY_TRACES_SAMPLE_RATE: 'abc' },
+    variable: 'SENTRY_TRACES_SAMPLE_RATE',
+    accepted: ['a number from 0 to 1'],
+  },
+  {
+    title: 'rate 1.5',
+    env: { SENTRY_TRACES_SAMPLE_RATE: '1.5' },
+    variable: 'SENTRY_TRACES_SAMPLE_RATE',
+    accepted: ['a number from 0 to 1'],
+  },
+  {
+    title: 'rate -0.1',
+    env: { SENTRY_TRACES_SAMPLE_RATE: '-0.1' },
+    variable: 'SENTRY_TRACES_SAMPLE_RATE',
+    accepted: ['a number from 0 to 1'],
+  },
+  {
+    title: 'rate in hex',
+    env: { SENTRY_TRACES_SAMPLE_RATE: '0x1' },
+    variable: 'SENTRY_TRACES_SAMPLE_RATE',
+    accepted: ['a number from 0 to 1'],
+  },
+  {
+    title: 'profiles rate 2',
+    env: { SENTRY_PROFILES_SAMPLE_RATE: '2' },
+    variable: 'SENTRY_PROFILES_SAMPLE_RATE',
+    accepted: ['a number from 0 to 1'],
+  },
+  {
+    title: 'DSN without key',
+    env: { SENTRY_DSN: 'https://o42.ingest.sentry.io/4505' },
+    variable: 'SENTRY_DSN',
+    accepted: ['https://<public key>@o<org id>.ingest.sentry.io/<project id>'],
+  },
   { title: 'DSN not a URL', env: { SENTRY_DSN: DSN_KEY }, variable: 'SENTRY_DSN', accepted: ['a Sentry DSN'] },
-  { title: 'DSN with ftp protocol', env: { SENTRY_DSN: `ftp://${DSN_KEY}@o42.ingest.sentry.io/4505` }, variable: 'SENTRY_DSN', accepted: ['a Sentry DSN'] },
-  { title: 'DSN with non-numeric project', env: { SENTRY_DSN: `https://${DSN_KEY}@o42.ingest.sentry.io/project` }, variable: 'SENTRY_DSN', accepted: ['a Sentry DSN'] },
-  { title: 'unknown exporter', env: { TELEMETRY_EXPORTERS: 'sentry,zipkin', SENTRY_DSN: DSN }, variable: 'TELEMETRY_EXPORTERS', accepted: ['sentry, otlp, console, or none alone'] },
-  { title: 'sentry without DSN', env: { TELEMETRY_EXPORTERS: 'sentry' }, variable: 'TELEMETRY_EXPORTERS', accepted: ['sentry needs SENTRY_DSN'] },
-  { title: 'otlp without endpoint', env: { TELEMETRY_EXPORTERS: 'otlp' }, variable: 'TELEMETRY_EXPORTERS', accepted: ['otlp needs OTEL_EXPORTER_OTLP_ENDPOINT'] },
-  { title: 'none with others', env: { TELEMETRY_EXPORTERS: 'none,console' }, variable: 'TELEMETRY_EXPORTERS', accepted: ['none alone'] },
-  { title: 'ftp endpoint', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://x' }, variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', accepted: ['an http:// or https:// URL'] },
-  { title: 'traces endpoint not a URL', env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318' }, variable: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', accepted: ['an http:// or https:// URL'] },
-  { title: 'bad protocol', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/thrift' }, variable: 'OTEL_EXPORTER_OTLP_PROTOCOL', accepted: ['http/protobuf, http/json, grpc'] },
-  { title: 'bad traces protocol', env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'udp' }, variable: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', accepted: ['http/protobuf, http/json, grpc'] },
-  { title: 'bad compression', env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli' }, variable: 'OTEL_EXPORTER_OTLP_COMPRESSION', accepted: ['gzip, none'] },
-  { title: 'bad timeout', env: { OTEL_EXPORTER_OTLP_TIMEOUT: '10s' }, variable: 'OTEL_EXPORTER_OTLP_TIMEOUT', accepted: ['a whole number >= 1'] },
-  { title: 'malformed headers', env: { OTEL_EXPORTER_OTLP_HEADERS: 'Authorization' }, variable: 'OTEL_EXPORTER_OTLP_HEADERS', accepted: ['name=value pairs'] },
-  { title: 'bad percent-encoding in headers', env: { OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-key=%E0%A4%A' }, variable: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', accepted: ['name=value pairs'] },
-  { title: 'bad resource attributes', env: { OTEL_RESOURCE_ATTRIBUTES: 'team' }, variable: 'OTEL_RESOURCE_ATTRIBUTES', accepted: ['key=value pairs'] },
-  { title: 'boolean maybe', env: { SENTRY_DEBUG: 'maybe' }, variable: 'SENTRY_DEBUG', accepted: ['true, false, 1, 0, yes, no'] },
-  { title: 'boolean on', env: { SENTRY_SEND_DEFAULT_PII: 'on' }, variable: 'SENTRY_SEND_DEFAULT_PII', accepted: ['true, false, 1, 0, yes, no'] },
-  { title: 'boolean 2', env: { TELEMETRY_CAPTURE_GENAI_CONTENT: '2' }, variable: 'TELEMETRY_CAPTURE_GENAI_CONTENT', accepted: ['true, false, 1, 0, yes, no'] },
-  { title: 'strict continuation', env: { SENTRY_STRICT_TRACE_CONTINUATION: 'strict' }, variable: 'SENTRY_STRICT_TRACE_CONTINUATION', accepted: ['true, false'] },
-  { title: 'shutdown 0', env: { TELEMETRY_SHUTDOWN_TIMEOUT_MS: '0' }, variable: 'TELEMETRY_SHUTDOWN_TIMEOUT_MS', accepted: ['a whole number >= 1'] },
-  { title: 'shutdown 1.5', env: { TELEMETRY_SHUTDOWN_TIMEOUT_MS: '1.5' }, variable: 'TELEMETRY_SHUTDOWN_TIMEOUT_MS', accepted: ['a whole number >= 1'] },
-  { title: 'queue size negative', env: { OTEL_BSP_MAX_QUEUE_SIZE: '-5' }, variable: 'OTEL_BSP_MAX_QUEUE_SIZE', accepted: ['a whole number >= 1'] },
-  { title: 'schedule delay words', env: { OTEL_BSP_SCHEDULE_DELAY: 'soon' }, variable: 'OTEL_BSP_SCHEDULE_DELAY', accepted: ['a whole number >= 0'] },
-  { title: 'export timeout empty-ish', env: { OTEL_BSP_EXPORT_TIMEOUT: '1e3' }, variable: 'OTEL_BSP_EXPORT_TIMEOUT', accepted: ['a whole number >= 1'] },
-  { title: 'batch larger than queue', env: { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '200' }, variable: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', accepted: ['<= OTEL_BSP_MAX_QUEUE_SIZE (100)'] },
-  { title: 'log level', env: { OTEL_LOG_LEVEL: 'loud' }, variable: 'OTEL_LOG_LEVEL', accepted: ['none, error, warn, info, debug, verbose, all'] },
-  { title: 'instrumentations', env: { TELEMETRY_INSTRUMENTATIONS: 'some' }, variable: 'TELEMETRY_INSTRUMENTATIONS', accepted: ['default, all'] },
-  { title: 'OTEL_TRACES_EXPORTER zipkin', env: { OTEL_TRACES_EXPORTER: 'zipkin' }, variable: 'OTEL_TRACES_EXPORTER', accepted: ['otlp, console, or none'] },
-  { title: 'OTEL_TRACES_EXPORTER jaeger with otlp', env: { OTEL_TRACES_EXPORTER: 'otlp,jaeger' }, variable: 'OTEL_TRACES_EXPORTER', accepted: ['otlp, console, or none'] },
-  { title: 'OTEL_TRACES_SAMPLER jaeger_remote', env: { OTEL_TRACES_SAMPLER: 'jaeger_remote' }, variable: 'OTEL_TRACES_SAMPLER', accepted: ['always_on', 'parentbased_traceidratio'] },
-  { title: 'OTEL_TRACES_SAMPLER xray', env: { OTEL_TRACES_SAMPLER: 'xray' }, variable: 'OTEL_TRACES_SAMPLER', accepted: ['traceidratio'] },
-  { title: 'OTEL_TRACES_SAMPLER_ARG 7', env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '7' }, variable: 'OTEL_TRACES_SAMPLER_ARG', accepted: ['a number from 0 to 1'] },
-  { title: 'OTEL_PROPAGATORS b3', env: { OTEL_PROPAGATORS: 'tracecontext,b3' }, variable: 'OTEL_PROPAGATORS', accepted: ['tracecontext and baggage'] },
-  { title: 'OTEL_PROPAGATORS xray', env: { OTEL_PROPAGATORS: 'xray' }, variable: 'OTEL_PROPAGATORS', accepted: ['tracecontext and baggage'] },
-  { title: 'OTEL_PROPAGATORS jaeger', env: { OTEL_PROPAGATORS: 'jaeger' }, variable: 'OTEL_PROPAGATORS', accepted: ['tracecontext and baggage'] },
-  { title: 'sampler and rate disagree', env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5', SENTRY_TRACES_SAMPLE_RATE: '0.2' }, variable: 'SENTRY_TRACES_SAMPLE_RATE', accepted: ['equal to the rate of OTEL_TRACES_SAMPLER'] },
-  { title: 'always_off and rate 1 disagree', env: { OTEL_TRACES_SAMPLER: 'always_off', SENTRY_TRACES_SAMPLE_RATE: '1' }, variable: 'SENTRY_TRACES_SAMPLE_RATE', accepted: ['equal to the rate of OTEL_TRACES_SAMPLER'] },
-  { title: 'org id', env: { SENTRY_ORG_ID: 'o42' }, variable: 'SENTRY_ORG_ID', accepted: ['the numeric organization id'] },
-  { title: 'release with slash', env: { SENTRY_RELEASE: 'feature/x' }, variable: 'SENTRY_RELEASE', accepted: ['no newline, tab, "/"'] },
+  {
+    title: 'DSN with ftp protocol',
+    env: { SENTRY_DSN: `ftp://${DSN_KEY}@o42.ingest.sentry.io/4505` },
+    variable: 'SENTRY_DSN',
+    accepted: ['a Sentry DSN'],
+  },
+  {
+    title: 'DSN with non-numeric project',
+    env: { SENTRY_DSN: `https://${DSN_KEY}@o42.ingest.sentry.io/project` },
+    variable: 'SENTRY_DSN',
+    accepted: ['a Sentry DSN'],
+  },
+  {
+    title: 'unknown exporter',
+    env: { TELEMETRY_EXPORTERS: 'sentry,zipkin', SENTRY_DSN: DSN },
+    variable: 'TELEMETRY_EXPORTERS',
+    accepted: ['sentry, otlp, console, or none alone'],
+  },
+  {
+    title: 'sentry without DSN',
+    env: { TELEMETRY_EXPORTERS: 'sentry' },
+    variable: 'TELEMETRY_EXPORTERS',
+    accepted: ['sentry needs SENTRY_DSN'],
+  },
+  {
+    title: 'otlp without endpoint',
+    env: { TELEMETRY_EXPORTERS: 'otlp' },
+    variable: 'TELEMETRY_EXPORTERS',
+    accepted: ['otlp needs OTEL_EXPORTER_OTLP_ENDPOINT'],
+  },
+  {
+    title: 'none with others',
+    env: { TELEMETRY_EXPORTERS: 'none,console' },
+    variable: 'TELEMETRY_EXPORTERS',
+    accepted: ['none alone'],
+  },
+  {
+    title: 'ftp endpoint',
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://x' },
+    variable: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    accepted: ['an http:// or https:// URL'],
+  },
+  {
+    title: 'traces endpoint not a URL',
+    env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318' },
+    variable: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    accepted: ['an http:// or https:// URL'],
+  },
+  {
+    title: 'bad protocol',
+    env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/thrift' },
+    variable: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+    accepted: ['http/protobuf, http/json, grpc'],
+  },
+  {
+    title: 'bad traces protocol',
+    env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'udp' },
+    variable: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    accepted: ['http/protobuf, http/json, grpc'],
+  },
+  {
+    title: 'bad compression',
+    env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli' },
+    variable: 'OTEL_EXPORTER_OTLP_COMPRESSION',
+    accepted: ['gzip, none'],
+  },
+  {
+    title: 'bad timeout',
+    env: { OTEL_EXPORTER_OTLP_TIMEOUT: '10s' },
+    variable: 'OTEL_EXPORTER_OTLP_TIMEOUT',
+    accepted: ['a whole number >= 1'],
+  },
+  {
+    title: 'malformed headers',
+    env: { OTEL_EXPORTER_OTLP_HEADERS: 'Authorization' },
+    variable: 'OTEL_EXPORTER_OTLP_HEADERS',
+    accepted: ['name=value pairs'],
+  },
+  {
+    title: 'bad percent-encoding in headers',
+    env: { OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-key=%E0%A4%A' },
+    variable: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+    accepted: ['name=value pairs'],
+  },
+  {
+    title: 'bad resource attributes',
+    env: { OTEL_RESOURCE_ATTRIBUTES: 'team' },
+    variable: 'OTEL_RESOURCE_ATTRIBUTES',
+    accepted: ['key=value pairs'],
+  },
+  {
+    title: 'boolean maybe',
+    env: { SENTRY_DEBUG: 'maybe' },
+    variable: 'SENTRY_DEBUG',
+    accepted: ['true, false, 1, 0, yes, no'],
+  },
+  {
+    title: 'boolean on',
+    env: { SENTRY_SEND_DEFAULT_PII: 'on' },
+    variable: 'SENTRY_SEND_DEFAULT_PII',
+    accepted: ['true, false, 1, 0, yes, no'],
+  },
+  {
+    title: 'boolean 2',
+    env: { TELEMETRY_CAPTURE_GENAI_CONTENT: '2' },
+    variable: 'TELEMETRY_CAPTURE_GENAI_CONTENT',
+    accepted: ['true, false, 1, 0, yes, no'],
+  },
+  {
+    title: 'strict continuation',
+    env: { SENTRY_STRICT_TRACE_CONTINUATION: 'strict' },
+    variable: 'SENTRY_STRICT_TRACE_CONTINUATION',
+    accepted: ['true, false'],
+  },
+  {
+    title: 'shutdown 0',
+    env: { TELEMETRY_SHUTDOWN_TIMEOUT_MS: '0' },
+    variable: 'TELEMETRY_SHUTDOWN_TIMEOUT_MS',
+    accepted: ['a whole number >= 1'],
+  },
+  {
+    title: 'shutdown 1.5',
+    env: { TELEMETRY_SHUTDOWN_TIMEOUT_MS: '1.5' },
+    variable: 'TELEMETRY_SHUTDOWN_TIMEOUT_MS',
+    accepted: ['a whole number >= 1'],
+  },
+  {
+    title: 'queue size negative',
+    env: { OTEL_BSP_MAX_QUEUE_SIZE: '-5' },
+    variable: 'OTEL_BSP_MAX_QUEUE_SIZE',
+    accepted: ['a whole number >= 1'],
+  },
+  {
+    title: 'schedule delay words',
+    env: { OTEL_BSP_SCHEDULE_DELAY: 'soon' },
+    variable: 'OTEL_BSP_SCHEDULE_DELAY',
+    accepted: ['a whole number >= 0'],
+  },
+  {
+    title: 'export timeout empty-ish',
+    env: { OTEL_BSP_EXPORT_TIMEOUT: '1e3' },
+    variable: 'OTEL_BSP_EXPORT_TIMEOUT',
+    accepted: ['a whole number >= 1'],
+  },
+  {
+    title: 'batch larger than queue',
+    env: { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '200' },
+    variable: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+    accepted: ['<= OTEL_BSP_MAX_QUEUE_SIZE (100)'],
+  },
+  {
+    title: 'log level',
+    env: { OTEL_LOG_LEVEL: 'loud' },
+    variable: 'OTEL_LOG_LEVEL',
+    accepted: ['none, error, warn, info, debug, verbose, all'],
+  },
+  {
+    title: 'instrumentations',
+    env: { TELEMETRY_INSTRUMENTATIONS: 'some' },
+    variable: 'TELEMETRY_INSTRUMENTATIONS',
+    accepted: ['default, all'],
+  },
+  {
+    title: 'OTEL_TRACES_EXPORTER zipkin',
+    env: { OTEL_TRACES_EXPORTER: 'zipkin' },
+    variable: 'OTEL_TRACES_EXPORTER',
+    accepted: ['otlp, console, or none'],
+  },
+  {
+    title: 'OTEL_TRACES_EXPORTER jaeger with otlp',
+    env: { OTEL_TRACES_EXPORTER: 'otlp,jaeger' },
+    variable: 'OTEL_TRACES_EXPORTER',
+    accepted: ['otlp, console, or none'],
+  },
+  {
+    title: 'OTEL_TRACES_SAMPLER jaeger_remote',
+    env: { OTEL_TRACES_SAMPLER: 'jaeger_remote' },
+    variable: 'OTEL_TRACES_SAMPLER',
+    accepted: ['always_on', 'parentbased_traceidratio'],
+  },
+  {
+    title: 'OTEL_TRACES_SAMPLER xray',
+    env: { OTEL_TRACES_SAMPLER: 'xray' },
+    variable: 'OTEL_TRACES_SAMPLER',
+    accepted: ['traceidratio'],
+  },
+  {
+    title: 'OTEL_TRACES_SAMPLER_ARG 7',
+    env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '7' },
+    variable: 'OTEL_TRACES_SAMPLER_ARG',
+    accepted: ['a number from 0 to 1'],
+  },
+  {
+    title: 'OTEL_PROPAGATORS b3',
+    env: { OTEL_PROPAGATORS: 'tracecontext,b3' },
+    variable: 'OTEL_PROPAGATORS',
+    accepted: ['tracecontext and baggage'],
+  },
+  {
+    title: 'OTEL_PROPAGATORS xray',
+    env: { OTEL_PROPAGATORS: 'xray' },
+    variable: 'OTEL_PROPAGATORS',
+    accepted: ['tracecontext and baggage'],
+  },
+  {
+    title: 'OTEL_PROPAGATORS jaeger',
+    env: { OTEL_PROPAGATORS: 'jaeger' },
+    variable: 'OTEL_PROPAGATORS',
+    accepted: ['tracecontext and baggage'],
+  },
+  {
+    title: 'sampler and rate disagree',
+    env: {
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.5',
+      SENTRY_TRACES_SAMPLE_RATE: '0.2',
+    },
+    variable: 'SENTRY_TRACES_SAMPLE_RATE',
+    accepted: ['equal to the rate of OTEL_TRACES_SAMPLER'],
+  },
+  {
+    title: 'always_off and rate 1 disagree',
+    env: { OTEL_TRACES_SAMPLER: 'always_off', SENTRY_TRACES_SAMPLE_RATE: '1' },
+    variable: 'SENTRY_TRACES_SAMPLE_RATE',
+    accepted: ['equal to the rate of OTEL_TRACES_SAMPLER'],
+  },
+  {
+    title: 'org id',
+    env: { SENTRY_ORG_ID: 'o42' },
+    variable: 'SENTRY_ORG_ID',
+    accepted: ['the numeric organization id'],
+  },
+  {
+    title: 'release with slash',
+    env: { SENTRY_RELEASE: 'feature/x' },
+    variable: 'SENTRY_RELEASE',
+    accepted: ['no newline, tab, "/"'],
+  },
   { title: 'release latest', env: { SENTRY_RELEASE: 'LATEST' }, variable: 'SENTRY_RELEASE', accepted: ['"latest"'] },
-  { title: 'environment with space', env: { SENTRY_ENVIRONMENT: 'my env' }, variable: 'SENTRY_ENVIRONMENT', accepted: ['without spaces'] },
-  { title: 'invalid regex target', env: { TELEMETRY_PROPAGATION_TARGETS: 'api.example.com,/(unclosed/' }, variable: 'TELEMETRY_PROPAGATION_TARGETS', accepted: ['/regular expressions/'] },
-  { title: 'baggage peer as a host name', env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '10.0.0.7,gateway.internal' }, variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM', accepted: ['IP addresses and CIDR ranges'] },
-  { title: 'baggage peer prefix too long', env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '10.0.0.0/33' }, variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM', accepted: ['IP addresses and CIDR ranges'] },
-  { title: 'baggage peer as a regex', env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '/^10\\./' }, variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM', accepted: ['IP addresses and CIDR ranges', 'a regular expression is not accepted'] },
-  { title: 'invalid regex ignore path', env: { TELEMETRY_IGNORE_PATHS: '/[/' }, variable: 'TELEMETRY_IGNORE_PATHS', accepted: ['/regular expressions/'] },
-  { title: 'missing config module', env: { TELEMETRY_CONFIG: './nope.config.mjs' }, variable: 'TELEMETRY_CONFIG', accepted: ['.js, .mjs or .cjs'] },
+  {
+    title: 'environment with space',
+    env: { SENTRY_ENVIRONMENT: 'my env' },
+    variable: 'SENTRY_ENVIRONMENT',
+    accepted: ['without spaces'],
+  },
+  {
+    title: 'invalid regex target',
+    env: { TELEMETRY_PROPAGATION_TARGETS: 'api.example.com,/(unclosed/' },
+    variable: 'TELEMETRY_PROPAGATION_TARGETS',
+    accepted: ['/regular expressions/'],
+  },
+  {
+    title: 'baggage peer as a host name',
+    env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '10.0.0.7,gateway.internal' },
+    variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM',
+    accepted: ['IP addresses and CIDR ranges'],
+  },
+  {
+    title: 'baggage peer prefix too long',
+    env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '10.0.0.0/33' },
+    variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM',
+    accepted: ['IP addresses and CIDR ranges'],
+  },
+  {
+    title: 'baggage peer as a regex',
+    env: { TELEMETRY_BAGGAGE_ACCEPT_FROM: '/^10\\./' },
+    variable: 'TELEMETRY_BAGGAGE_ACCEPT_FROM',
+    accepted: ['IP addresses and CIDR ranges', 'a regular expression is not accepted'],
+  },
+  {
+    title: 'invalid regex ignore path',
+    env: { TELEMETRY_IGNORE_PATHS: '/[/' },
+    variable: 'TELEMETRY_IGNORE_PATHS',
+    accepted: ['/regular expressions/'],
+  },
+  {
+    title: 'missing config module',
+    env: { TELEMETRY_CONFIG: './nope.config.mjs' },
+    variable: 'TELEMETRY_CONFIG',
+    accepted: ['.js, .mjs or .cjs'],
+  },
 ];
 
 describe('loadConfig rejects each invalid value with a message naming it', () => {
@@ -189,7 +453,9 @@ describe('defaults', () => {
     expect(config.propagation.baggageTargets.length).toBeGreaterThan(0);
     // Incoming baggage (a tenant claim) is believed from no peer until one is listed.
     expect(config.propagation.baggageAcceptFrom).toEqual([]);
-    expect(config.warnings).toEqual([expect.stringContaining('no exporter: spans are sampled and propagated but not exported')]);
+    expect(config.warnings).toEqual([
+      expect.stringContaining('no exporter: spans are sampled and propagated but not exported'),
+    ]);
   });
 
   it('treats blank variables as unset', async () => {
@@ -216,7 +482,13 @@ describe('defaults', () => {
   it('parses a self-hosted DSN with port and path, without org id', async () => {
     const raw = `http://${DSN_KEY}@sentry.internal:9000/sub/path/12`;
     const config = await load(app, { SENTRY_DSN: raw });
-    expect(config.sentry.dsn).toMatchObject({ protocol: 'http', host: 'sentry.internal', port: '9000', path: 'sub/path', projectId: '12' });
+    expect(config.sentry.dsn).toMatchObject({
+      protocol: 'http',
+      host: 'sentry.internal',
+      port: '9000',
+      path: 'sub/path',
+      projectId: '12',
+    });
     expect(config.sentry.dsn?.orgId).toBeUndefined();
     expect(config.sampling.orgId).toBeUndefined();
   });
@@ -228,17 +500,36 @@ describe('defaults', () => {
   });
 
   it.each([
-    ['true', true], ['TRUE', true], ['1', true], ['yes', true], ['Yes', true],
-    ['false', false], ['0', false], ['no', false], ['NO', false],
+    ['true', true],
+    ['TRUE', true],
+    ['1', true],
+    ['yes', true],
+    ['Yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['NO', false],
   ])('boolean %s -> %s', async (raw, expected) => {
-    const config = await load(app, { SENTRY_DEBUG: raw, SENTRY_SEND_DEFAULT_PII: raw, SENTRY_TRACK_SESSIONS: raw, TELEMETRY_CAPTURE_GENAI_CONTENT: raw });
+    const config = await load(app, {
+      SENTRY_DEBUG: raw,
+      SENTRY_SEND_DEFAULT_PII: raw,
+      SENTRY_TRACK_SESSIONS: raw,
+      TELEMETRY_CAPTURE_GENAI_CONTENT: raw,
+    });
     expect(config.sentry.debug).toBe(expected);
     expect(config.sentry.sendDefaultPii).toBe(expected);
     expect(config.sentry.trackSessions).toBe(expected);
     expect(config.captureGenAiContent).toBe(expected);
   });
 
-  it.each([['0', 0], ['1', 1], ['0.25', 0.25], ['.5', 0.5], ['1.0', 1], ['5e-1', 0.5]])('rate %s -> %s', async (raw, rate) => {
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['0.25', 0.25],
+    ['.5', 0.5],
+    ['1.0', 1],
+    ['5e-1', 0.5],
+  ])('rate %s -> %s', async (raw, rate) => {
     const config = await load(app, { SENTRY_TRACES_SAMPLE_RATE: raw });
     expect(config.sampling.tracesSampleRate).toBe(rate);
   });
@@ -256,12 +547,20 @@ describe('defaults', () => {
     expect(config.logLevel).toBe('debug');
     expect(config.instrumentations).toBe('all');
     expect(config.shutdownTimeoutMs).toBe(2500);
-    expect(config.batch).toEqual({ maxQueueSize: 4096, maxExportBatchSize: 4096, scheduledDelayMillis: 0, exportTimeoutMillis: 3000 });
+    expect(config.batch).toEqual({
+      maxQueueSize: 4096,
+      maxExportBatchSize: 4096,
+      scheduledDelayMillis: 0,
+      exportTimeoutMillis: 3000,
+    });
   });
 
   it('parses the attribute value length limit once: the span variable first, then the general one', async () => {
     expect((await load(app, { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '512' })).attributeValueLengthLimit).toBe(512);
-    const both = await load(app, { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '256', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '512' });
+    const both = await load(app, {
+      OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '256',
+      OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '512',
+    });
     expect(both.attributeValueLengthLimit).toBe(256);
     await expect(load(app, { OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'lots' })).rejects.toThrow(
       /OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT="lots"[\s\S]*a whole number >= 1/,
@@ -278,10 +577,19 @@ describe('defaults', () => {
   });
 
   it('reads OTEL_RESOURCE_ATTRIBUTES percent-decoded, and OTEL_SERVICE_NAME wins over service.name', async () => {
-    const attributes = await load(app, { OTEL_RESOURCE_ATTRIBUTES: 'team=support, deployment.region=eu%20west,service.name=from-attrs,' });
-    expect(attributes.resourceAttributes).toEqual({ team: 'support', 'deployment.region': 'eu west', 'service.name': 'from-attrs' });
+    const attributes = await load(app, {
+      OTEL_RESOURCE_ATTRIBUTES: 'team=support, deployment.region=eu%20west,service.name=from-attrs,',
+    });
+    expect(attributes.resourceAttributes).toEqual({
+      team: 'support',
+      'deployment.region': 'eu west',
+      'service.name': 'from-attrs',
+    });
     expect(attributes.serviceName).toBe('from-attrs');
-    const named = await load(app, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs', OTEL_SERVICE_NAME: 'ingest-api' });
+    const named = await load(app, {
+      OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs',
+      OTEL_SERVICE_NAME: 'ingest-api',
+    });
     expect(named.serviceName).toBe('ingest-api');
   });
 
@@ -315,7 +623,8 @@ const endpointSettings: EndpointSetting[] = ['none', 'generic', 'traces'];
 function endpointEnv(setting: EndpointSetting, protocol: OtlpProtocol): Record<string, string> {
   const port = protocol === 'grpc' ? 4317 : 4318;
   if (setting === 'generic') return { OTEL_EXPORTER_OTLP_ENDPOINT: `http://collector:${port}` };
-  if (setting === 'traces') return { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `https://collector.example.com:${port}/custom/traces` };
+  if (setting === 'traces')
+    return { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `https://collector.example.com:${port}/custom/traces` };
   return {};
 }
 
@@ -334,25 +643,28 @@ describe('default exporters: sentry with a DSN, otlp with an endpoint, console w
     ),
   );
 
-  it.each(combos)('$environment, $protocol, endpoint $endpoint, dsn $withDsn', async ({ envVars, environment, protocol, endpoint, withDsn }) => {
-    const env: Record<string, string> = {
-      ...envVars,
-      ...endpointEnv(endpoint, protocol),
-      OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-      ...(withDsn ? { SENTRY_DSN: DSN } : {}),
-    };
-    const config = await load(app, env);
-    const expected: ExporterName[] = [];
-    if (withDsn) expected.push('sentry');
-    if (endpoint !== 'none') expected.push('otlp');
-    if (!withDsn && endpoint === 'none' && environment !== 'production') expected.push('console');
-    expect(config.environment).toBe(environment);
-    expect(config.exporters).toEqual(expected);
-    expect(config.otlp.protocol).toBe(protocol);
-    expect(config.otlp.tracesUrl).toBe(expectedUrl(endpoint, protocol));
-    const noExporterWarning = config.warnings.some((warning) => warning.startsWith('no exporter'));
-    expect(noExporterWarning).toBe(expected.length === 0);
-  });
+  it.each(combos)(
+    '$environment, $protocol, endpoint $endpoint, dsn $withDsn',
+    async ({ envVars, environment, protocol, endpoint, withDsn }) => {
+      const env: Record<string, string> = {
+        ...envVars,
+        ...endpointEnv(endpoint, protocol),
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        ...(withDsn ? { SENTRY_DSN: DSN } : {}),
+      };
+      const config = await load(app, env);
+      const expected: ExporterName[] = [];
+      if (withDsn) expected.push('sentry');
+      if (endpoint !== 'none') expected.push('otlp');
+      if (!withDsn && endpoint === 'none' && environment !== 'production') expected.push('console');
+      expect(config.environment).toBe(environment);
+      expect(config.exporters).toEqual(expected);
+      expect(config.otlp.protocol).toBe(protocol);
+      expect(config.otlp.tracesUrl).toBe(expectedUrl(endpoint, protocol));
+      const noExporterWarning = config.warnings.some((warning) => warning.startsWith('no exporter'));
+      expect(noExporterWarning).toBe(expected.length === 0);
+    },
+  );
 });
 
 describe('TELEMETRY_EXPORTERS', () => {
@@ -382,11 +694,19 @@ describe('TELEMETRY_EXPORTERS', () => {
 describe('OTEL_TRACES_EXPORTER maps onto the exporters', () => {
   it.each<[Record<string, string>, ExporterName[], string | undefined]>([
     [{ OTEL_TRACES_EXPORTER: 'console' }, ['console'], undefined],
-    [{ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }, ['otlp'], 'http://c:4318/v1/traces'],
+    [
+      { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' },
+      ['otlp'],
+      'http://c:4318/v1/traces',
+    ],
     // OTel's own default address when no endpoint is given.
     [{ OTEL_TRACES_EXPORTER: 'otlp' }, ['otlp'], 'http://localhost:4318/v1/traces'],
     [{ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, ['otlp'], 'http://localhost:4317'],
-    [{ OTEL_TRACES_EXPORTER: 'otlp,console', SENTRY_DSN: DSN }, ['sentry', 'otlp', 'console'], 'http://localhost:4318/v1/traces'],
+    [
+      { OTEL_TRACES_EXPORTER: 'otlp,console', SENTRY_DSN: DSN },
+      ['sentry', 'otlp', 'console'],
+      'http://localhost:4318/v1/traces',
+    ],
     [{ OTEL_TRACES_EXPORTER: 'none', SENTRY_DSN: DSN }, ['sentry'], undefined],
     [{ OTEL_TRACES_EXPORTER: 'none', NODE_ENV: 'development' }, [], undefined],
   ])('%j', async (env, exporters, url) => {
@@ -407,7 +727,15 @@ describe('OTEL_TRACES_SAMPLER maps onto tracesSampleRate', () => {
     // The OTel default argument is 1.0.
     [{ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' }, 1, false],
     // Both set and equal: accepted.
-    [{ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25', SENTRY_TRACES_SAMPLE_RATE: '0.25' }, 0.25, false],
+    [
+      {
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.25',
+        SENTRY_TRACES_SAMPLE_RATE: '0.25',
+      },
+      0.25,
+      false,
+    ],
   ])('%j -> %s', async (env, rate, warnsParentBased) => {
     const config = await load(app, { ...env, TELEMETRY_EXPORTERS: 'console' });
     expect(config.sampling.tracesSampleRate).toBe(rate);
@@ -415,16 +743,23 @@ describe('OTEL_TRACES_SAMPLER maps onto tracesSampleRate', () => {
   });
 
   it('warns that an argument is ignored by a sampler that takes none', async () => {
-    const config = await load(app, { OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_TRACES_SAMPLER_ARG: '0.5', TELEMETRY_EXPORTERS: 'console' });
+    const config = await load(app, {
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+      OTEL_TRACES_SAMPLER_ARG: '0.5',
+      TELEMETRY_EXPORTERS: 'console',
+    });
     expect(config.warnings).toEqual(['OTEL_TRACES_SAMPLER_ARG is ignored: parentbased_always_on takes no argument.']);
   });
 });
 
 describe('OTEL_PROPAGATORS', () => {
-  it.each(['tracecontext,baggage', 'tracecontext', 'baggage', 'TraceContext'])('%s is accepted and changes nothing', async (value) => {
-    const config = await load(app, { OTEL_PROPAGATORS: value });
-    expect(config.propagation.tracePropagationTargets).toEqual([/.*/]);
-  });
+  it.each(['tracecontext,baggage', 'tracecontext', 'baggage', 'TraceContext'])(
+    '%s is accepted and changes nothing',
+    async (value) => {
+      const config = await load(app, { OTEL_PROPAGATORS: value });
+      expect(config.propagation.tracePropagationTargets).toEqual([/.*/]);
+    },
+  );
 
   it('none switches trace headers and baggage off unless targets are given explicitly', async () => {
     const none = await load(app, { OTEL_PROPAGATORS: 'none' });
@@ -451,7 +786,10 @@ describe('OTLP settings', () => {
   });
 
   it('keeps OTEL_EXPORTER_OTLP_HEADERS in otlp.headers only, never next to the Sentry settings', async () => {
-    const config = await load(app, { SENTRY_DSN: DSN, OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20collector-secret' });
+    const config = await load(app, {
+      SENTRY_DSN: DSN,
+      OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20collector-secret',
+    });
     expect(config.otlp.headers).toEqual({ Authorization: 'Bearer collector-secret' });
     expect(JSON.stringify(config.sentry)).not.toContain('collector-secret');
     expect(config.exporters).toEqual(['sentry']);

@@ -14,8 +14,14 @@ const kb = new KnowledgeBase(fileURLToPath(new URL('../../../examples/support-se
 describe('triage and routing', () => {
   it.each([
     ['I was charged twice on my invoice', { category: 'billing', priority: 'medium', sentiment: 'neutral' }],
-    ['My package was never delivered, this is unacceptable', { category: 'shipping', priority: 'medium', sentiment: 'negative' }],
-    ['The app crashes, our whole team is down, urgent!', { category: 'technical', priority: 'urgent', sentiment: 'neutral' }],
+    [
+      'My package was never delivered, this is unacceptable',
+      { category: 'shipping', priority: 'medium', sentiment: 'negative' },
+    ],
+    [
+      'The app crashes, our whole team is down, urgent!',
+      { category: 'technical', priority: 'urgent', sentiment: 'neutral' },
+    ],
     ['Great service, love it', { category: 'general', priority: 'low', sentiment: 'positive' }],
   ])('%s', (text, expected) => {
     expect(triage(text)).toEqual(expected);
@@ -39,7 +45,11 @@ describe('triage and routing', () => {
 describe('confidence', () => {
   it('is high for a question the knowledge base answers, and the same every time', () => {
     const search = kb.search('empresa_002', 'How do I reset my password?');
-    const answer = composeAnswer({ companyName: 'Empresa 002', message: 'How do I reset my password?', passages: search.passages });
+    const answer = composeAnswer({
+      companyName: 'Empresa 002',
+      message: 'How do I reset my password?',
+      passages: search.passages,
+    });
     const confidence = computeConfidence(search, answer);
     expect(confidence).toBeGreaterThanOrEqual(0.85);
     expect(computeConfidence(kb.search('empresa_002', 'How do I reset my password?'), answer)).toBe(confidence);
@@ -61,7 +71,9 @@ describe('confidence', () => {
     expect(kb.sourceFor('empresa_999')).toBe('kb_default');
     expect(kb.sourceFor('../etc')).toBe('kb_default');
     expect(kb.search('empresa_002', 'cancel subscription').passages[0]!.article).toBe('subscriptions');
-    expect(kb.search('empresa_001', 'cancel subscription').passages.some((p) => p.article === 'subscriptions')).toBe(false);
+    expect(kb.search('empresa_001', 'cancel subscription').passages.some((p) => p.article === 'subscriptions')).toBe(
+      false,
+    );
     expect(kb.search('empresa_001', 'exchange size color').passages[0]!.article).toBe('returns');
   });
 });

@@ -22,7 +22,11 @@ const batch = { maxQueueSize: 4, maxExportBatchSize: 2, scheduledDelayMillis: 60
 
 function setup(exporter: SpanExporter, warnings: string[] = []) {
   // The reporter writes to stderr by default; the test reads what it would have said.
-  const reporter = new SpanFailureReporter('test', 'http://collector.test/v1/traces', new FailureReporter((line) => warnings.push(line)));
+  const reporter = new SpanFailureReporter(
+    'test',
+    'http://collector.test/v1/traces',
+    new FailureReporter((line) => warnings.push(line)),
+  );
   const pipeline = new ExportPipeline('test', spanListExporter(exporter), batch, undefined, reporter);
   const tracer = new BasicTracerProvider({ spanProcessors: [pipeline] }).getTracer('test');
   const end = (name: string): void => tracer.startSpan(name).end();
@@ -72,7 +76,10 @@ describe('ExportPipeline', () => {
   it('names the export failure that filled the queue, the endpoint and the counts, not "queue full" alone', async () => {
     const warnings: string[] = [];
     const refused: SpanExporter = {
-      export: (_spans, done) => setImmediate(() => done({ code: ExportResultCode.FAILED, error: new Error('connect ECONNREFUSED 127.0.0.1:9') })),
+      export: (_spans, done) =>
+        setImmediate(() =>
+          done({ code: ExportResultCode.FAILED, error: new Error('connect ECONNREFUSED 127.0.0.1:9') }),
+        ),
       shutdown: () => Promise.resolve(),
     };
     const { pipeline, end } = setup(refused, warnings);

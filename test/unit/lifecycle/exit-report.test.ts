@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { deliveredSince, exitTally, lostOverLife, notDelivered } from '../../../src/telemetry/lifecycle/exit-report.js';
 
-const stats = (received: number, exported: number, dropped: number, pending: number) => ({ received, exported, dropped, pending });
+const stats = (received: number, exported: number, dropped: number, pending: number) => ({
+  received,
+  exported,
+  dropped,
+  pending,
+});
 const events = (sent: number, dropped: number, pending: number, tracked = true) => ({
   tracked,
   sent,
@@ -17,7 +22,9 @@ describe('exit report', () => {
     expect(deliveredSince(before, after)).toBe('flushed 7 spans to sentry, 7 to otlp and 1 Sentry event');
     expect(notDelivered(before, after)).toBe('');
     const off = exitTally({ otlp: stats(1, 1, 0, 0) }, events(0, 0, 0, false));
-    expect(deliveredSince(exitTally({ otlp: stats(1, 0, 0, 1) }, events(0, 0, 0, false)), off)).toBe('flushed 1 span to otlp');
+    expect(deliveredSince(exitTally({ otlp: stats(1, 0, 0, 1) }, events(0, 0, 0, false)), off)).toBe(
+      'flushed 1 span to otlp',
+    );
   });
 
   it('counts as not delivered what was dropped during the exit or is still pending, and nothing from before', () => {
@@ -31,7 +38,11 @@ describe('exit report', () => {
   it("names what was lost over the process's life, per exporter with its last cause, and events by cause", () => {
     const lost = lostOverLife(
       { sentry: { dropped: 227062, lastCause: 'connect ECONNREFUSED 10.0.0.7:443' }, otlp: { dropped: 0 } },
-      { ...events(100, 6400, 0), droppedBy: { rateLimit: 400, network: 6000, queueOverflow: 0, other: 0 }, lastCause: 'connect ECONNREFUSED 10.0.0.7:443' },
+      {
+        ...events(100, 6400, 0),
+        droppedBy: { rateLimit: 400, network: 6000, queueOverflow: 0, other: 0 },
+        lastCause: 'connect ECONNREFUSED 10.0.0.7:443',
+      },
     );
     expect(lost).toBe(
       "lost over the process's life: sentry 227062 spans (last cause: connect ECONNREFUSED 10.0.0.7:443), otlp 0;" +
@@ -42,14 +53,28 @@ describe('exit report', () => {
 
   it('names log records apart from spans, each pipeline under what it carries', () => {
     const units = { 'sentry-logs': 'log record', 'otlp-logs': 'log record' };
-    const before = exitTally({ otlp: stats(4, 0, 0, 4), 'sentry-logs': stats(3, 0, 0, 3), 'otlp-logs': stats(3, 0, 0, 3) }, events(0, 0, 0, false), units);
-    const after = exitTally({ otlp: stats(4, 4, 0, 0), 'sentry-logs': stats(3, 3, 0, 0), 'otlp-logs': stats(3, 1, 2, 0) }, events(0, 0, 0, false), units);
-    expect(deliveredSince(before, after)).toBe('flushed 4 spans to otlp, 3 log records to sentry-logs and 1 to otlp-logs');
+    const before = exitTally(
+      { otlp: stats(4, 0, 0, 4), 'sentry-logs': stats(3, 0, 0, 3), 'otlp-logs': stats(3, 0, 0, 3) },
+      events(0, 0, 0, false),
+      units,
+    );
+    const after = exitTally(
+      { otlp: stats(4, 4, 0, 0), 'sentry-logs': stats(3, 3, 0, 0), 'otlp-logs': stats(3, 1, 2, 0) },
+      events(0, 0, 0, false),
+      units,
+    );
+    expect(deliveredSince(before, after)).toBe(
+      'flushed 4 spans to otlp, 3 log records to sentry-logs and 1 to otlp-logs',
+    );
     expect(notDelivered(before, after)).toBe(
       '2 log records not delivered (sentry-logs: 3 received, 3 exported, 0 dropped; otlp-logs: 3 received, 1 exported, 2 dropped)',
     );
-    expect(lostOverLife({ otlp: { dropped: 0 }, 'otlp-logs': { dropped: 2, lastCause: 'HTTP 503 Service Unavailable' } }, events(0, 0, 0, false), units)).toBe(
-      "lost over the process's life: otlp 0, otlp-logs 2 log records (last cause: HTTP 503 Service Unavailable)",
-    );
+    expect(
+      lostOverLife(
+        { otlp: { dropped: 0 }, 'otlp-logs': { dropped: 2, lastCause: 'HTTP 503 Service Unavailable' } },
+        events(0, 0, 0, false),
+        units,
+      ),
+    ).toBe("lost over the process's life: otlp 0, otlp-logs 2 log records (last cause: HTTP 503 Service Unavailable)");
   });
 });

@@ -4,7 +4,11 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { describe, expect, it } from 'vitest';
 import { OpenSpans } from '../../../src/telemetry/lifecycle/open-spans.js';
 
-function setup(): { open: OpenSpans; exporter: InMemorySpanExporter; tracer: ReturnType<BasicTracerProvider['getTracer']> } {
+function setup(): {
+  open: OpenSpans;
+  exporter: InMemorySpanExporter;
+  tracer: ReturnType<BasicTracerProvider['getTracer']>;
+} {
   const open = new OpenSpans();
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter), open] });

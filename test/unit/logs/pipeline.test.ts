@@ -55,14 +55,21 @@ function setup(options: Partial<RouterOptions> = {}, pii = false) {
 }
 
 describe('the log router', () => {
-  it('scrubs body and attributes with the redactor, structured values too, and leaves the app\'s record as it was', async () => {
+  it("scrubs body and attributes with the redactor, structured values too, and leaves the app's record as it was", async () => {
     const { logger, flushed } = setup();
-    const attributes = { 'user.email': 'a@b.example', request: { headers: { authorization: 'Bearer abcdefghijkl' }, note: 'mail a@b.example' }, api_key: 'k-123456' };
+    const attributes = {
+      'user.email': 'a@b.example',
+      request: { headers: { authorization: 'Bearer abcdefghijkl' }, note: 'mail a@b.example' },
+      api_key: 'k-123456',
+    };
     logger.emit({ severityNumber: SEVERITY_INFO, body: 'token=abc123 for a@b.example', attributes });
     logger.emit({ severityNumber: SEVERITY_INFO, body: { password: 'hunter2', text: 'Bearer abcdefghijkl' } });
     const [first, second] = await flushed();
     expect(first!.body).toBe(`token=${FILTERED} for ${FILTERED}`);
-    expect(first!.attributes).toEqual({ request: { headers: { authorization: FILTERED }, note: `mail ${FILTERED}` }, api_key: FILTERED });
+    expect(first!.attributes).toEqual({
+      request: { headers: { authorization: FILTERED }, note: `mail ${FILTERED}` },
+      api_key: FILTERED,
+    });
     expect(second!.body).toEqual({ password: FILTERED, text: `Bearer ${FILTERED}` });
     expect(attributes.request.headers.authorization).toBe('Bearer abcdefghijkl');
   });
@@ -70,7 +77,10 @@ describe('the log router', () => {
   it('caps a large body, string or structured, and says how much was cut', async () => {
     const { logger, flushed } = setup();
     logger.emit({ severityNumber: SEVERITY_INFO, body: 'x'.repeat(MAX_BODY_CHARS + 500) });
-    logger.emit({ severityNumber: SEVERITY_INFO, body: { items: Array.from({ length: 5000 }, (_, i) => `item ${i}`) } });
+    logger.emit({
+      severityNumber: SEVERITY_INFO,
+      body: { items: Array.from({ length: 5000 }, (_, i) => `item ${i}`) },
+    });
     const [text, structured] = await flushed();
     expect(String(text!.body)).toHaveLength(MAX_BODY_CHARS + '...[truncated 500 characters]'.length);
     expect(String(text!.body)).toMatch(/\.\.\.\[truncated 500 characters\]$/);
@@ -80,12 +90,13 @@ describe('the log router', () => {
 
   it('lets through the level and above; a record without severity counts as info', async () => {
     const { logger, flushed } = setup({ minimum: SEVERITY_WARN });
-    for (const severityNumber of [1, 5, 9, SEVERITY_WARN, SEVERITY_ERROR, 21]) logger.emit({ severityNumber, body: `s${severityNumber}` });
+    for (const severityNumber of [1, 5, 9, SEVERITY_WARN, SEVERITY_ERROR, 21])
+      logger.emit({ severityNumber, body: `s${severityNumber}` });
     logger.emit({ body: 'unspecified' });
     expect((await flushed()).map((r) => r.body)).toEqual(['s13', 's17', 's21']);
   });
 
-  it('never lets in what is emitted with tracing suppressed (the layer\'s own export traffic)', async () => {
+  it("never lets in what is emitted with tracing suppressed (the layer's own export traffic)", async () => {
     const { logger, flushed, pipeline } = setup();
     // No context manager here: the export's suppressed context is passed as the record's.
     logger.emit({ severityNumber: SEVERITY_ERROR, body: 'from an export', context: suppressTracing(context.active()) });
@@ -97,14 +108,27 @@ describe('the log router', () => {
   it('keeps records of unsampled traces unless sampledOnly, and records outside any trace always', async () => {
     for (const sampledOnly of [false, true]) {
       const { logger, flushed } = setup({ sampledOnly });
-      const unsampled = trace.setSpanContext(context.active(), { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 0 });
-      const sampled = trace.setSpanContext(context.active(), { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1 });
+      const unsampled = trace.setSpanContext(context.active(), {
+        traceId: 'a'.repeat(32),
+        spanId: 'b'.repeat(16),
+        traceFlags: 0,
+      });
+      const sampled = trace.setSpanContext(context.active(), {
+        traceId: 'c'.repeat(32),
+        spanId: 'd'.repeat(16),
+        traceFlags: 1,
+      });
       logger.emit({ severityNumber: SEVERITY_ERROR, body: 'unsampled', context: unsampled });
       logger.emit({ severityNumber: SEVERITY_ERROR, body: 'sampled', context: sampled });
       logger.emit({ severityNumber: SEVERITY_ERROR, body: 'no trace' });
       const records = await flushed();
-      expect(records.map((r) => r.body)).toEqual(sampledOnly ? ['sampled', 'no trace'] : ['unsampled', 'sampled', 'no trace']);
-      expect(records.find((r) => r.body === 'sampled')!.spanContext).toMatchObject({ traceId: 'c'.repeat(32), spanId: 'd'.repeat(16) });
+      expect(records.map((r) => r.body)).toEqual(
+        sampledOnly ? ['sampled', 'no trace'] : ['unsampled', 'sampled', 'no trace'],
+      );
+      expect(records.find((r) => r.body === 'sampled')!.spanContext).toMatchObject({
+        traceId: 'c'.repeat(32),
+        spanId: 'd'.repeat(16),
+      });
     }
   });
 
@@ -117,7 +141,7 @@ describe('the log router', () => {
 });
 
 describe('RateLimiter', () => {
-  it('allows a second\'s worth at once, then refills at the rate', () => {
+  it("allows a second's worth at once, then refills at the rate", () => {
     let now = 0;
     const limiter = new RateLimiter(10, () => now);
     expect(Array.from({ length: 12 }, () => limiter.take()).filter(Boolean)).toHaveLength(10);
@@ -147,10 +171,14 @@ describe('GenAI content records', () => {
     body: { finish_reason: 'stop', index: 0, message: { content: 'Here is how.' } },
   });
 
-  it('with capture on, become the span\'s gen_ai.input/output.messages and no log record', async () => {
+  it("with capture on, become the span's gen_ai.input/output.messages and no log record", async () => {
     const { logger, flushed, tracer, spans } = setup({ captureGenAiContent: true });
     chat(tracer, (ctx) => {
-      logger.emit({ ...userMessage(ctx), attributes: { ...userMessage(ctx).attributes, 'event.name': 'gen_ai.system.message' }, body: { content: 'You help.' } });
+      logger.emit({
+        ...userMessage(ctx),
+        attributes: { ...userMessage(ctx).attributes, 'event.name': 'gen_ai.system.message' },
+        body: { content: 'You help.' },
+      });
       logger.emit(userMessage(ctx));
       logger.emit(choice(ctx));
     });
@@ -170,27 +198,47 @@ describe('GenAI content records', () => {
     chat(tracer, (ctx) => {
       logger.emit(userMessage(ctx));
       logger.emit(choice(ctx));
-      logger.emit({ context: ctx, severityNumber: SEVERITY_INFO, eventName: 'gen_ai.client.inference.operation.details', attributes: { 'gen_ai.input.messages': [] } });
+      logger.emit({
+        context: ctx,
+        severityNumber: SEVERITY_INFO,
+        eventName: 'gen_ai.client.inference.operation.details',
+        attributes: { 'gen_ai.input.messages': [] },
+      });
     });
     expect(await flushed()).toEqual([]);
     expect(spans.getFinishedSpans()[0]!.attributes['gen_ai.input.messages']).toBeUndefined();
   });
 
-  it('takes the newer operation-details event\'s messages as they are', async () => {
+  it("takes the newer operation-details event's messages as they are", async () => {
     const { logger, tracer, spans } = setup({ captureGenAiContent: true });
     const input = [{ role: 'user', parts: [{ type: 'text', content: 'hi' }] }];
     chat(tracer, (ctx) =>
-      logger.emit({ context: ctx, severityNumber: SEVERITY_INFO, eventName: 'gen_ai.client.inference.operation.details', attributes: { 'gen_ai.input.messages': input } }),
+      logger.emit({
+        context: ctx,
+        severityNumber: SEVERITY_INFO,
+        eventName: 'gen_ai.client.inference.operation.details',
+        attributes: { 'gen_ai.input.messages': input },
+      }),
     );
     expect(JSON.parse(String(spans.getFinishedSpans()[0]!.attributes['gen_ai.input.messages']))).toEqual(input);
   });
 });
 
 describe('Sentry log items', () => {
-  it('carry the level, trace, parent span and typed attributes Sentry\'s own SDK sends', async () => {
+  it("carry the level, trace, parent span and typed attributes Sentry's own SDK sends", async () => {
     const { logger, flushed } = setup();
-    const ctx = trace.setSpanContext(context.active(), { traceId: 'e'.repeat(32), spanId: 'f'.repeat(16), traceFlags: 1 });
-    logger.emit({ context: ctx, severityNumber: 14, severityText: 'WARN2', body: 'slow', attributes: { 'http.route': '/x', count: 3, ratio: 0.5, ok: true, tags: ['a', 'b'], nested: { k: 'v' } } });
+    const ctx = trace.setSpanContext(context.active(), {
+      traceId: 'e'.repeat(32),
+      spanId: 'f'.repeat(16),
+      traceFlags: 1,
+    });
+    logger.emit({
+      context: ctx,
+      severityNumber: 14,
+      severityText: 'WARN2',
+      body: 'slow',
+      attributes: { 'http.route': '/x', count: 3, ratio: 0.5, ok: true, tags: ['a', 'b'], nested: { k: 'v' } },
+    });
     const [record] = await flushed();
     const item = toSentryLog(record!, { 'service.name': 'svc' }, '0'.repeat(32));
     expect(item).toMatchObject({ level: 'warn', severity_number: 14, body: 'slow', trace_id: 'e'.repeat(32) });
@@ -213,16 +261,25 @@ describe('Sentry log items', () => {
   });
 });
 
-describe('the development tree\'s log lines', () => {
+describe("the development tree's log lines", () => {
   const record = (traceId: string, spanId: string, body: string): ReadableLogRecord =>
-    ({ spanContext: { traceId, spanId, traceFlags: 1 }, body, severityNumber: SEVERITY_INFO }) as unknown as ReadableLogRecord;
+    ({
+      spanContext: { traceId, spanId, traceFlags: 1 },
+      body,
+      severityNumber: SEVERITY_INFO,
+    }) as unknown as ReadableLogRecord;
 
   it('waits by span until its trace is printed, then prints late lines at once', () => {
     const written: string[] = [];
     const lines = new ConsoleLogLines((text) => written.push(text));
     lines.add(record('t1', 's1', 'first\nsecond line'));
     lines.add(record('t1', 's2', 'other span'));
-    expect(lines.take('t1')).toEqual(new Map([['s1', ['INFO first (+1 lines)']], ['s2', ['INFO other span']]]));
+    expect(lines.take('t1')).toEqual(
+      new Map([
+        ['s1', ['INFO first (+1 lines)']],
+        ['s2', ['INFO other span']],
+      ]),
+    );
     lines.add(record('t1', 's1', 'late'));
     expect(written).toEqual(['trace t1 (after it was printed)\n  · INFO late\n']);
     lines.add(record('t2', 's1', 'never printed'));

@@ -11,7 +11,9 @@ describe('otelLineProblem', () => {
 
   it('refuses the 3.x line below Node 22.15, naming the versions and the fix', () => {
     const problem = otelLineProblem({ sdk: '3.1.1', api: '1.10.0' }, '22.14.0');
-    expect(problem).toContain('the OpenTelemetry JS 3.x line is installed (@opentelemetry/sdk-trace 3.1.1, @opentelemetry/api 1.10.0)');
+    expect(problem).toContain(
+      'the OpenTelemetry JS 3.x line is installed (@opentelemetry/sdk-trace 3.1.1, @opentelemetry/api 1.10.0)',
+    );
     expect(problem).toContain('needs Node >= 22.15.0; this is Node 22.14.0');
     expect(problem).toContain('Fix: run on Node 22.15.0 or later, or reinstall on this Node');
     expect(otelLineProblem({ sdk: '3.1.1', api: '1.10.0' }, '20.20.2')).toContain('this is Node 20.20.2');
@@ -19,7 +21,9 @@ describe('otelLineProblem', () => {
 
   it('refuses mixed lines (what --legacy-peer-deps can install)', () => {
     expect(otelLineProblem({ sdk: '2.12.1', api: '1.10.0' }, '24.22.3')).toContain('mixed OpenTelemetry JS lines');
-    expect(otelLineProblem({ sdk: '3.1.1', api: '1.9.1' }, '24.22.3')).toContain('the 3.x SDK needs @opentelemetry/api 1.10');
+    expect(otelLineProblem({ sdk: '3.1.1', api: '1.9.1' }, '24.22.3')).toContain(
+      'the 3.x SDK needs @opentelemetry/api 1.10',
+    );
   });
 
   it('says nothing when the SDK or the API cannot be resolved', () => {

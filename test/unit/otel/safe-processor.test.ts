@@ -1,7 +1,12 @@
 // A throwing processor of ours never reaches the app's span calls, and each failure is counted and logged once
 // per call site (internal-errors.ts).
 import { DiagLogLevel, diag, trace, type DiagLogger } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { internalErrorCounts, resetInternalErrors } from '../../../src/telemetry/common/internal-errors.js';
 import { safeProcessor } from '../../../src/telemetry/otel/safe-processor.js';

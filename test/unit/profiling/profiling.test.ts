@@ -17,10 +17,20 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const IDENTITY = { profilerId: 'p'.repeat(32), release: 'r1', environment: 'test', sdk: { name: 'sentry.javascript.node', version: '11.12.0' } };
+const IDENTITY = {
+  profilerId: 'p'.repeat(32),
+  release: 'r1',
+  environment: 'test',
+  sdk: { name: 'sentry.javascript.node', version: '11.12.0' },
+};
 
 function profile(names: string[][], t0 = 1000): RawChunkProfile {
-  const frames = [...new Set(names.flat())].map((name) => ({ function: name, abs_path: '/app.js', lineno: 1, colno: 1 }));
+  const frames = [...new Set(names.flat())].map((name) => ({
+    function: name,
+    abs_path: '/app.js',
+    lineno: 1,
+    colno: 1,
+  }));
   const index = (name: string) => frames.findIndex((f) => f.function === name);
   const stacks = names.map((stack) => stack.map(index));
   return { frames, stacks, samples: names.map((_, i) => ({ stack_id: i, thread_id: '0', timestamp: t0 + i / 100 })) };
@@ -40,10 +50,20 @@ describe('ChunkBuilder', () => {
     expect(chunk.profile.frames.map((f) => f.function)).toEqual(['main', 'burn', 'other']);
     expect(chunk.profile.stacks).toHaveLength(3);
     expect([0, 1, 2, 3, 4].map((i) => stackNames(chunk, i))).toEqual([
-      ['main', 'burn'], ['main'], ['main'], ['main', 'burn'], ['main', 'other'],
+      ['main', 'burn'],
+      ['main'],
+      ['main'],
+      ['main', 'burn'],
+      ['main', 'other'],
     ]);
     expect(chunk.profile.samples.map((s) => s.timestamp)).toEqual([1000, 1000.01, 2000, 2000.01, 2000.02]);
-    expect(chunk).toMatchObject({ version: '2', platform: 'node', profiler_id: IDENTITY.profilerId, release: 'r1', environment: 'test' });
+    expect(chunk).toMatchObject({
+      version: '2',
+      platform: 'node',
+      profiler_id: IDENTITY.profilerId,
+      release: 'r1',
+      environment: 'test',
+    });
     expect(chunk.profile.thread_metadata).toEqual({ '0': { name: 'main' } });
   });
 
@@ -56,7 +76,11 @@ describe('ChunkBuilder', () => {
   it('keeps at most MAX_CHUNK_SAMPLES samples and counts the rest', () => {
     const builder = new ChunkBuilder();
     const big = profile([['main']]);
-    big.samples = Array.from({ length: MAX_CHUNK_SAMPLES + 5 }, (_, i) => ({ stack_id: 0, thread_id: '0', timestamp: i }));
+    big.samples = Array.from({ length: MAX_CHUNK_SAMPLES + 5 }, (_, i) => ({
+      stack_id: 0,
+      thread_id: '0',
+      timestamp: i,
+    }));
     builder.add(big);
     builder.add(profile([['main'], ['main']]));
     expect(builder.sampleCount).toBe(MAX_CHUNK_SAMPLES);
@@ -92,7 +116,9 @@ describe('ChunkSender', () => {
     const sender = new ChunkSender(() => fakeClient(() => new Promise(() => {})));
     for (let i = 0; i < MAX_CHUNKS_IN_FLIGHT + 6; i++) sender.send(smallChunk());
     expect(sender.stats).toEqual({ sent: 0, dropped: 6, failed: 0 });
-    const warnings = stderr.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('profile chunks dropped'));
+    const warnings = stderr.mock.calls
+      .map(([line]) => String(line))
+      .filter((line) => line.includes('profile chunks dropped'));
     expect(warnings).toHaveLength(1);
   });
 
@@ -101,7 +127,11 @@ describe('ChunkSender', () => {
     const sender = new ChunkSender(() => fakeClient(() => statuses.shift()!));
     sender.send(smallChunk());
     sender.send(smallChunk());
-    const throwing = new ChunkSender(() => fakeClient(() => { throw new Error('sync'); }));
+    const throwing = new ChunkSender(() =>
+      fakeClient(() => {
+        throw new Error('sync');
+      }),
+    );
     expect(() => throwing.send(smallChunk())).not.toThrow();
     await new Promise((resolve) => setImmediate(resolve));
     expect(sender.stats).toEqual({ sent: 0, dropped: 0, failed: 2 });
@@ -120,21 +150,33 @@ class FakeNative implements NativeProfiler {
   }
   stopProfiling(name: string): RawChunkProfile | null {
     this.running.delete(name);
-    return profile([['main', 'burn'], ['main', 'burn']]);
+    return profile([
+      ['main', 'burn'],
+      ['main', 'burn'],
+    ]);
   }
 }
 
 function session(native: NativeProfiler) {
   const chunks: ProfileChunk[] = [];
   const sender = { send: (c: ProfileChunk) => chunks.push(c) } as unknown as ChunkSender;
-  const s = new ProfilerSession(native, sender, () => ({ release: 'r', environment: 'e', sdk: IDENTITY.sdk }), 60_000, 20);
+  const s = new ProfilerSession(
+    native,
+    sender,
+    () => ({ release: 'r', environment: 'e', sdk: IDENTITY.sdk }),
+    60_000,
+    20,
+  );
   return { s, chunks };
 }
 
 function span(traceId: string, spanId: string, flags = TraceFlags.SAMPLED) {
   const attributes: Record<string, unknown> = {};
   const context: SpanContext = { traceId, spanId, traceFlags: flags };
-  const s = { spanContext: () => context, setAttribute: (k: string, v: unknown) => ((attributes[k] = v), s) } as unknown as Span;
+  const s = {
+    spanContext: () => context,
+    setAttribute: (k: string, v: unknown) => ((attributes[k] = v), s),
+  } as unknown as Span;
   return { span: s, attributes, context };
 }
 
@@ -148,7 +190,8 @@ describe('trace lifecycle', () => {
     expect(isTraceProfiled('0'.repeat(32), 0)).toBe(false);
     expect(isTraceProfiled('f'.repeat(32), 1)).toBe(true);
     let profiled = 0;
-    for (let i = 0; i < 10_000; i++) if (isTraceProfiled(((i * 2654435761) >>> 0).toString(16).padStart(32, '0'), 0.25)) profiled++;
+    for (let i = 0; i < 10_000; i++)
+      if (isTraceProfiled(((i * 2654435761) >>> 0).toString(16).padStart(32, '0'), 0.25)) profiled++;
     expect(profiled).toBeGreaterThan(2200);
     expect(profiled).toBeLessThan(2800);
   });
@@ -192,12 +235,22 @@ describe('trace lifecycle', () => {
     const native = new FakeNative();
     const { s } = session(native);
     const lifecycle = new TraceLifecycleProcessor(s, 0.5);
-    const remote = trace.wrapSpanContext({ traceId: '0'.repeat(24) + 'ffffffff', spanId: '9'.repeat(16), traceFlags: 1, isRemote: true });
+    const remote = trace.wrapSpanContext({
+      traceId: '0'.repeat(24) + 'ffffffff',
+      spanId: '9'.repeat(16),
+      traceFlags: 1,
+      isRemote: true,
+    });
     const skipped = span('0'.repeat(24) + 'ffffffff', '1'.repeat(16));
     lifecycle.onStart(skipped.span, trace.setSpan(ROOT_CONTEXT, remote));
     expect(skipped.attributes).toEqual({});
     expect(s.isRunning).toBe(false);
-    const remoteKept = trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '9'.repeat(16), traceFlags: 1, isRemote: true });
+    const remoteKept = trace.wrapSpanContext({
+      traceId: '0'.repeat(32),
+      spanId: '9'.repeat(16),
+      traceFlags: 1,
+      isRemote: true,
+    });
     const kept = span('0'.repeat(32), '2'.repeat(16));
     lifecycle.onStart(kept.span, trace.setSpan(ROOT_CONTEXT, remoteKept));
     expect(kept.attributes['sentry.profiler_id']).toBe(s.profilerId);
@@ -234,19 +287,29 @@ describe('doctor profiling check', () => {
   });
 
   it('gives the mapping in force and whether the binary loads', async () => {
-    const config = await load({ SENTRY_PROFILES_SAMPLE_RATE: '0.5', SENTRY_TRACES_SAMPLE_RATE: '0.2', SENTRY_DSN: DSN });
+    const config = await load({
+      SENTRY_PROFILES_SAMPLE_RATE: '0.5',
+      SENTRY_TRACES_SAMPLE_RATE: '0.2',
+      SENTRY_DSN: DSN,
+    });
     const on = profilingCheck(config);
     expect(on.status).toBe('ok');
     expect(on.summary).toMatch(/profiling on at 0\.5: profileLifecycle 'trace'.*native profiler loads/);
     expect(on.details).toEqual({ 'traces sample rate': '0.2', 'profiled share of all traces': '0.1' });
     const broken = profilingCheck(config, () => ({ ok: false, reason: 'no binary for plan9' }));
-    expect(broken).toMatchObject({ status: 'warn', summary: expect.stringContaining('unprofiled: no binary for plan9') });
+    expect(broken).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining('unprofiled: no binary for plan9'),
+    });
   });
 
   it('warns that profiling stays off without a DSN, without loading the profiler', async () => {
     const loader = vi.fn<() => ProfilerLoad>();
     const result = profilingCheck(await load({ SENTRY_PROFILES_SAMPLE_RATE: '1' }), loader);
-    expect(result).toMatchObject({ status: 'warn', summary: expect.stringContaining('SENTRY_DSN is not set: profiling stays off') });
+    expect(result).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining('SENTRY_DSN is not set: profiling stays off'),
+    });
     expect(loader).not.toHaveBeenCalled();
   });
 });

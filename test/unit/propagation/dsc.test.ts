@@ -45,7 +45,9 @@ describe('incoming DSC validation', () => {
 
   it('drops a DSC whose public key is not ours unless it names our organisation', () => {
     const foreign = `sentry-environment=web,sentry-public_key=ffffffffffffffffffffffffffffffff,sentry-trace_id=${T},sentry-sampled=true,sentry-sample_rand=0.125`;
-    expect(sentOn({ 'sentry-trace': `${T}-${S}-1`, baggage: foreign }).baggage).toMatch(/^sentry-sample_rand=[0-9.e-]+$/);
+    expect(sentOn({ 'sentry-trace': `${T}-${S}-1`, baggage: foreign }).baggage).toMatch(
+      /^sentry-sample_rand=[0-9.e-]+$/,
+    );
     // From a W3C parent the layer then heads the DSC: our own public key and trace id, complete.
     const w3c = sentOn({ traceparent: `00-${T}-${S}-01`, baggage: foreign }).baggage ?? '';
     expect(w3c).toContain(`sentry-public_key=abc123,sentry-trace_id=${T},sentry-org_id=17`);
@@ -63,7 +65,10 @@ describe('incoming DSC validation', () => {
   });
 
   it('still refuses to continue a trace of another organisation, even when its DSC is invalid', () => {
-    const { span } = harness.serverSpan({ 'sentry-trace': `${T}-${S}-1`, baggage: 'sentry-org_id=99,sentry-sample_rate=-1' });
+    const { span } = harness.serverSpan({
+      'sentry-trace': `${T}-${S}-1`,
+      baggage: 'sentry-org_id=99,sentry-sample_rate=-1',
+    });
     expect(span.spanContext().traceId).not.toBe(T);
   });
 });

@@ -3,8 +3,21 @@
  * incoming `tenant.id` is a claim, accepted only from a peer in baggageAcceptFrom and recorded on the request's
  * spans as `tenant.received_id`, never as `tenant.id`.
  */
-import { ROOT_CONTEXT, SpanKind, defaultTextMapGetter, defaultTextMapSetter, propagation, trace, type Context } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  propagation,
+  trace,
+  type Context,
+} from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { withScope } from '@sentry/core';
 import { describe, expect, it } from 'vitest';
 import { createPropagator } from '../../../src/telemetry/propagation/propagator.js';
@@ -95,7 +108,10 @@ describe('inject: the scope company goes downstream as tenant.id', () => {
         expect(propagation.getBaggage(incoming)).toBeUndefined();
         expect(tenantsSent(clientContext(incoming))).toEqual([]);
         expect(tenantsSent(clientContext(incoming), { baggage: 'tenant.id=caller' })).toEqual(['caller']);
-        const own = propagation.setBaggage(incoming, propagation.createBaggage({ [TENANT_BAGGAGE_KEY]: { value: 'set-by-app' } }));
+        const own = propagation.setBaggage(
+          incoming,
+          propagation.createBaggage({ [TENANT_BAGGAGE_KEY]: { value: 'set-by-app' } }),
+        );
         expect(tenantsSent(clientContext(own))).toEqual(['set-by-app']);
       });
     });
@@ -161,10 +177,15 @@ describe('scope bridge: an incoming tenant.id is recorded as a claim, never as t
       ['no peer', undefined, propagator],
     ];
     for (const [name, address, from] of cases) {
-      registerPeerHeaders({ baggage: 'tenant.id=spoofed,region=eu' }, address, (incoming) => {
-        expect(propagation.getBaggage(incoming), name).toBeUndefined();
-        withScope(() => tracer.startSpan(name, { kind: SpanKind.SERVER }, incoming).end());
-      }, from);
+      registerPeerHeaders(
+        { baggage: 'tenant.id=spoofed,region=eu' },
+        address,
+        (incoming) => {
+          expect(propagation.getBaggage(incoming), name).toBeUndefined();
+          withScope(() => tracer.startSpan(name, { kind: SpanKind.SERVER }, incoming).end());
+        },
+        from,
+      );
       expect(finished(name).attributes[TENANT_BAGGAGE_KEY], name).toBeUndefined();
       expect(finished(name).attributes[ATTR_TENANT_RECEIVED_ID], name).toBeUndefined();
     }
@@ -197,10 +218,26 @@ describe('scope bridge: an incoming tenant.id is recorded as a claim, never as t
 describe('baggageAcceptFrom: addresses and ranges, never substrings', () => {
   it('matches exact addresses and CIDR ranges, IPv4 ranges also in their IPv4-mapped IPv6 form', () => {
     const accepts = peerMatcher(['10.0.0.1', '192.168.4.0/24', '::1', 'fd00::/8']);
-    for (const address of ['10.0.0.1', '::ffff:10.0.0.1', '192.168.4.200', '::ffff:192.168.4.7', '::1', 'fd12:3456::1']) {
+    for (const address of [
+      '10.0.0.1',
+      '::ffff:10.0.0.1',
+      '192.168.4.200',
+      '::ffff:192.168.4.7',
+      '::1',
+      'fd12:3456::1',
+    ]) {
       expect(accepts(address), address).toBe(true);
     }
-    for (const address of ['10.0.0.12', '110.0.0.1', '10.0.0.10', '192.168.5.1', '127.0.0.1', 'fe80::1', '', 'localhost']) {
+    for (const address of [
+      '10.0.0.12',
+      '110.0.0.1',
+      '10.0.0.10',
+      '192.168.5.1',
+      '127.0.0.1',
+      'fe80::1',
+      '',
+      'localhost',
+    ]) {
       expect(accepts(address), address).toBe(false);
     }
     expect(peerMatcher([])('127.0.0.1')).toBe(false);

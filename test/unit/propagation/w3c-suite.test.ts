@@ -48,7 +48,8 @@ function readTraceState(value: string | undefined): Map<string, string> {
     const eq = member.indexOf('=');
     const key = member.slice(0, eq);
     const memberValue = member.slice(eq + 1);
-    if (eq < 0 || !SUITE_KEY.test(key) || !SUITE_VALUE.test(memberValue)) throw new Error(`illegal tracestate member ${member}`);
+    if (eq < 0 || !SUITE_KEY.test(key) || !SUITE_VALUE.test(memberValue))
+      throw new Error(`illegal tracestate member ${member}`);
     if (!state.has(key)) state.set(key, memberValue);
   }
   return state;
@@ -82,9 +83,11 @@ function exchange(raw: ReadonlyArray<readonly [string, string]>, calls = 1): Out
 const one = (raw: ReadonlyArray<readonly [string, string]>): Outgoing => exchange(raw)[0] as Outgoing;
 const continues = (raw: ReadonlyArray<readonly [string, string]>): void => expect(one(raw).traceId).toBe(TRACE);
 const restarts = (raw: ReadonlyArray<readonly [string, string]>): void => expect(one(raw).traceId).not.toBe(TRACE);
-const refusedTraceparents = (...values: string[]) => (): void => {
-  for (const value of values) restarts([tp(value)]);
-};
+const refusedTraceparents =
+  (...values: string[]) =>
+  (): void => {
+    for (const value of values) restarts([tp(value)]);
+  };
 const stateOf = (...states: string[]): Map<string, string> => one([TP_00, ...states.map(ts)]).state;
 
 const cases: Array<[string, () => void]> = [
@@ -105,8 +108,14 @@ const cases: Array<[string, () => void]> = [
     },
   ],
   ['traceparent header name', () => ['trace-parent', 'trace.parent'].forEach((name) => restarts([[name, TP_01[1]]]))],
-  ['traceparent header name, valid casing', () => ['TraceParent', 'TrAcEpArEnT', 'TRACEPARENT'].forEach((name) => continues([[name, TP_01[1]]]))],
-  ['traceparent version 0x00', refusedTraceparents(`00-${TRACE}-${PARENT}-01.`, `00-${TRACE}-${PARENT}-01-what-the-future-will-be-like`)],
+  [
+    'traceparent header name, valid casing',
+    () => ['TraceParent', 'TrAcEpArEnT', 'TRACEPARENT'].forEach((name) => continues([[name, TP_01[1]]])),
+  ],
+  [
+    'traceparent version 0x00',
+    refusedTraceparents(`00-${TRACE}-${PARENT}-01.`, `00-${TRACE}-${PARENT}-01-what-the-future-will-be-like`),
+  ],
   [
     'traceparent version 0xcc',
     () => {
@@ -116,14 +125,21 @@ const cases: Array<[string, () => void]> = [
     },
   ],
   ['traceparent version 0xff', refusedTraceparents(`ff-${TRACE}-${PARENT}-01`)],
-  ['traceparent version, illegal characters', refusedTraceparents(`.0-${TRACE}-${PARENT}-01`, `0.-${TRACE}-${PARENT}-01`)],
+  [
+    'traceparent version, illegal characters',
+    refusedTraceparents(`.0-${TRACE}-${PARENT}-01`, `0.-${TRACE}-${PARENT}-01`),
+  ],
   ['traceparent version too long', refusedTraceparents(`000-${TRACE}-${PARENT}-01`, `0000-${TRACE}-${PARENT}-01`)],
   ['traceparent version too short', refusedTraceparents(`0-${TRACE}-${PARENT}-01`)],
-  ['traceparent trace id all zero', () => expect(one([tp(`00-${'0'.repeat(32)}-${PARENT}-01`)]).traceId).not.toBe('0'.repeat(32))],
+  [
+    'traceparent trace id all zero',
+    () => expect(one([tp(`00-${'0'.repeat(32)}-${PARENT}-01`)]).traceId).not.toBe('0'.repeat(32)),
+  ],
   [
     'traceparent trace id, illegal characters',
     () => {
-      for (const id of [`.${TRACE.slice(1)}`, `${TRACE.slice(0, -1)}.`]) expect(one([tp(`00-${id}-${PARENT}-01`)]).traceId).not.toBe(id);
+      for (const id of [`.${TRACE.slice(1)}`, `${TRACE.slice(0, -1)}.`])
+        expect(one([tp(`00-${id}-${PARENT}-01`)]).traceId).not.toBe(id);
     },
   ],
   [
@@ -133,16 +149,34 @@ const cases: Array<[string, () => void]> = [
       expect([`${TRACE}3`, TRACE, `${TRACE.slice(1)}3`]).not.toContain(out.traceId);
     },
   ],
-  ['traceparent trace id too short', () => expect(one([tp(`00-${TRACE.slice(0, -1)}-${PARENT}-01`)]).traceId).not.toBe(TRACE.slice(0, -1))],
+  [
+    'traceparent trace id too short',
+    () => expect(one([tp(`00-${TRACE.slice(0, -1)}-${PARENT}-01`)]).traceId).not.toBe(TRACE.slice(0, -1)),
+  ],
   ['traceparent parent id all zero', refusedTraceparents(`00-${TRACE}-${'0'.repeat(16)}-01`)],
-  ['traceparent parent id, illegal characters', refusedTraceparents(`00-${TRACE}-.${PARENT.slice(1)}-01`, `00-${TRACE}-${PARENT.slice(0, -1)}.-01`)],
+  [
+    'traceparent parent id, illegal characters',
+    refusedTraceparents(`00-${TRACE}-.${PARENT.slice(1)}-01`, `00-${TRACE}-${PARENT.slice(0, -1)}.-01`),
+  ],
   ['traceparent parent id too long', refusedTraceparents(`00-${TRACE}-${PARENT}7-01`)],
   ['traceparent parent id too short', refusedTraceparents(`00-${TRACE}-${PARENT.slice(0, -1)}-01`)],
-  ['traceparent trace flags, illegal characters', refusedTraceparents(`00-${TRACE}-${PARENT}-.0`, `00-${TRACE}-${PARENT}-0.`)],
+  [
+    'traceparent trace flags, illegal characters',
+    refusedTraceparents(`00-${TRACE}-${PARENT}-.0`, `00-${TRACE}-${PARENT}-0.`),
+  ],
   ['traceparent trace flags too long', refusedTraceparents(`00-${TRACE}-${PARENT}-001`)],
   ['traceparent trace flags too short', refusedTraceparents(`00-${TRACE}-${PARENT}-1`)],
-  ['traceparent OWS handling', () => [' ', '\t'].forEach((ows) => [`${ows}${TP_01[1]}`, `${TP_01[1]}${ows}`, `\t ${TP_01[1]} \t`].forEach((value) => continues([tp(value)])))],
-  ['tracestate included, traceparent missing', () => expect(one([ts('foo=1')]).state.size).toBe(one([ts('foo=1,bar=2')]).state.size)],
+  [
+    'traceparent OWS handling',
+    () =>
+      [' ', '\t'].forEach((ows) =>
+        [`${ows}${TP_01[1]}`, `${TP_01[1]}${ows}`, `\t ${TP_01[1]} \t`].forEach((value) => continues([tp(value)])),
+      ),
+  ],
+  [
+    'tracestate included, traceparent missing',
+    () => expect(one([ts('foo=1')]).state.size).toBe(one([ts('foo=1,bar=2')]).state.size),
+  ],
   [
     'tracestate included, traceparent included',
     () => {
@@ -152,15 +186,30 @@ const cases: Array<[string, () => void]> = [
       expect(out.state.get('bar')).toBe('2');
     },
   ],
-  ['tracestate header name', () => ['trace-state', 'trace.state'].forEach((name) => expect(one([TP_00, [name, 'foo=1']]).state.has('foo')).toBe(false))],
-  ['tracestate header name, valid casing', () => ['TraceState', 'TrAcEsTaTe', 'TRACESTATE'].forEach((name) => expect(one([TP_00, [name, 'foo=1']]).state.get('foo')).toBe('1'))],
+  [
+    'tracestate header name',
+    () =>
+      ['trace-state', 'trace.state'].forEach((name) =>
+        expect(one([TP_00, [name, 'foo=1']]).state.has('foo')).toBe(false),
+      ),
+  ],
+  [
+    'tracestate header name, valid casing',
+    () =>
+      ['TraceState', 'TrAcEsTaTe', 'TRACESTATE'].forEach((name) =>
+        expect(one([TP_00, [name, 'foo=1']]).state.get('foo')).toBe('1'),
+      ),
+  ],
   [
     'tracestate empty header',
     () => {
       const empty = one([TP_00, ts('')]);
       expect(empty.traceId).toBe(TRACE);
       expect(empty.stateText).not.toMatch(/(^|,)\s*(,|$)/);
-      for (const states of [['foo=1', ''], ['', 'foo=1']]) {
+      for (const states of [
+        ['foo=1', ''],
+        ['', 'foo=1'],
+      ]) {
         const out = one([TP_00, ...states.map(ts)]);
         expect(out.traceId).toBe(TRACE);
         expect(out.state.get('foo')).toBe('1');
@@ -192,7 +241,8 @@ const cases: Array<[string, () => void]> = [
     () => {
       const plain = 'abcdefghijklmnopqrstuvwxyz0123456789_-*/';
       const vendor = `${plain}@a-z0-9_-*/`;
-      const chars = (from: number, to: number): string => String.fromCharCode(...Array.from({ length: to - from + 1 }, (_, i) => from + i));
+      const chars = (from: number, to: number): string =>
+        String.fromCharCode(...Array.from({ length: to - from + 1 }, (_, i) => from + i));
       const value = chars(0x20, 0x2b) + chars(0x2d, 0x3c) + chars(0x3e, 0x7e);
       for (const key of [plain, vendor]) expect(stateOf(`${key}=${value}`).get(key)).toBe(value);
     },
@@ -232,8 +282,12 @@ const cases: Array<[string, () => void]> = [
   [
     'tracestate member count limit',
     () => {
-      const members = Array.from({ length: 33 }, (_, i) => `bar${String(i + 1).padStart(2, '0')}=${String(i + 1).padStart(2, '0')}`);
-      const headersOf = (list: string[]): string[] => [list.slice(0, 10), list.slice(10, 20), list.slice(20, 30), list.slice(30)].map((part) => part.join(','));
+      const members = Array.from(
+        { length: 33 },
+        (_, i) => `bar${String(i + 1).padStart(2, '0')}=${String(i + 1).padStart(2, '0')}`,
+      );
+      const headersOf = (list: string[]): string[] =>
+        [list.slice(0, 10), list.slice(10, 20), list.slice(20, 30), list.slice(30)].map((part) => part.join(','));
       const kept = stateOf(...headersOf(members.slice(0, 32)));
       expect(kept.get('bar01')).toBe('01');
       expect(kept.size).toBe(32);
@@ -243,7 +297,12 @@ const cases: Array<[string, () => void]> = [
   [
     'tracestate key length limit',
     () => {
-      for (const key of ['z'.repeat(256), `${'t'.repeat(241)}@${'v'.repeat(14)}`, `${'t'.repeat(242)}@v`, `t@${'v'.repeat(15)}`]) {
+      for (const key of [
+        'z'.repeat(256),
+        `${'t'.repeat(241)}@${'v'.repeat(14)}`,
+        `${'t'.repeat(242)}@v`,
+        `t@${'v'.repeat(15)}`,
+      ]) {
         const state = stateOf('foo=1', `${key}=1`);
         expect(state.get('foo')).toBe('1');
         expect(state.get(key)).toBe('1');
@@ -268,7 +327,10 @@ const cases: Array<[string, () => void]> = [
       expect(new Set(out.map((call) => call.parentId)).size).toBe(3);
     },
   ],
-  ['several calls without traceparent', () => expect(new Set(exchange([], 3).map((call) => call.parentId)).size).toBe(3)],
+  [
+    'several calls without traceparent',
+    () => expect(new Set(exchange([], 3).map((call) => call.parentId)).size).toBe(3),
+  ],
   [
     'several calls with an illegal traceparent',
     () => {

@@ -15,7 +15,12 @@ function parentOf(headers: Record<string, string | string[]>) {
 
 describe('traceparent (level 2)', () => {
   it('accepts version 00 and keeps the sampled and random flags', () => {
-    expect(parentOf({ traceparent: `00-${T}-${S}-01` })).toMatchObject({ traceId: T, spanId: S, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+    expect(parentOf({ traceparent: `00-${T}-${S}-01` })).toMatchObject({
+      traceId: T,
+      spanId: S,
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    });
     expect(parentOf({ traceparent: `00-${T}-${S}-00` })?.traceFlags).toBe(TraceFlags.NONE);
     const { span, context } = harness.serverSpan({ traceparent: `00-${T}-${S}-03` });
     expect(harness.inject(context).traceparent).toBe(`00-${T}-${span.spanContext().spanId}-03`);
@@ -49,13 +54,19 @@ describe('traceparent (level 2)', () => {
   it('prefers traceparent over sentry-trace, and reads sentry-trace when alone', () => {
     const other = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
     expect(parentOf({ traceparent: `00-${T}-${S}-01`, 'sentry-trace': `${other}-${S}-1` })?.traceId).toBe(T);
-    expect(parentOf({ 'sentry-trace': `${other}-${S}-0` })).toMatchObject({ traceId: other, traceFlags: TraceFlags.NONE });
+    expect(parentOf({ 'sentry-trace': `${other}-${S}-0` })).toMatchObject({
+      traceId: other,
+      traceFlags: TraceFlags.NONE,
+    });
   });
 });
 
 describe('tracestate', () => {
   it('passes valid members on, with our ot entry first', () => {
-    const { context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: 'congo=t61rcWkgMzE, rojo=00f067aa0ba902b7' });
+    const { context } = harness.serverSpan({
+      traceparent: `00-${T}-${S}-01`,
+      tracestate: 'congo=t61rcWkgMzE, rojo=00f067aa0ba902b7',
+    });
     const out = harness.inject(context).tracestate ?? '';
     const members = out.split(',');
     expect(members[0]).toMatch(/^ot=(th:[0-9a-f]+;)?rv:[0-9a-f]{14}$/);
@@ -63,7 +74,14 @@ describe('tracestate', () => {
   });
 
   it('discards the whole header when one member is invalid (the strict choice the spec allows)', () => {
-    for (const tracestate of ['congo=t61rcWkgMzE,BAD=1', 'congo=1,sentry.dsc=x', 'foo=,bar=3', '@foo=1,bar=2', `foo=1,${'z'.repeat(257)}=1`, `a=${'x'.repeat(600)}`]) {
+    for (const tracestate of [
+      'congo=t61rcWkgMzE,BAD=1',
+      'congo=1,sentry.dsc=x',
+      'foo=,bar=3',
+      '@foo=1,bar=2',
+      `foo=1,${'z'.repeat(257)}=1`,
+      `a=${'x'.repeat(600)}`,
+    ]) {
       const { context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate });
       expect(harness.inject(context).tracestate, tracestate).toMatch(/^ot=[^,]*$/);
     }
@@ -71,16 +89,24 @@ describe('tracestate', () => {
 
   it('keeps the 32-member limit with our ot entry: the rightmost incoming member goes', () => {
     const members = (n: number): string => Array.from({ length: n }, (_, i) => `k${i}=v`).join(',');
-    const out32 = (harness.inject(harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: members(32) }).context).tracestate ?? '').split(',');
+    const out32 = (
+      harness.inject(harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: members(32) }).context)
+        .tracestate ?? ''
+    ).split(',');
     expect(out32).toHaveLength(32);
     expect(out32[0]).toMatch(/^ot=/);
     expect(out32.slice(1)).toEqual(members(31).split(','));
     // 33 members are not a valid list: discarded whole.
-    const out33 = harness.inject(harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: members(33) }).context).tracestate;
+    const out33 = harness.inject(
+      harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: members(33) }).context,
+    ).tracestate;
     expect(out33).toMatch(/^ot=[^,]*$/);
     // An incoming ot member is replaced in place of being added: 32 stay 32.
     const withOt = `ot=rv:ffffffffffffff,${members(31)}`;
-    const outOt = (harness.inject(harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: withOt }).context).tracestate ?? '').split(',');
+    const outOt = (
+      harness.inject(harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: withOt }).context).tracestate ??
+      ''
+    ).split(',');
     expect(outOt).toHaveLength(32);
     expect(outOt.slice(1)).toEqual(members(31).split(','));
   });
@@ -101,7 +127,10 @@ describe('tracestate', () => {
   it('truncates a list over 512 characters, members over 128 characters first', () => {
     const long = `big=${'x'.repeat(200)}`;
     const small = Array.from({ length: 20 }, (_, i) => `s${i}=${'y'.repeat(12)}`);
-    const { context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: [small[0], long, ...small.slice(1)].join(',') });
+    const { context } = harness.serverSpan({
+      traceparent: `00-${T}-${S}-01`,
+      tracestate: [small[0], long, ...small.slice(1)].join(','),
+    });
     const out = harness.inject(context).tracestate ?? '';
     expect(out.length).toBeLessThanOrEqual(512);
     expect(out).not.toContain('big=');
@@ -110,7 +139,10 @@ describe('tracestate', () => {
 
   it('passes an upstream OpenTelemetry threshold on when the decision is inherited, with the other ot fields', () => {
     // T ends in ...0e0e4736: its R is above the threshold of 0.3, so the sampled parent is consistent.
-    const { span, context } = harness.serverSpan({ traceparent: `00-${T}-${S}-03`, tracestate: 'ot=th:b3333333333334;p:8,vendor=1' });
+    const { span, context } = harness.serverSpan({
+      traceparent: `00-${T}-${S}-03`,
+      tracestate: 'ot=th:b3333333333334;p:8,vendor=1',
+    });
     expect(span.isRecording()).toBe(true);
     expect(harness.inject(context).tracestate).toBe(`ot=th:b3333333333334;rv:${T.slice(-14)};p:8,vendor=1`);
     // A rate applied here writes its own threshold instead.
@@ -132,7 +164,10 @@ describe('inject', () => {
   it('writes each header once, sentry-trace with the decision, one baggage with DSC first', () => {
     const { span, context } = harness.serverSpan({});
     const carrier: Record<string, string> = { Baggage: 'user=1,sentry-environment=spoofed' };
-    const out = harness.inject(trace.setSpan(setRPCMetadata(context, { type: RPCType.HTTP, route: '/api/items/:id', span }), span), carrier);
+    const out = harness.inject(
+      trace.setSpan(setRPCMetadata(context, { type: RPCType.HTTP, route: '/api/items/:id', span }), span),
+      carrier,
+    );
     const { traceId, spanId } = span.spanContext();
     expect(Object.keys(out).toSorted()).toEqual(['baggage', 'sentry-trace', 'traceparent', 'tracestate']);
     expect(out['sentry-trace']).toBe(`${traceId}-${spanId}-1`);
@@ -165,7 +200,9 @@ describe('inject', () => {
     const { span, context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01` });
     expect(span.isRecording()).toBe(true);
     expect(harness.inject(context).baggage).toMatch(
-      new RegExp(`^sentry-environment=staging,sentry-release=svc%401\\.2\\.3,sentry-public_key=abc123,sentry-trace_id=${T},sentry-org_id=17,sentry-sampled=true,sentry-sample_rand=[0-9.e-]+$`),
+      new RegExp(
+        `^sentry-environment=staging,sentry-release=svc%401\\.2\\.3,sentry-public_key=abc123,sentry-trace_id=${T},sentry-org_id=17,sentry-sampled=true,sentry-sample_rand=[0-9.e-]+$`,
+      ),
     );
     // A sentry-trace parent without baggage is a Sentry trace whose head sent no DSC: @sentry/core 11.12 freezes
     // an empty one and sends only sample_rand on, and so does the layer.
@@ -175,7 +212,10 @@ describe('inject', () => {
 
   it('keeps an upstream DSC unchanged when the decision is inherited', () => {
     // Another project of our organisation (org 17) heads the trace: its DSC, public key included, goes on.
-    const baggage = 'sentry-environment=web,sentry-public_key=k,sentry-trace_id=' + T + ',sentry-org_id=17,sentry-sample_rand=0.125,sentry-sample_rate=0.5,sentry-sampled=true';
+    const baggage =
+      'sentry-environment=web,sentry-public_key=k,sentry-trace_id=' +
+      T +
+      ',sentry-org_id=17,sentry-sample_rand=0.125,sentry-sample_rate=0.5,sentry-sampled=true';
     const h = makeHarness(makeConfig({ sampling: { tracesSampleRate: 0.01 } }));
     const { span, context } = h.serverSpan({ 'sentry-trace': `${T}-${S}-1`, baggage });
     expect(span.isRecording()).toBe(true);
@@ -183,7 +223,10 @@ describe('inject', () => {
   });
 });
 
-const headers = (): Record<string, string> => ({ traceparent: `00-${T}-${S}-01`, baggage: 'tenant=acme,sentry-sample_rand=0.5' });
+const headers = (): Record<string, string> => ({
+  traceparent: `00-${T}-${S}-01`,
+  baggage: 'tenant=acme,sentry-sample_rand=0.5',
+});
 
 describe('incoming non-Sentry baggage', () => {
   it('is accepted from allowed peers only; the DSC is read from any peer', () => {

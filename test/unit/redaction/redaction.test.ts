@@ -19,8 +19,12 @@ describe('redaction rules', () => {
   it('removes secrets from free text whatever the PII setting', () => {
     for (const r of [off, on]) {
       expect(r.scrubString(`Authorization: Bearer ${BEARER}`)).toBe(`Authorization: Bearer ${FILTERED}`);
-      expect(r.scrubString(`postgres://app:${URL_PASSWORD}@db.internal:5432/x`)).toBe(`postgres://${FILTERED}@db.internal:5432/x`);
-      expect(r.scrubString('https://api.example.com/v1?api_key=abc123&page=2')).toBe(`https://api.example.com/v1?api_key=${FILTERED}&page=2`);
+      expect(r.scrubString(`postgres://app:${URL_PASSWORD}@db.internal:5432/x`)).toBe(
+        `postgres://${FILTERED}@db.internal:5432/x`,
+      );
+      expect(r.scrubString('https://api.example.com/v1?api_key=abc123&page=2')).toBe(
+        `https://api.example.com/v1?api_key=${FILTERED}&page=2`,
+      );
       expect(r.scrubString(`key ${API_KEY} leaked`)).toBe(`key ${FILTERED} leaked`);
       expect(r.scrubString(`dsn key ${DSN_KEY}`)).toBe(`dsn key ${FILTERED}`);
       expect(r.scrubString('Basic information about refunds')).toBe('Basic information about refunds');
@@ -68,7 +72,9 @@ describe('redaction rules', () => {
     const withPii = on.scrubAttributes(attributes);
     // With PII allowed cookies pass, but a session id is a credential and never does.
     expect(withPii['http.request.header.cookie']).toEqual([`session=${FILTERED}`]);
-    expect(on.scrubAttributes({ 'http.request.header.cookie': ['theme=dark'] })).toEqual({ 'http.request.header.cookie': ['theme=dark'] });
+    expect(on.scrubAttributes({ 'http.request.header.cookie': ['theme=dark'] })).toEqual({
+      'http.request.header.cookie': ['theme=dark'],
+    });
     expect(withPii['user.email']).toBe(EMAIL);
     expect(withPii['http.request.header.authorization']).toEqual([FILTERED]);
     const clean = { 'http.route': '/a', n: 1 };
@@ -96,10 +102,16 @@ describe('redaction rules', () => {
 
   it('copies only the path to what it scrubbed, and never changes the value it was given', () => {
     const untouched = { queue: 'billing', steps: [1, 2, { agent: 'Triage' }] };
-    const value = { pipeline: untouched, request: { headers: { accept: 'json', authorization: `Bearer ${BEARER}` }, notes: [`mail ${EMAIL}`, 'ok'] } };
+    const value = {
+      pipeline: untouched,
+      request: { headers: { accept: 'json', authorization: `Bearer ${BEARER}` }, notes: [`mail ${EMAIL}`, 'ok'] },
+    };
     const before = structuredClone(value);
     const scrubbed = off.scrubValue(value) as typeof value;
-    expect(scrubbed).toEqual({ pipeline: untouched, request: { headers: { accept: 'json', authorization: FILTERED }, notes: [`mail ${FILTERED}`, 'ok'] } });
+    expect(scrubbed).toEqual({
+      pipeline: untouched,
+      request: { headers: { accept: 'json', authorization: FILTERED }, notes: [`mail ${FILTERED}`, 'ok'] },
+    });
     expect(value).toEqual(before);
     expect(scrubbed).not.toBe(value);
     expect(scrubbed.pipeline).toBe(untouched);
@@ -124,7 +136,11 @@ const event = (url: string, extra: Record<string, unknown> = {}): ErrorEvent =>
     type: undefined,
     event_id: 'a'.repeat(32),
     message: `failed for ${EMAIL}`,
-    request: { url, headers: { Authorization: `Bearer ${BEARER}`, 'X-Api-Key': API_KEY, Cookie: COOKIE, Accept: 'json' }, cookies: { session: COOKIE } },
+    request: {
+      url,
+      headers: { Authorization: `Bearer ${BEARER}`, 'X-Api-Key': API_KEY, Cookie: COOKIE, Accept: 'json' },
+      cookies: { session: COOKIE },
+    },
     user: { id: 'u1', email: EMAIL },
     extra,
   }) as ErrorEvent;
@@ -136,9 +152,17 @@ describe('Sentry hooks', () => {
     expect(await beforeSend(event('http://127.0.0.1/health'), {})).toBeNull();
     expect(await beforeSend(event('http://127.0.0.1/ready'), {})).toBeNull();
     expect(seen).toHaveLength(0);
-    const out = await beforeSend(event('http://127.0.0.1/tickets?token=abc', { password: 'pw', note: `call ${EMAIL}` }), {});
+    const out = await beforeSend(
+      event('http://127.0.0.1/tickets?token=abc', { password: 'pw', note: `call ${EMAIL}` }),
+      {},
+    );
     expect(seen).toEqual([out]);
-    expect(out?.request?.headers).toEqual({ Authorization: FILTERED, 'X-Api-Key': FILTERED, Cookie: FILTERED, Accept: 'json' });
+    expect(out?.request?.headers).toEqual({
+      Authorization: FILTERED,
+      'X-Api-Key': FILTERED,
+      Cookie: FILTERED,
+      Accept: 'json',
+    });
     expect(out?.request?.cookies).toBe(FILTERED);
     expect(out?.request?.url).toBe(`http://127.0.0.1/tickets?token=${FILTERED}`);
     expect(out?.user).toEqual({ id: 'u1' });
@@ -158,9 +182,17 @@ describe('Sentry hooks', () => {
   });
 
   it('beforeBreadcrumb scrubs first, then runs the user hook', () => {
-    const hook = createBeforeBreadcrumb(makeConfig({ sentry: { beforeBreadcrumb: (b) => ({ ...b, category: `user-${String(b.category)}` }) } }));
+    const hook = createBeforeBreadcrumb(
+      makeConfig({ sentry: { beforeBreadcrumb: (b) => ({ ...b, category: `user-${String(b.category)}` }) } }),
+    );
     if (hook === undefined) throw new Error('a user hook must give a composed beforeBreadcrumb');
-    expect(hook({ category: 'auth', message: `login ${EMAIL}`, data: { api_key: API_KEY, url: `https://u:${URL_PASSWORD}@h/x` } })).toEqual({
+    expect(
+      hook({
+        category: 'auth',
+        message: `login ${EMAIL}`,
+        data: { api_key: API_KEY, url: `https://u:${URL_PASSWORD}@h/x` },
+      }),
+    ).toEqual({
       category: 'user-auth',
       message: `login ${FILTERED}`,
       data: { api_key: FILTERED, url: `https://${FILTERED}@h/x` },
@@ -194,11 +226,20 @@ describe('a user beforeBreadcrumb', () => {
       addBreadcrumb({ category: 'drop', message: 'dropped by the hook' });
       captureException(new Error('after the hooked breadcrumbs'));
     });
-    expect(seen).toContainEqual(expect.objectContaining({ category: 'login', message: `key ${FILTERED}`, data: { password: FILTERED } }));
+    expect(seen).toContainEqual(
+      expect.objectContaining({ category: 'login', message: `key ${FILTERED}`, data: { password: FILTERED } }),
+    );
     const crumbs = (await h.events()).flatMap((e) => e.breadcrumbs ?? []);
-    expect(crumbs.find((b) => b.category === 'login')).toMatchObject({ message: `key ${FILTERED} (reviewed)`, data: { password: FILTERED } });
+    expect(crumbs.find((b) => b.category === 'login')).toMatchObject({
+      message: `key ${FILTERED} (reviewed)`,
+      data: { password: FILTERED },
+    });
     expect(crumbs.some((b) => b.category === 'drop')).toBe(false);
-    const names = h.spans().find((s) => s.name === 'hooked')?.events.filter((e) => e.name === 'breadcrumb').map((e) => e.attributes?.message);
+    const names = h
+      .spans()
+      .find((s) => s.name === 'hooked')
+      ?.events.filter((e) => e.name === 'breadcrumb')
+      .map((e) => e.attributes?.message);
     expect(names).toEqual([`key ${FILTERED} (reviewed)`]);
   });
 });
@@ -216,11 +257,31 @@ describe.each([
   });
 
   it('API key, bearer token, cookie, DSN key, URL password and email appear nowhere', async () => {
-    startSpan({ op: 'http.client', name: 'call', attributes: { 'http.request.header.x-api-key': [API_KEY], 'http.request.header.cookie': [COOKIE], 'url.full': `https://svc:${URL_PASSWORD}@api.internal/x` } }, () => {
-      setUserContext({ userId: 'user_1', email: EMAIL, companyId: 'c1', role: 'admin' });
-      addBreadcrumb({ category: 'auth', message: `Bearer ${BEARER} for ${EMAIL}`, data: { headers: { authorization: `Bearer ${BEARER}`, cookie: COOKIE }, dsn: `http://${DSN_KEY}@sentry.local/1` } });
-      captureException(new Error(`upstream rejected ${API_KEY} for ${EMAIL}`), { extra: { api_key: API_KEY, cookie: COOKIE, dsn: DSN_KEY, note: `mail ${EMAIL}` } });
-    });
+    startSpan(
+      {
+        op: 'http.client',
+        name: 'call',
+        attributes: {
+          'http.request.header.x-api-key': [API_KEY],
+          'http.request.header.cookie': [COOKIE],
+          'url.full': `https://svc:${URL_PASSWORD}@api.internal/x`,
+        },
+      },
+      () => {
+        setUserContext({ userId: 'user_1', email: EMAIL, companyId: 'c1', role: 'admin' });
+        addBreadcrumb({
+          category: 'auth',
+          message: `Bearer ${BEARER} for ${EMAIL}`,
+          data: {
+            headers: { authorization: `Bearer ${BEARER}`, cookie: COOKIE },
+            dsn: `http://${DSN_KEY}@sentry.local/1`,
+          },
+        });
+        captureException(new Error(`upstream rejected ${API_KEY} for ${EMAIL}`), {
+          extra: { api_key: API_KEY, cookie: COOKIE, dsn: DSN_KEY, note: `mail ${EMAIL}` },
+        });
+      },
+    );
     const { sentry, spans } = await h.payloads();
     expect(spans).toContain('user_1');
     expect(spans).toContain('upstream rejected');
@@ -231,7 +292,7 @@ describe.each([
     }
   });
 
-  it('a breadcrumb is scrubbed in the copy Sentry keeps and on its span event; the caller\'s object is left as it was', async () => {
+  it("a breadcrumb is scrubbed in the copy Sentry keeps and on its span event; the caller's object is left as it was", async () => {
     await h.reset();
     const data = { api_key: API_KEY, nested: { password: 'hunter2', note: `mail ${EMAIL}` } };
     const breadcrumb = { category: 'login', message: `key ${API_KEY}`, data };
@@ -241,23 +302,43 @@ describe.each([
       stored = Sentry.getIsolationScope().getLastBreadcrumb();
       captureException(new Error('after the breadcrumb'));
     });
-    expect(breadcrumb).toEqual({ category: 'login', message: `key ${API_KEY}`, data: { api_key: API_KEY, nested: { password: 'hunter2', note: `mail ${EMAIL}` } } });
+    expect(breadcrumb).toEqual({
+      category: 'login',
+      message: `key ${API_KEY}`,
+      data: { api_key: API_KEY, nested: { password: 'hunter2', note: `mail ${EMAIL}` } },
+    });
     expect(breadcrumb.data).toBe(data);
     // What Sentry holds in the scope, before beforeSend scrubs the event again.
-    expect(stored).toMatchObject({ category: 'login', message: `key ${FILTERED}`, data: { api_key: FILTERED, nested: { password: FILTERED, note: `mail ${FILTERED}` } } });
+    expect(stored).toMatchObject({
+      category: 'login',
+      message: `key ${FILTERED}`,
+      data: { api_key: FILTERED, nested: { password: FILTERED, note: `mail ${FILTERED}` } },
+    });
     const crumb = (await h.events()).flatMap((e) => e.breadcrumbs ?? []).findLast((b) => b.category === 'login');
     expect(crumb === undefined).toBe(!sentryOn);
-    if (crumb !== undefined) expect(crumb).toMatchObject({ message: `key ${FILTERED}`, data: { api_key: FILTERED, nested: { password: FILTERED } } });
+    if (crumb !== undefined)
+      expect(crumb).toMatchObject({
+        message: `key ${FILTERED}`,
+        data: { api_key: FILTERED, nested: { password: FILTERED } },
+      });
     // The span event flattens `nested` to JSON text, where the exporter's rules no longer see the key: it must be
     // made from the scrubbed breadcrumb.
-    const spanEvent = h.spans().find((s) => s.name === 'crumb')?.events.find((e) => e.name === 'breadcrumb');
+    const spanEvent = h
+      .spans()
+      .find((s) => s.name === 'crumb')
+      ?.events.find((e) => e.name === 'breadcrumb');
     expect(spanEvent?.attributes).toMatchObject({ category: 'login', message: `key ${FILTERED}` });
     expect(JSON.stringify(spanEvent?.attributes)).not.toContain('hunter2');
   });
 
   it('a breadcrumb whose data cannot be read is kept without it, and the caller never sees an error', async () => {
     await h.reset();
-    const data = Object.defineProperty({}, 'token', { enumerable: true, get: () => { throw new Error('unreadable'); } }) as Record<string, unknown>;
+    const data = Object.defineProperty({}, 'token', {
+      enumerable: true,
+      get: () => {
+        throw new Error('unreadable');
+      },
+    }) as Record<string, unknown>;
     startSpan({ op: 'task', name: 'unreadable crumb' }, () => {
       expect(() => addBreadcrumb({ category: 'odd', message: 'has a throwing getter', data })).not.toThrow();
       captureException(new Error('after the odd breadcrumb'));
@@ -268,7 +349,10 @@ describe.each([
       expect(crumb.message).toBe(FILTERED);
       expect(crumb.data).toBeUndefined();
     }
-    const spanEvent = h.spans().find((s) => s.name === 'unreadable crumb')?.events.find((e) => e.name === 'breadcrumb');
+    const spanEvent = h
+      .spans()
+      .find((s) => s.name === 'unreadable crumb')
+      ?.events.find((e) => e.name === 'breadcrumb');
     expect(spanEvent?.attributes).toEqual({ category: 'odd', message: FILTERED });
   });
 });

@@ -21,10 +21,18 @@ interface Planted {
   secret: string;
   text: string;
 }
-const corpus = JSON.parse(readFileSync(new URL('../../fixtures/scrub-corpus.json', import.meta.url), 'utf8')) as { planted: Planted[]; ordinary: string[] };
+const corpus = JSON.parse(readFileSync(new URL('../../fixtures/scrub-corpus.json', import.meta.url), 'utf8')) as {
+  planted: Planted[];
+  ordinary: string[];
+};
 const phones = corpus.planted.filter((p) => p.name.startsWith('phone_'));
 
-const sentry = (sendDefaultPii = false): RedactionConfig['sentry'] => ({ debug: false, sendDefaultPii, trackSessions: false, ignoreErrors: [] });
+const sentry = (sendDefaultPii = false): RedactionConfig['sentry'] => ({
+  debug: false,
+  sendDefaultPii,
+  trackSessions: false,
+  ignoreErrors: [],
+});
 const off = createRedactor({ sentry: sentry() });
 const on = createRedactor({ sentry: sentry(true) });
 
@@ -56,7 +64,10 @@ describe('planted secrets', () => {
         contexts: { payment: { detail: text } },
         tags: { note: text },
         breadcrumbs: [{ category: 'support', message: text, data: { text } }],
-        request: { url: `http://127.0.0.1/api/pay?q=${encodeURIComponent(text)}&card=4012888888881881`, query_string: `card=4012888888881881&note=${text}` },
+        request: {
+          url: `http://127.0.0.1/api/pay?q=${encodeURIComponent(text)}&card=4012888888881881`,
+          query_string: `card=4012888888881881&note=${text}`,
+        },
       } as unknown as ErrorEvent;
       const scrubbed = JSON.stringify(await beforeSend(event, {}));
       expect(scrubbed.includes(secret) || scrubbed.includes(JSON.stringify(secret).slice(1, -1)), name).toBe(false);
@@ -81,7 +92,12 @@ describe('planted secrets', () => {
         status: { code: 2, message: text },
       } as unknown as ReadableSpan;
       const view = redactSpan(span, off);
-      const serialised = JSON.stringify({ name: view.name, attributes: view.attributes, events: view.events, status: view.status });
+      const serialised = JSON.stringify({
+        name: view.name,
+        attributes: view.attributes,
+        events: view.events,
+        status: view.status,
+      });
       expect(serialised.includes(secret) || serialised.includes(JSON.stringify(secret).slice(1, -1)), name).toBe(false);
       expect(serialised).not.toContain('4012888888881881');
     }
@@ -89,7 +105,9 @@ describe('planted secrets', () => {
 
   it('a breadcrumb is scrubbed in its message and data', () => {
     for (const { name, secret, text } of corpus.planted) {
-      expect(JSON.stringify(scrubBreadcrumb({ message: text, data: { text } }, off)), name).not.toContain(JSON.stringify(secret).slice(1, -1));
+      expect(JSON.stringify(scrubBreadcrumb({ message: text, data: { text } }, off)), name).not.toContain(
+        JSON.stringify(secret).slice(1, -1),
+      );
     }
   });
 });
@@ -112,11 +130,18 @@ describe('the checks behind the patterns', () => {
   it('card numbers: issuer prefix, length and Luhn decide, so ids and timestamps survive', () => {
     expect(off.scrubString('card 4111111111111111')).toBe(`card ${FILTERED}`);
     // Luhn fails / no issuer / epoch milliseconds and microseconds / a Luhn-valid number with no issuer prefix.
-    for (const text of ['order 4111111111111112', 'id 9111111111111111', 'at 1765102530123', 'at 1765102530123456', 'ref 1000000000000009']) {
+    for (const text of [
+      'order 4111111111111112',
+      'id 9111111111111111',
+      'at 1765102530123',
+      'at 1765102530123456',
+      'ref 1000000000000009',
+    ]) {
       expect(off.scrubString(text)).toBe(text);
     }
     // Inside a word, a hex id or a dotted version the digits are not a card.
-    for (const text of ['TCK4111111111111111', 'a4111111111111111f', 'v1.4111111111111111']) expect(off.scrubString(text)).toBe(text);
+    for (const text of ['TCK4111111111111111', 'a4111111111111111f', 'v1.4111111111111111'])
+      expect(off.scrubString(text)).toBe(text);
     // A card written next to other numbers is found inside the run.
     expect(off.scrubString('order 12 4111 1111 1111 1111 2026')).toBe(`order 12 ${FILTERED} 2026`);
   });
@@ -126,7 +151,15 @@ describe('the checks behind the patterns', () => {
     expect(off.scrubString('DE89370400440532013001')).toBe('DE89370400440532013001');
     expect(off.scrubString('GB82 WEST 1234 5698 7654 33')).toBe('GB82 WEST 1234 5698 7654 33');
     expect(off.scrubString('ssn 536-22-8801')).toBe(`ssn ${FILTERED}`);
-    for (const text of ['ssn 000-22-8801', 'ssn 666-22-8801', 'ssn 936-22-8801', 'ssn 536-00-8801', 'ssn 536-22-0000', 'SKU-536-22-8801', '536-22-8801-7']) {
+    for (const text of [
+      'ssn 000-22-8801',
+      'ssn 666-22-8801',
+      'ssn 936-22-8801',
+      'ssn 536-00-8801',
+      'ssn 536-22-0000',
+      'SKU-536-22-8801',
+      '536-22-8801-7',
+    ]) {
       expect(off.scrubString(text)).toBe(text);
     }
   });
@@ -144,7 +177,12 @@ describe('the checks behind the patterns', () => {
     expect(off.scrubString('my password is hunter2.')).toBe(`my password is ${FILTERED}`);
     expect(off.scrubString('{"pwd": "a b c"}')).toBe(`{"pwd": "${FILTERED}"}`);
     expect(off.scrubString("passphrase='one two'")).toBe(`passphrase='${FILTERED}'`);
-    for (const text of ['my password is not working', 'the secret is out', 'password reset requested', 'passwords must match']) {
+    for (const text of [
+      'my password is not working',
+      'the secret is out',
+      'password reset requested',
+      'passwords must match',
+    ]) {
       expect(off.scrubString(text)).toBe(text);
     }
   });
@@ -152,7 +190,13 @@ describe('the checks behind the patterns', () => {
   it('phone numbers: international, North American and named forms; dates, versions and amounts stay', () => {
     expect(off.scrubString('call +33 6 12 34 56 78')).toBe(`call ${FILTERED}`);
     expect(off.scrubString('tel. 030 1234567')).toBe(`tel. ${FILTERED}`);
-    for (const text of ['+1.2.3.4.5.6.7.8', '2026-12-07 10:00', '1.234.567,89 EUR', 'build 415.555.26710', '(415) 555-2671-9']) {
+    for (const text of [
+      '+1.2.3.4.5.6.7.8',
+      '2026-12-07 10:00',
+      '1.234.567,89 EUR',
+      'build 415.555.26710',
+      '(415) 555-2671-9',
+    ]) {
       expect(off.scrubString(text)).toBe(text);
     }
   });
@@ -161,11 +205,22 @@ describe('the checks behind the patterns', () => {
 describe('AWS secret keys next to a key id', () => {
   it('in the same text, the same object, the same array or the same span', () => {
     expect(off.scrubString(`${AWS_ID}:${AWS_SECRET}`)).toBe(`${FILTERED}:${FILTERED}`);
-    expect(off.scrubValue({ id: AWS_ID, value: AWS_SECRET, region: 'eu-west-1' })).toEqual({ id: FILTERED, value: FILTERED, region: 'eu-west-1' });
+    expect(off.scrubValue({ id: AWS_ID, value: AWS_SECRET, region: 'eu-west-1' })).toEqual({
+      id: FILTERED,
+      value: FILTERED,
+      region: 'eu-west-1',
+    });
     expect(off.scrubValue([AWS_ID, AWS_SECRET])).toEqual([FILTERED, FILTERED]);
-    expect(off.scrubAttributes({ 'aws.key': AWS_ID, 'aws.value': AWS_SECRET, 'aws.region': 'eu-west-1' })).toEqual({ 'aws.key': FILTERED, 'aws.value': FILTERED, 'aws.region': 'eu-west-1' });
+    expect(off.scrubAttributes({ 'aws.key': AWS_ID, 'aws.value': AWS_SECRET, 'aws.region': 'eu-west-1' })).toEqual({
+      'aws.key': FILTERED,
+      'aws.value': FILTERED,
+      'aws.region': 'eu-west-1',
+    });
     // Under its usual names it goes without a key id nearby.
-    expect(off.scrubValue({ aws_secret_access_key: AWS_SECRET, AWS_SECRET_ACCESS_KEY: AWS_SECRET })).toEqual({ aws_secret_access_key: FILTERED, AWS_SECRET_ACCESS_KEY: FILTERED });
+    expect(off.scrubValue({ aws_secret_access_key: AWS_SECRET, AWS_SECRET_ACCESS_KEY: AWS_SECRET })).toEqual({
+      aws_secret_access_key: FILTERED,
+      AWS_SECRET_ACCESS_KEY: FILTERED,
+    });
   });
 
   it('a 40-character value with no key id near it stays, and the memory of values does not depend on the order', () => {
@@ -181,11 +236,25 @@ describe('AWS secret keys next to a key id', () => {
 
 describe('sensitive key names', () => {
   it('payment and identity fields go whatever their value and the PII setting; look-alike names stay', () => {
-    const fields = { cvv: '737', cvc2: '123', card: 'Visa ending 4242', card_number: 'x', creditCardNumber: 'x', ssn: '1', iban: 'x', account_number: 'x', secret: 'x', aws_secret_access_key: 'x' };
+    const fields = {
+      cvv: '737',
+      cvc2: '123',
+      card: 'Visa ending 4242',
+      card_number: 'x',
+      creditCardNumber: 'x',
+      ssn: '1',
+      iban: 'x',
+      account_number: 'x',
+      secret: 'x',
+      aws_secret_access_key: 'x',
+    };
     for (const r of [off, on]) {
       const scrubbed = r.scrubValue(fields) as Record<string, unknown>;
       for (const key of Object.keys(fields)) expect(scrubbed[key], key).toBe(FILTERED);
-      expect(r.scrubAttributes({ 'payment.cvv': '737', 'payment.card.number': '4' })).toEqual({ 'payment.cvv': FILTERED, 'payment.card.number': '4' });
+      expect(r.scrubAttributes({ 'payment.cvv': '737', 'payment.card.number': '4' })).toEqual({
+        'payment.cvv': FILTERED,
+        'payment.card.number': '4',
+      });
     }
     const lookalike = { cardinality: 'high', discard: 'yes', scorecard: 'A', passenger: 'Ana', mobile: 'yes' };
     expect(off.scrubValue(lookalike)).toBe(lookalike);
@@ -205,9 +274,15 @@ describe('user patterns and key names from the config module', () => {
   });
 
   it('scrub text and keys in addition to the defaults', () => {
-    expect(custom.scrubString('see ACME-INTERNAL doc for EMP-123456 and emp-654321')).toBe(`see ${FILTERED} doc for ${FILTERED} and ${FILTERED}`);
+    expect(custom.scrubString('see ACME-INTERNAL doc for EMP-123456 and emp-654321')).toBe(
+      `see ${FILTERED} doc for ${FILTERED} and ${FILTERED}`,
+    );
     expect(custom.scrubString('card 4111111111111111')).toBe(`card ${FILTERED}`);
-    expect(custom.scrubValue({ employee_ref: 'E1', 'x-internal-route': 'r', other: 'emp-1' })).toEqual({ employee_ref: FILTERED, 'x-internal-route': FILTERED, other: 'emp-1' });
+    expect(custom.scrubValue({ employee_ref: 'E1', 'x-internal-route': 'r', other: 'emp-1' })).toEqual({
+      employee_ref: FILTERED,
+      'x-internal-route': FILTERED,
+      other: 'emp-1',
+    });
     expect(custom.scrubAttributes({ 'hr.Employee_Ref': 'E1' })).toEqual({ 'hr.Employee_Ref': FILTERED });
     // The default redactor knows none of them.
     expect(off.scrubString('ACME-INTERNAL EMP-123456')).toBe('ACME-INTERNAL EMP-123456');
@@ -215,7 +290,9 @@ describe('user patterns and key names from the config module', () => {
 
   it('are accepted by the config module as pattern lists, and anything else is refused', () => {
     const problems = new Problems();
-    expect(validateUserConfig({ scrubPatterns: ['a', /b/], scrubKeys: ['c'] }, 'telemetry.config.mjs', problems)).toEqual({ scrubPatterns: ['a', /b/], scrubKeys: ['c'] });
+    expect(
+      validateUserConfig({ scrubPatterns: ['a', /b/], scrubKeys: ['c'] }, 'telemetry.config.mjs', problems),
+    ).toEqual({ scrubPatterns: ['a', /b/], scrubKeys: ['c'] });
     expect(problems.list).toEqual([]);
     validateUserConfig({ scrubPatterns: 'a', scrubKeys: [1] }, 'telemetry.config.mjs', problems);
     expect(problems.list).toEqual([
@@ -227,7 +304,16 @@ describe('user patterns and key names from the config module', () => {
 
 describe('large inputs', () => {
   // Shapes on which a backtracking rule would go super-linear: runs of what a rule starts on, never completed.
-  const adversarial = ['1 2 3 4 5 6 7 8 9 0 ', '+1 22 333 ', 'password:\n', 'my password is not ', 'AKIA1234567890ABCDE ', 'GB82 WEST 1234 ', '(((((1)))))-', '4111-'];
+  const adversarial = [
+    '1 2 3 4 5 6 7 8 9 0 ',
+    '+1 22 333 ',
+    'password:\n',
+    'my password is not ',
+    'AKIA1234567890ABCDE ',
+    'GB82 WEST 1234 ',
+    '(((((1)))))-',
+    '4111-',
+  ];
 
   it('a 200 KB message of each shape comes back unchanged, and a secret at its end is still found', () => {
     for (const unit of adversarial) {
@@ -242,7 +328,11 @@ describe('large inputs', () => {
   });
 
   it('a 5,000-element array keeps its clean items and loses its secrets', () => {
-    const items = Array.from({ length: 5000 }, (_, index) => (index % 50 === 0 ? `card 4111 1111 1111 1111 #${index}` : `${corpus.ordinary[index % corpus.ordinary.length]} #${index}`));
+    const items = Array.from({ length: 5000 }, (_, index) =>
+      index % 50 === 0
+        ? `card 4111 1111 1111 1111 #${index}`
+        : `${corpus.ordinary[index % corpus.ordinary.length]} #${index}`,
+    );
     const scrubbed = off.scrubValue({ items }) as { items: string[] };
     expect(scrubbed.items).toHaveLength(5000);
     expect(scrubbed.items.filter((item) => item.includes(FILTERED))).toHaveLength(100);

@@ -20,12 +20,18 @@ function traceIdWith(randomValue: bigint): string {
 
 function otelKeeps(rate: number, traceId: string): boolean {
   const sampler = createCompositeSampler(createComposableProbabilitySampler(rate));
-  return sampler.shouldSample(ROOT_CONTEXT, traceId, 'x', SpanKind.INTERNAL, {}, []).decision === SamplingDecision.RECORD_AND_SAMPLED;
+  return (
+    sampler.shouldSample(ROOT_CONTEXT, traceId, 'x', SpanKind.INTERNAL, {}, []).decision ===
+    SamplingDecision.RECORD_AND_SAMPLED
+  );
 }
 
 function oursKeeps(rate: number, traceId: string): boolean {
   const sampler = createSampler(makeConfig({ sampling: { tracesSampleRate: rate } }));
-  return sampler.shouldSample(ROOT_CONTEXT, traceId, 'x', SpanKind.INTERNAL, {}, []).decision === SamplingDecision.RECORD_AND_SAMPLED;
+  return (
+    sampler.shouldSample(ROOT_CONTEXT, traceId, 'x', SpanKind.INTERNAL, {}, []).decision ===
+    SamplingDecision.RECORD_AND_SAMPLED
+  );
 }
 
 const RATES = [0.25, 0.3, 0.1, 0.5, 0.999, 1e-9, 0.7071067811865476, 1 / 3];
@@ -59,7 +65,19 @@ describe('sample_rand derived from the trace id', () => {
   it('reads sample_rand from a trace id in doubles exactly as through the BigInt R (property)', () => {
     const max = (1n << 56n) - 1n;
     // The extremes, each power of two around the 2^53 rounding limit, and a rounding tie of the numerator.
-    const edges = [0n, 1n, 2n, max, max - 1n, (1n << 55n) - 1n, 1n << 55n, (1n << 55n) + 1n, 0x0fffffff_fffffffn & max, 1n << 28n, (1n << 28n) - 1n];
+    const edges = [
+      0n,
+      1n,
+      2n,
+      max,
+      max - 1n,
+      (1n << 55n) - 1n,
+      1n << 55n,
+      (1n << 55n) + 1n,
+      0x0fffffff_fffffffn & max,
+      1n << 28n,
+      (1n << 28n) - 1n,
+    ];
     for (let bit = 0n; bit < 56n; bit++) edges.push(1n << bit, (1n << bit) - 1n, max - (1n << bit));
     for (const value of edges) {
       const traceId = traceIdWith(value);
@@ -91,10 +109,14 @@ describe('sample_rand derived from the trace id', () => {
 
   it('maps an upstream sample_rand back to an rv that OTel decides on alike', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.constantFrom(...RATES), (rand, p) => {
-        const rv = randomValueFromSampleRand(rand);
-        expect(rv >= thresholdForRate(p)).toBe(rand < p);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        fc.constantFrom(...RATES),
+        (rand, p) => {
+          const rv = randomValueFromSampleRand(rand);
+          expect(rv >= thresholdForRate(p)).toBe(rand < p);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -20,7 +20,8 @@ import { randomValueFromTraceId, sampleRandFromRandomValue } from '../../../src/
 import type { SamplingContext, TracesSampler } from '../../../src/telemetry/common/types.js';
 import { dsn, makeConfig, makeHarness } from './sampling-harness.js';
 
-const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+const hex = (length: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
 
 const samplerKinds = ['none', 'fixed', 'inherit', 'throws', 'boolean', 'byParent'] as const;
 type SamplerKind = (typeof samplerKinds)[number];
@@ -51,8 +52,14 @@ const combination = fc.record({
   baggage: fc.option(
     fc.record(
       {
-        sample_rand: fc.oneof(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }).map(String), fc.constant('nope')),
-        sample_rate: fc.oneof(fc.constantFrom('0', '0.1', '0.5', '1', '2', 'x'), fc.double({ min: 0, max: 1, noNaN: true }).map(String)),
+        sample_rand: fc.oneof(
+          fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }).map(String),
+          fc.constant('nope'),
+        ),
+        sample_rate: fc.oneof(
+          fc.constantFrom('0', '0.1', '0.5', '1', '2', 'x'),
+          fc.double({ min: 0, max: 1, noNaN: true }).map(String),
+        ),
         org_id: fc.constantFrom('17', '99'),
         public_key: fc.constant('upstreamkey'),
         environment: fc.constant('browser-prod'),
@@ -100,7 +107,8 @@ describe('oracle: @sentry/core 11.12 decides, samples and builds the DSC as we d
         const headers: Record<string, string> = {};
         const flag = c.header.endsWith('1') ? '1' : c.header.endsWith('0') ? '0' : undefined;
         if (c.header.startsWith('traceparent')) headers.traceparent = `00-${c.traceId}-${c.spanId}-0${flag}`;
-        if (c.header.startsWith('sentry')) headers['sentry-trace'] = `${c.traceId}-${c.spanId}${flag ? `-${flag}` : ''}`;
+        if (c.header.startsWith('sentry'))
+          headers['sentry-trace'] = `${c.traceId}-${c.spanId}${flag ? `-${flag}` : ''}`;
         const baggage = c.baggage
           ? Object.entries(c.baggage)
               .map(([k, v]) => `sentry-${k}=${encodeURIComponent(v)}`)
@@ -128,7 +136,8 @@ describe('oracle: @sentry/core 11.12 decides, samples and builds the DSC as we d
           transport: () => ({ send: async () => ({}), flush: async () => true }),
           stackParser: () => [],
         });
-        const sentryTraceEquivalent = headers['sentry-trace'] ?? (headers.traceparent ? `${c.traceId}-${c.spanId}-${flag}` : undefined);
+        const sentryTraceEquivalent =
+          headers['sentry-trace'] ?? (headers.traceparent ? `${c.traceId}-${c.spanId}-${flag}` : undefined);
         const incomingDsc = propagationContextFromHeaders(sentryTraceEquivalent, baggage).dsc;
         const hasParent = sentryTraceEquivalent !== undefined;
         const continues = hasParent && shouldContinueTrace(client, incomingDsc?.org_id);
@@ -140,11 +149,14 @@ describe('oracle: @sentry/core 11.12 decides, samples and builds the DSC as we d
         // key outside our org...) is dropped as a whole, as if no Sentry baggage had come (the org check above
         // still reads the raw org id).
         const accepted = c.baggage && acceptedDsc(config, { ...c.baggage }, c.traceId) ? baggage : 'tenant=acme';
-        const pc = continues ? propagationContextFromHeaders(sentryTraceEquivalent, accepted) : { traceId: ourTraceId, sampleRand: u };
+        const pc = continues
+          ? propagationContextFromHeaders(sentryTraceEquivalent, accepted)
+          : { traceId: ourTraceId, sampleRand: u };
         const parentSampled = 'sampled' in pc ? pc.sampled : undefined;
         // @sentry/core reads no traceparent: for a W3C parent without a DSC it would have headed the trace's DSC,
         // and so does the layer (a complete DSC, never the lone sample_rand of an empty frozen one).
-        const w3cWithoutDsc = c.header.startsWith('traceparent') && 'dsc' in pc && Object.keys(pc.dsc ?? {}).length === 0;
+        const w3cWithoutDsc =
+          c.header.startsWith('traceparent') && 'dsc' in pc && Object.keys(pc.dsc ?? {}).length === 0;
         const dscIn = 'dsc' in pc && !w3cWithoutDsc ? pc.dsc : undefined;
         const [sampled, rate, local] = sampleSpan(
           client.getOptions(),

@@ -29,15 +29,17 @@ export function dsn(orgId?: string): ParsedDsn {
   };
 }
 
-export function makeConfig(overrides: {
-  sampling?: Partial<SamplingConfig>;
-  dsn?: ParsedDsn | undefined;
-  environment?: string;
-  release?: string;
-  tracePropagationTargets?: TelemetryConfig['propagation']['tracePropagationTargets'];
-  baggageTargets?: TelemetryConfig['propagation']['baggageTargets'];
-  baggageAcceptFrom?: TelemetryConfig['propagation']['baggageAcceptFrom'];
-} = {}): TelemetryConfig {
+export function makeConfig(
+  overrides: {
+    sampling?: Partial<SamplingConfig>;
+    dsn?: ParsedDsn | undefined;
+    environment?: string;
+    release?: string;
+    tracePropagationTargets?: TelemetryConfig['propagation']['tracePropagationTargets'];
+    baggageTargets?: TelemetryConfig['propagation']['baggageTargets'];
+    baggageAcceptFrom?: TelemetryConfig['propagation']['baggageAcceptFrom'];
+  } = {},
+): TelemetryConfig {
   return harnessConfig({
     serviceName: 'svc',
     environment: overrides.environment ?? 'staging',
@@ -69,13 +71,20 @@ export interface Harness {
   provider: BasicTracerProvider;
   extract(headers: Record<string, string | string[]>): Context;
   /** An HTTP server span started from the extracted headers, as instrumentation-http starts it. */
-  serverSpan(headers: Record<string, string | string[]>, path?: string, method?: string): { span: Span; context: Context };
+  serverSpan(
+    headers: Record<string, string | string[]>,
+    path?: string,
+    method?: string,
+  ): { span: Span; context: Context };
   inject(context: Context, carrier?: Record<string, string>): Record<string, string>;
 }
 
 export function makeHarness(config: TelemetryConfig): Harness {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ sampler: createSampler(config), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({
+    sampler: createSampler(config),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
   const tracer = provider.getTracer('test');
   const propagator = createPropagator(config);
   const extract = (headers: Record<string, string | string[]>): Context =>

@@ -23,7 +23,11 @@ describe('SharedTraceState', () => {
   });
 
   it('reads and changes keys of the current W3C grammar, and set() keeps 32 members', () => {
-    const full = parseTraceStateHeader(Array.from({ length: 31 }, (_, i) => `k${i}=v`).concat('foo@@bar=1').join(','));
+    const full = parseTraceStateHeader(
+      Array.from({ length: 31 }, (_, i) => `k${i}=v`)
+        .concat('foo@@bar=1')
+        .join(','),
+    );
     expect(full?.get('foo@@bar')).toBe('1');
     const changed = full?.set('0abc@x', '2');
     expect(changed?.serialize().split(',')).toHaveLength(32);
@@ -44,7 +48,10 @@ describe('SharedTraceState', () => {
 
   it('keeps upstream members when a service continues a trace, and every local span shares the object', () => {
     const harness = makeHarness(makeConfig());
-    const { span, context } = harness.serverSpan({ traceparent: `00-${T}-${S}-01`, tracestate: 'congo=t61rcWkgMzE,ot=p:8;rv:0123456789abcd' });
+    const { span, context } = harness.serverSpan({
+      traceparent: `00-${T}-${S}-01`,
+      tracestate: 'congo=t61rcWkgMzE,ot=p:8;rv:0123456789abcd',
+    });
     const child = harness.provider.getTracer('test').startSpan('child', {}, context);
     const state = span.spanContext().traceState;
     expect(state).toBeInstanceOf(SharedTraceState);

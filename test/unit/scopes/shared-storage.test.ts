@@ -3,7 +3,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventEmitter } from 'node:events';
 import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { getAsyncContextStrategy, getDefaultCurrentScope, getDefaultIsolationScope, getMainCarrier, setAsyncContextStrategy } from '@sentry/core';
+import {
+  getAsyncContextStrategy,
+  getDefaultCurrentScope,
+  getDefaultIsolationScope,
+  getMainCarrier,
+  setAsyncContextStrategy,
+} from '@sentry/core';
 import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -38,7 +44,10 @@ describe('shared storage for the OpenTelemetry context and Sentry scopes', () =>
       isolation.setTag('request', 'r1');
       return context.with(ROOT_CONTEXT, async () => {
         await sleep(1);
-        return { same: Sentry.getIsolationScope() === isolation, tag: Sentry.getIsolationScope().getScopeData().tags.request };
+        return {
+          same: Sentry.getIsolationScope() === isolation,
+          tag: Sentry.getIsolationScope().getScopeData().tags.request,
+        };
       });
     });
     expect(seen).toEqual({ same: true, tag: 'r1' });
@@ -50,7 +59,10 @@ describe('shared storage for the OpenTelemetry context and Sentry scopes', () =>
     const seen = await context.with(active, () =>
       Sentry.withScope(async () => {
         await sleep(1);
-        return Sentry.withIsolationScope(() => ({ value: context.active().getValue(KEY), span: trace.getActiveSpan()?.spanContext().spanId }));
+        return Sentry.withIsolationScope(() => ({
+          value: context.active().getValue(KEY),
+          span: trace.getActiveSpan()?.spanContext().spanId,
+        }));
       }),
     );
     expect(seen).toEqual({ value: 'v', span: spanContext.spanId });
@@ -125,7 +137,9 @@ describe('shared storage for the OpenTelemetry context and Sentry scopes', () =>
     it('makes the pair once, on first use, and every frame of the fork sees that pair', async () => {
       const { made, make } = deferredFork('b');
       const seen = await runWithDeferredScopes(make, async () => {
-        const early = context.with(ROOT_CONTEXT.setValue(KEY, 'x'), () => sleep(2).then(() => Sentry.getIsolationScope()));
+        const early = context.with(ROOT_CONTEXT.setValue(KEY, 'x'), () =>
+          sleep(2).then(() => Sentry.getIsolationScope()),
+        );
         await sleep(1);
         Sentry.setTag('user-tag', 'b');
         const view = scopesInView();
@@ -167,14 +181,17 @@ describe('shared storage for the OpenTelemetry context and Sentry scopes', () =>
       expect(sharesStorageWithSentry()).toBe(true);
     });
 
-    it('under a strategy installed later, the fork is made at once and runs through Sentry\'s own API', () => {
+    it("under a strategy installed later, the fork is made at once and runs through Sentry's own API", () => {
       const shared = getAsyncContextStrategy(getMainCarrier());
       const { made, make } = deferredFork('eager');
       try {
         setAsyncContextStrategy({ ...shared });
         const tag = runWithDeferredScopes(make, () => {
           expect(made).toHaveLength(1);
-          return { tag: Sentry.getIsolationScope().getScopeData().tags.fork, same: Sentry.getCurrentScope() === made[0]?.scope };
+          return {
+            tag: Sentry.getIsolationScope().getScopeData().tags.fork,
+            same: Sentry.getCurrentScope() === made[0]?.scope,
+          };
         });
         expect(tag).toEqual({ tag: 'eager', same: true });
       } finally {

@@ -10,7 +10,9 @@ const message = (text: string): Event => ({
   tags: { ticket_id: `TICKET-${Math.random()}` },
   exception: { values: [{ value: text, stacktrace: { frames } }] },
 });
-const failure = (text: string): Event => ({ exception: { values: [{ type: 'Error', value: text, stacktrace: { frames } }] } });
+const failure = (text: string): Event => ({
+  exception: { values: [{ type: 'Error', value: text, stacktrace: { frames } }] },
+});
 
 function dedupe(): (event: Event) => Event | null {
   const integration = exceptionDedupeIntegration();

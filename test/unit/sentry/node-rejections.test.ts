@@ -10,7 +10,9 @@ describe('rejectionMode', () => {
     expect(rejectionMode(['--unhandled-rejections=warn'], '')).toBe('warn');
     expect(rejectionMode(['--unhandled-rejections', 'strict'], '')).toBe('strict');
     expect(rejectionMode([], '--max-old-space-size=100 --unhandled_rejections=none')).toBe('none');
-    expect(rejectionMode(['--unhandled-rejections=warn-with-error-code'], '--unhandled-rejections=strict')).toBe('warn-with-error-code');
+    expect(rejectionMode(['--unhandled-rejections=warn-with-error-code'], '--unhandled-rejections=strict')).toBe(
+      'warn-with-error-code',
+    );
   });
 
   it('ignores a value Node would refuse', () => {

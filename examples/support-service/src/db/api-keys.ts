@@ -20,13 +20,16 @@ export function hashApiKey(key: string): string {
 
 export function findApiKeyOwner(db: Db, key: string): ApiKeyOwner | undefined {
   const hash = hashApiKey(key);
-  return dbSpan('SELECT', 'api_keys', () =>
-    statement(
-      db,
-      `SELECT k.id AS keyId, k.name AS keyName, k.role AS role, c.id AS companyId, c.name AS companyName
+  return dbSpan(
+    'SELECT',
+    'api_keys',
+    () =>
+      statement(
+        db,
+        `SELECT k.id AS keyId, k.name AS keyName, k.role AS role, c.id AS companyId, c.name AS companyName
            FROM api_keys k JOIN companies c ON c.id = k.company_id
           WHERE k.key_hash = ? AND k.revoked_at IS NULL`,
-    ).get(hash) as ApiKeyOwner | undefined,
+      ).get(hash) as ApiKeyOwner | undefined,
   );
 }
 
@@ -36,16 +39,19 @@ export function countCompanies(db: Db): number {
 }
 
 export function insertCompany(db: Db, id: string, name: string): void {
-  statement(db, 'INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?)').run(id, name, new Date().toISOString());
-}
-
-export function insertApiKey(db: Db, key: { id: string; companyId: string; name: string; role: string; secret: string }): void {
-  statement(db, 'INSERT INTO api_keys (id, company_id, key_hash, name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-    key.id,
-    key.companyId,
-    hashApiKey(key.secret),
-    key.name,
-    key.role,
+  statement(db, 'INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?)').run(
+    id,
+    name,
     new Date().toISOString(),
   );
+}
+
+export function insertApiKey(
+  db: Db,
+  key: { id: string; companyId: string; name: string; role: string; secret: string },
+): void {
+  statement(
+    db,
+    'INSERT INTO api_keys (id, company_id, key_hash, name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(key.id, key.companyId, hashApiKey(key.secret), key.name, key.role, new Date().toISOString());
 }

@@ -39,29 +39,38 @@ export function recordDeliveryAttempt(db: Db, id: number, delivered: boolean, er
 }
 
 export function pendingEscalations(db: Db, limit: number): Escalation[] {
-  return dbSpan('SELECT', 'escalations', () =>
-    statement(
-      db,
-      `SELECT id, ticket_id AS ticketId, company_id AS companyId, reason, status, attempts, last_error AS lastError
+  return dbSpan(
+    'SELECT',
+    'escalations',
+    () =>
+      statement(
+        db,
+        `SELECT id, ticket_id AS ticketId, company_id AS companyId, reason, status, attempts, last_error AS lastError
            FROM escalations WHERE status = 'pending' ORDER BY id LIMIT ?`,
-    ).all(limit) as Escalation[],
+      ).all(limit) as Escalation[],
   );
 }
 
 export function escalationsForTicket(db: Db, ticketId: string): Escalation[] {
-  return dbSpan('SELECT', 'escalations', () =>
-    statement(
-      db,
-      `SELECT id, ticket_id AS ticketId, company_id AS companyId, reason, status, attempts, last_error AS lastError
+  return dbSpan(
+    'SELECT',
+    'escalations',
+    () =>
+      statement(
+        db,
+        `SELECT id, ticket_id AS ticketId, company_id AS companyId, reason, status, attempts, last_error AS lastError
            FROM escalations WHERE ticket_id = ? ORDER BY id`,
-    ).all(ticketId) as Escalation[],
+      ).all(ticketId) as Escalation[],
   );
 }
 
 /** Whether the escalation still waits for delivery (a retry pass's list can be stale by the time it gets there). */
 export function isPending(db: Db, id: number): boolean {
-  const row = dbSpan('SELECT', 'escalations', () =>
-    statement(db, 'SELECT status FROM escalations WHERE id = ?').get(id) as { status: EscalationStatus } | undefined,
+  const row = dbSpan(
+    'SELECT',
+    'escalations',
+    () =>
+      statement(db, 'SELECT status FROM escalations WHERE id = ?').get(id) as { status: EscalationStatus } | undefined,
   );
   return row?.status === 'pending';
 }

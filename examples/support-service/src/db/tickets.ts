@@ -65,12 +65,15 @@ function toTicket(row: TicketRow): Ticket {
 
 /** The customer's ticket that is still being worked on, if any (escalated tickets stay open to follow-ups). */
 export function findOpenTicket(db: Db, companyId: string, externalUserId: string): Ticket | undefined {
-  const row = dbSpan('SELECT', 'tickets', () =>
-    statement(
-      db,
-      `SELECT * FROM tickets WHERE company_id = ? AND external_user_id = ? AND status IN ('open', 'escalated')
+  const row = dbSpan(
+    'SELECT',
+    'tickets',
+    () =>
+      statement(
+        db,
+        `SELECT * FROM tickets WHERE company_id = ? AND external_user_id = ? AND status IN ('open', 'escalated')
           ORDER BY created_at DESC LIMIT 1`,
-    ).get(companyId, externalUserId) as TicketRow | undefined,
+      ).get(companyId, externalUserId) as TicketRow | undefined,
   );
   return row && toTicket(row);
 }
@@ -104,8 +107,13 @@ export function createTicket(db: Db, companyId: string, externalUserId: string, 
 
 /** Scoped by company: another company's ticket id finds nothing, exactly like an unknown one. */
 export function getTicket(db: Db, companyId: string, ticketId: string): Ticket | undefined {
-  const row = dbSpan('SELECT', 'tickets', () =>
-    statement(db, 'SELECT * FROM tickets WHERE id = ? AND company_id = ?').get(ticketId, companyId) as TicketRow | undefined,
+  const row = dbSpan(
+    'SELECT',
+    'tickets',
+    () =>
+      statement(db, 'SELECT * FROM tickets WHERE id = ? AND company_id = ?').get(ticketId, companyId) as
+        | TicketRow
+        | undefined,
   );
   return row && toTicket(row);
 }
@@ -143,20 +151,21 @@ export function updateTicketOutcome(db: Db, ticketId: string, outcome: TicketOut
 
 export function addInteraction(db: Db, ticketId: string, interaction: Omit<Interaction, 'createdAt'>): void {
   dbSpan('INSERT', 'interactions', () =>
-    statement(db, 'INSERT INTO interactions (ticket_id, role, text, confidence, created_at) VALUES (?, ?, ?, ?, ?)').run(
-      ticketId,
-      interaction.role,
-      interaction.text,
-      interaction.confidence,
-      new Date().toISOString(),
-    ),
+    statement(
+      db,
+      'INSERT INTO interactions (ticket_id, role, text, confidence, created_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(ticketId, interaction.role, interaction.text, interaction.confidence, new Date().toISOString()),
   );
 }
 
 export function listInteractions(db: Db, ticketId: string): Interaction[] {
-  return dbSpan('SELECT', 'interactions', () =>
-    statement(db, 'SELECT role, text, confidence, created_at AS createdAt FROM interactions WHERE ticket_id = ? ORDER BY id').all(
-      ticketId,
-    ) as Interaction[],
+  return dbSpan(
+    'SELECT',
+    'interactions',
+    () =>
+      statement(
+        db,
+        'SELECT role, text, confidence, created_at AS createdAt FROM interactions WHERE ticket_id = ? ORDER BY id',
+      ).all(ticketId) as Interaction[],
   );
 }

@@ -54,27 +54,26 @@ export class EscalationDeliveryError extends Error {
 
 /** Resolves when the helpdesk accepted the ticket; rejects with EscalationDeliveryError otherwise. */
 export function deliverEscalation(url: string, payload: EscalationPayload, timeoutMs: number): Promise<void> {
-  return withToolSpan(
-    { name: 'escalate_to_helpdesk', type: 'extension' },
-    async (span) => {
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        const timedOut = error instanceof Error && error.name === 'TimeoutError';
-        throw new EscalationDeliveryError(
-          timedOut ? `helpdesk webhook timed out after ${timeoutMs} ms` : `helpdesk webhook unreachable: ${String(error)}`,
-        );
-      }
-      span.setAttribute('http.response.status_code', response.status);
-      // Drain the body so the keep-alive socket is reusable; its content is not needed.
-      await response.arrayBuffer().catch(() => undefined);
-      if (!response.ok) throw new EscalationDeliveryError(`helpdesk webhook answered ${response.status}`);
-    },
-  );
+  return withToolSpan({ name: 'escalate_to_helpdesk', type: 'extension' }, async (span) => {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new EscalationDeliveryError(
+        timedOut
+          ? `helpdesk webhook timed out after ${timeoutMs} ms`
+          : `helpdesk webhook unreachable: ${String(error)}`,
+      );
+    }
+    span.setAttribute('http.response.status_code', response.status);
+    // Drain the body so the keep-alive socket is reusable; its content is not needed.
+    await response.arrayBuffer().catch(() => undefined);
+    if (!response.ok) throw new EscalationDeliveryError(`helpdesk webhook answered ${response.status}`);
+  });
 }

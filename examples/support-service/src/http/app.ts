@@ -17,7 +17,8 @@ export function createApp(deps: PipelineDeps, options: RouteOptions): Express {
   // The trace id goes back to the caller so a support engineer can find a customer's request in any backend.
   app.use((_req, res, next) => {
     const context = trace.getActiveSpan()?.spanContext();
-    if (context !== undefined && (context.traceFlags & TraceFlags.SAMPLED) !== 0) res.setHeader('x-trace-id', context.traceId);
+    if (context !== undefined && (context.traceFlags & TraceFlags.SAMPLED) !== 0)
+      res.setHeader('x-trace-id', context.traceId);
     next();
   });
   app.use('/api', apiRouter(deps, options));

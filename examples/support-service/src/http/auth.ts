@@ -19,14 +19,24 @@ export function authenticate(db: Db) {
     const key = req.get('x-api-key');
     const owner = key ? findApiKeyOwner(db, key) : undefined;
     if (owner === undefined) {
-      addBreadcrumb({ message: 'API key rejected', category: 'auth', level: 'warning', data: { key_present: Boolean(key) } });
+      addBreadcrumb({
+        message: 'API key rejected',
+        category: 'auth',
+        level: 'warning',
+        data: { key_present: Boolean(key) },
+      });
       res.status(401).json({ error: 'unauthorized', message: 'Missing or invalid X-API-Key header.' });
       return;
     }
     res.locals.owner = owner;
     setUserContext({ userId: owner.keyId, companyId: owner.companyId, role: owner.role });
     setTag('company_id', owner.companyId);
-    addBreadcrumb({ message: 'API key authenticated', category: 'auth', level: 'info', data: { company_id: owner.companyId } });
+    addBreadcrumb({
+      message: 'API key authenticated',
+      category: 'auth',
+      level: 'info',
+      data: { company_id: owner.companyId },
+    });
     next();
   };
 }

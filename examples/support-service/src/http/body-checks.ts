@@ -53,5 +53,6 @@ export function jsonDepth(body: Uint8Array): number {
 
 export function verifyJsonBody(_req: IncomingMessage, _res: ServerResponse, body: Buffer): void {
   if (!isUtf8(body)) throw new BodyCheckError(INVALID_ENCODING, 'Request body is not valid UTF-8.');
-  if (jsonDepth(body) > MAX_JSON_DEPTH) throw new BodyCheckError(TOO_DEEP, `Request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  if (jsonDepth(body) > MAX_JSON_DEPTH)
+    throw new BodyCheckError(TOO_DEEP, `Request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
 }

@@ -25,12 +25,16 @@ export function errorHandler(error: unknown, req: Request, res: Response, next: 
   const httpError = (typeof error === 'object' && error !== null ? error : {}) as HttpError;
   const status = httpError.status ?? httpError.statusCode;
   if (httpError.type === 'entity.too.large' || status === 413) {
-    res.status(413).json({ error: 'payload_too_large', message: `Request body exceeds ${httpError.limit ?? 'the'} bytes.` });
+    res
+      .status(413)
+      .json({ error: 'payload_too_large', message: `Request body exceeds ${httpError.limit ?? 'the'} bytes.` });
     return;
   }
   if (httpError.type === INVALID_ENCODING || httpError.type === TOO_DEEP) {
     const message = error instanceof Error ? error.message : 'Request body was refused.';
-    res.status(400).json({ error: httpError.type === INVALID_ENCODING ? 'invalid_encoding' : 'nesting_too_deep', message });
+    res
+      .status(400)
+      .json({ error: httpError.type === INVALID_ENCODING ? 'invalid_encoding' : 'nesting_too_deep', message });
     return;
   }
   if (httpError.type === 'entity.parse.failed') {
@@ -41,6 +45,9 @@ export function errorHandler(error: unknown, req: Request, res: Response, next: 
     res.status(status).json({ error: 'bad_request', message: 'The request could not be processed.' });
     return;
   }
-  const eventId = captureException(error, { level: 'error', tags: { handler: 'express', route: req.route?.path ?? req.path } });
+  const eventId = captureException(error, {
+    level: 'error',
+    tags: { handler: 'express', route: req.route?.path ?? req.path },
+  });
   res.status(500).json({ error: 'internal_error', message: 'An unexpected error occurred.', event_id: eventId });
 }

@@ -22,36 +22,41 @@ export function apiRouter(deps: PipelineDeps, options: RouteOptions): Router {
   // span is named `POST /api/ingest-message`, not `POST /api` (the router's mount path).
   const auth = authenticate(deps.db);
 
-  router.post('/ingest-message', auth, json({ limit: options.maxBodyBytes, verify: verifyJsonBody }), async (req: Request, res: Response) => {
-    const owner = ownerOf(res);
-    const parsed = IngestMessageSchema.safeParse(req.body);
-    if (!parsed.success) {
-      res.status(400).json({ error: 'invalid_request', ...fieldErrors(parsed.error) });
-      return;
-    }
-    const message = parsed.data;
-    setTag('channel', message.channel);
-    setContext('message', { channel: message.channel, length: message.text.length });
-    addBreadcrumb({
-      message: 'Message received',
-      category: 'ingest',
-      level: 'info',
-      data: { channel: message.channel, length: message.text.length },
-    });
-    const outcome = await runSupportPipeline(deps, {
-      owner,
-      channel: message.channel,
-      text: message.text,
-      externalUserId: message.external_user_id,
-    });
-    res.json({
-      status: outcome.status,
-      ticket_id: outcome.ticketId,
-      response: outcome.response,
-      confidence: outcome.confidence,
-      escalated: outcome.escalated,
-    });
-  });
+  router.post(
+    '/ingest-message',
+    auth,
+    json({ limit: options.maxBodyBytes, verify: verifyJsonBody }),
+    async (req: Request, res: Response) => {
+      const owner = ownerOf(res);
+      const parsed = IngestMessageSchema.safeParse(req.body);
+      if (!parsed.success) {
+        res.status(400).json({ error: 'invalid_request', ...fieldErrors(parsed.error) });
+        return;
+      }
+      const message = parsed.data;
+      setTag('channel', message.channel);
+      setContext('message', { channel: message.channel, length: message.text.length });
+      addBreadcrumb({
+        message: 'Message received',
+        category: 'ingest',
+        level: 'info',
+        data: { channel: message.channel, length: message.text.length },
+      });
+      const outcome = await runSupportPipeline(deps, {
+        owner,
+        channel: message.channel,
+        text: message.text,
+        externalUserId: message.external_user_id,
+      });
+      res.json({
+        status: outcome.status,
+        ticket_id: outcome.ticketId,
+        response: outcome.response,
+        confidence: outcome.confidence,
+        escalated: outcome.escalated,
+      });
+    },
+  );
 
   router.get('/tickets/:ticket_id', auth, (req: Request, res: Response) => {
     const owner = ownerOf(res);

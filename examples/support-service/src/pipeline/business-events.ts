@@ -33,7 +33,9 @@ export function emitBusinessEvent(
   for (const [key, value] of Object.entries(tags)) attributes[`support.${key}`] = value;
   workflowSpan.addEvent(event, attributes);
   // One log line per business event: the support team greps for them, and `npm run demo` counts them.
-  const tagText = Object.entries(tags).map(([key, value]) => `${key}=${value}`).join(' ');
+  const tagText = Object.entries(tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
   console.log(`business event "${event}" level=${level} ${tagText}${eventId ? ` sentry_event_id=${eventId}` : ''}`);
   return eventId;
 }

@@ -21,7 +21,10 @@ export function computeConfidence(search: SearchResult, answer: string): number 
   if (top === undefined || answerTerms.length === 0 || search.queryTerms.length === 0) return 0;
   const matched = new Set(top.matchedTerms);
   const coverage = search.queryTerms.filter((t) => matched.has(t)).length / search.queryTerms.length;
-  const known = new Set([...search.queryTerms, ...search.passages.flatMap((p) => contentTerms(`${p.heading} ${p.text}`))]);
+  const known = new Set([
+    ...search.queryTerms,
+    ...search.passages.flatMap((p) => contentTerms(`${p.heading} ${p.text}`)),
+  ]);
   const grounding = answerTerms.filter((t) => known.has(t)).length / answerTerms.length;
   return Math.round((0.75 * coverage + 0.25 * grounding) * 100) / 100;
 }

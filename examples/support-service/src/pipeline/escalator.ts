@@ -20,7 +20,11 @@ export interface EscalationSettings {
   timeoutMs: number;
 }
 
-export function escalationReason(result: TriageResult, confidence: number, modelFailed: boolean): EscalationReason | undefined {
+export function escalationReason(
+  result: TriageResult,
+  confidence: number,
+  modelFailed: boolean,
+): EscalationReason | undefined {
   // The first reason that applies is the one the helpdesk sees: what the customer needs beats how sure we are.
   if (modelFailed) return 'model_failure';
   if (result.priority === 'high' || result.priority === 'urgent') return 'high_priority';
@@ -55,7 +59,12 @@ export async function deliverQueued(
   try {
     await deliverEscalation(settings.webhookUrl, payload, settings.timeoutMs);
     recordDeliveryAttempt(db, escalation.id, true);
-    addBreadcrumb({ message: 'Escalation delivered', category: 'escalation', level: 'info', data: { escalation_id: escalation.id } });
+    addBreadcrumb({
+      message: 'Escalation delivered',
+      category: 'escalation',
+      level: 'info',
+      data: { escalation_id: escalation.id },
+    });
     return true;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -80,9 +89,18 @@ export async function escalate(
   workflowSpan: Span,
 ): Promise<EscalationOutcome> {
   const escalationId = enqueueEscalation(db, ticket.id, ticket.companyId, reason);
-  addBreadcrumb({ message: 'Ticket escalated', category: 'escalation', level: 'warning', data: { reason, escalation_id: escalationId } });
+  addBreadcrumb({
+    message: 'Ticket escalated',
+    category: 'escalation',
+    level: 'warning',
+    data: { reason, escalation_id: escalationId },
+  });
   if (settings.webhookUrl === undefined) {
-    addBreadcrumb({ message: 'No helpdesk webhook configured: escalation queued', category: 'escalation', level: 'info' });
+    addBreadcrumb({
+      message: 'No helpdesk webhook configured: escalation queued',
+      category: 'escalation',
+      level: 'info',
+    });
     return { escalationId, delivered: false };
   }
   const delivered = await deliverQueued(

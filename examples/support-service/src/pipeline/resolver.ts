@@ -55,7 +55,12 @@ export async function resolve(kb: KnowledgeBase, responder: Responder, input: Re
       message: 'Generated response',
       category: 'ai',
       level: 'info',
-      data: { provider: responder.provider, model: completion.model, confidence, response_length: completion.answer.length },
+      data: {
+        provider: responder.provider,
+        model: completion.model,
+        confidence,
+        response_length: completion.answer.length,
+      },
     });
     return { answer: completion.answer, confidence, modelFailed: false, search };
   } catch (error) {

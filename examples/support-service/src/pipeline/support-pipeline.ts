@@ -52,7 +52,12 @@ export interface IngestOutcome {
   escalated: boolean;
 }
 
-function agent<T>(name: AgentName, ticketId: string, fn: (span: Span) => T, extra: { provider?: string; model?: string } = {}): T {
+function agent<T>(
+  name: AgentName,
+  ticketId: string,
+  fn: (span: Span) => T,
+  extra: { provider?: string; model?: string } = {},
+): T {
   const step = AGENTS.indexOf(name) + 1;
   setContext('pipeline', { current_agent: name, step, total_steps: AGENTS.length });
   addBreadcrumb({ message: `${name} agent started`, category: 'pipeline', level: 'info', data: { step } });
@@ -67,18 +72,32 @@ export function runSupportPipeline(deps: PipelineDeps, input: IngestInput): Prom
     const isNew = ticket === undefined;
     if (ticket === undefined) {
       ticket = createTicket(db, owner.companyId, input.externalUserId, input.channel);
-      emitBusinessEvent(workflow, 'New ticket created', { company_id: owner.companyId, channel: input.channel }, { ticket_id: ticket.id });
+      emitBusinessEvent(
+        workflow,
+        'New ticket created',
+        { company_id: owner.companyId, channel: input.channel },
+        { ticket_id: ticket.id },
+      );
     }
     const ticketId = ticket.id;
     workflow.setAttribute('gen_ai.conversation.id', ticketId);
     workflow.setAttribute('support.ticket_id', ticketId);
     setContext('ticket', { ticket_id: ticketId, new_ticket: isNew, channel: input.channel });
     addInteraction(db, ticketId, { role: 'customer', text: input.text, confidence: null });
-    addBreadcrumb({ message: isNew ? 'Ticket created' : 'Follow-up on open ticket', category: 'ticket', level: 'info', data: { ticket_id: ticketId } });
+    addBreadcrumb({
+      message: isNew ? 'Ticket created' : 'Follow-up on open ticket',
+      category: 'ticket',
+      level: 'info',
+      data: { ticket_id: ticketId },
+    });
 
     const triaged = agent('Triage', ticketId, (span) => {
       const result = triage(input.text);
-      span.setAttributes({ 'support.category': result.category, 'support.priority': result.priority, 'support.sentiment': result.sentiment });
+      span.setAttributes({
+        'support.category': result.category,
+        'support.priority': result.priority,
+        'support.sentiment': result.sentiment,
+      });
       addBreadcrumb({ message: 'Ticket triaged', category: 'pipeline', level: 'info', data: { ...result } });
       return result;
     });

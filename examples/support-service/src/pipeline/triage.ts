@@ -15,15 +15,70 @@ export interface TriageResult {
 }
 
 const CATEGORY_WORDS: Record<Exclude<Category, 'general'>, readonly string[]> = {
-  billing: ['bill', 'billing', 'invoice', 'charge', 'charged', 'refund', 'payment', 'card', 'price', 'receipt', 'subscription', 'plan', 'trial'],
+  billing: [
+    'bill',
+    'billing',
+    'invoice',
+    'charge',
+    'charged',
+    'refund',
+    'payment',
+    'card',
+    'price',
+    'receipt',
+    'subscription',
+    'plan',
+    'trial',
+  ],
   account: ['account', 'password', 'login', 'sign', 'locked', 'email', 'profile', 'delete', 'username'],
-  shipping: ['shipping', 'delivery', 'deliver', 'delivered', 'order', 'package', 'tracking', 'track', 'shipped', 'address', 'damaged', 'return', 'customs'],
-  technical: ['app', 'crash', 'crashes', 'error', 'bug', 'broken', 'notifications', 'api', 'integration', 'code', 'install', 'down', 'outage'],
+  shipping: [
+    'shipping',
+    'delivery',
+    'deliver',
+    'delivered',
+    'order',
+    'package',
+    'tracking',
+    'track',
+    'shipped',
+    'address',
+    'damaged',
+    'return',
+    'customs',
+  ],
+  technical: [
+    'app',
+    'crash',
+    'crashes',
+    'error',
+    'bug',
+    'broken',
+    'notifications',
+    'api',
+    'integration',
+    'code',
+    'install',
+    'down',
+    'outage',
+  ],
 };
 
 const URGENT = new Set(['urgent', 'urgently', 'asap', 'immediately', 'emergency', 'outage']);
 const HIGH = new Set(['lawyer', 'legal', 'fraud', 'stolen', 'hacked', 'unauthorized', 'chargeback', 'down']);
-const NEGATIVE = new Set(['angry', 'terrible', 'awful', 'worst', 'furious', 'unacceptable', 'horrible', 'ridiculous', 'disappointed', 'scam', 'useless', 'hate']);
+const NEGATIVE = new Set([
+  'angry',
+  'terrible',
+  'awful',
+  'worst',
+  'furious',
+  'unacceptable',
+  'horrible',
+  'ridiculous',
+  'disappointed',
+  'scam',
+  'useless',
+  'hate',
+]);
 const POSITIVE = new Set(['great', 'love', 'awesome', 'excellent', 'perfect', 'happy', 'wonderful', 'appreciate']);
 
 export function triage(text: string): TriageResult {

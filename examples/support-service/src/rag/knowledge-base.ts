@@ -54,14 +54,21 @@ export function contentTerms(text: string): string[] {
 function parseArticle(file: string): SectionDoc[] {
   const article = path.basename(file, '.md');
   const lines = readFileSync(file, 'utf8').split(/\r?\n/);
-  const title = lines.find((l) => l.startsWith('# '))?.slice(2).trim() ?? article;
+  const title =
+    lines
+      .find((l) => l.startsWith('# '))
+      ?.slice(2)
+      .trim() ?? article;
   const docs: SectionDoc[] = [];
   let heading: string | undefined;
   let body: string[] = [];
   const close = (): void => {
     const text = body.join(' ').replace(/\s+/g, ' ').trim();
     if (heading !== undefined && text !== '') {
-      const slug = heading.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+      const slug = heading
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '');
       docs.push({ id: `${article}#${slug}`, article, title, heading, text });
     }
   };

@@ -10,5 +10,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
    thanks thank regards dear hey sir madam there their them they she him her his its myself yourself ourselves
    does did doing been being let may might must shall yes okay still really know like able tell says said
    one two way may per via now today yesterday tomorrow back since using use used
-   que para por com los las una uno del como mas pero sus por favor hola obrigado gracias`.split(/\s+/).filter(Boolean),
+   que para por com los las una uno del como mas pero sus por favor hola obrigado gracias`
+    .split(/\s+/)
+    .filter(Boolean),
 );

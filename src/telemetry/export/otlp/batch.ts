@@ -129,7 +129,10 @@ export class OtlpSpanBatch implements SpanBatch {
     let bytes = 1024;
     for (const scopes of this.groups.values()) for (const group of scopes.values()) bytes += group.spans.pos + 256;
     const writer = new ProtoWriter(bytes);
-    writeTraceRequest(writer, [...this.groups].map(([resource, scopes]) => [resource, scopes.values()]));
+    writeTraceRequest(
+      writer,
+      [...this.groups].map(([resource, scopes]) => [resource, scopes.values()]),
+    );
     return writer.finish();
   }
 }

@@ -9,7 +9,12 @@
 import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { OTLPExporterError, type createOtlpHttpExportDelegate, type ExportResponse, type IExporterTransport } from './exporter-base.js';
+import {
+  OTLPExporterError,
+  type createOtlpHttpExportDelegate,
+  type ExportResponse,
+  type IExporterTransport,
+} from './exporter-base.js';
 
 /** The options the stock node-http delegate takes (OtlpNodeHttpConfiguration, not exported by name on 0.223). */
 export type HttpExportOptions = Parameters<typeof createOtlpHttpExportDelegate>[0];
@@ -41,7 +46,16 @@ export class ExportFailure extends OTLPExporterError {
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH']);
+const RETRYABLE_NETWORK = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 const NETWORK_WORDS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
@@ -66,7 +80,11 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
 
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
-export function describeStatus(status: number, statusMessage: string | undefined, retryAfterMs: number | undefined): string {
+export function describeStatus(
+  status: number,
+  statusMessage: string | undefined,
+  retryAfterMs: number | undefined,
+): string {
   const words = statusMessage ? ` ${statusMessage}` : '';
   return `HTTP ${status}${words}${retryAfterMs !== undefined ? ` (Retry-After: ${seconds(retryAfterMs)})` : ''}`;
 }
@@ -76,10 +94,14 @@ export function describeNetworkError(error: Error): ExportFailure {
   const code = (error as { code?: unknown }).code;
   const codeText = typeof code === 'string' ? code : '';
   if (TLS_CODE.test(codeText) || /\b(SSL|TLS|certificate)\b/i.test(error.message)) {
-    return new ExportFailure(`TLS error: ${error.message}${codeText && !error.message.includes(codeText) ? ` (${codeText})` : ''}`);
+    return new ExportFailure(
+      `TLS error: ${error.message}${codeText && !error.message.includes(codeText) ? ` (${codeText})` : ''}`,
+    );
   }
   const words = NETWORK_WORDS[codeText];
-  const message = words ? `${words} (${error.message})` : `${error.message || error.name}${codeText && !error.message.includes(codeText) ? ` (${codeText})` : ''}`;
+  const message = words
+    ? `${words} (${error.message})`
+    : `${error.message || error.name}${codeText && !error.message.includes(codeText) ? ` (${codeText})` : ''}`;
   return new ExportFailure(message, undefined, undefined, RETRYABLE_NETWORK.has(codeText));
 }
 
@@ -143,43 +165,63 @@ class OtlpHttpTransport implements IExporterTransport {
     const { agent, request } = await this.load();
     return new Promise((resolve) => {
       let settled = false;
-      const settle = (result: { status: 'success'; data?: Uint8Array } | { status: 'failure'; error: ExportFailure }): void => {
+      const settle = (
+        result: { status: 'success'; data?: Uint8Array } | { status: 'failure'; error: ExportFailure },
+      ): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         resolve(result);
       };
-      const req = request(new URL(this.options.url), { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) }, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) {
-            settle({ status: 'failure', error: new ExportFailure(`HTTP ${res.statusCode ?? '?'}: the response exceeded ${MAX_RESPONSE_BYTES} bytes`, res.statusCode) });
-            res.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        const answered = (): void => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status <= 299) {
-            settle({ status: 'success', data: Buffer.concat(chunks) });
-            return;
-          }
-          const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-          const retryable = RETRYABLE_STATUS.has(status);
-          settle({
-            status: 'failure',
-            error: new ExportFailure(describeStatus(status, res.statusMessage, retryAfterMs), status, retryAfterMs, retryable),
+      const req = request(
+        new URL(this.options.url),
+        { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) }, agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_RESPONSE_BYTES) {
+              settle({
+                status: 'failure',
+                error: new ExportFailure(
+                  `HTTP ${res.statusCode ?? '?'}: the response exceeded ${MAX_RESPONSE_BYTES} bytes`,
+                  res.statusCode,
+                ),
+              });
+              res.destroy();
+              return;
+            }
+            chunks.push(chunk);
           });
-        };
-        res.on('end', answered);
-        // A response cut while its body was read still has its status.
-        res.on('error', answered);
-      });
+          const answered = (): void => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status <= 299) {
+              settle({ status: 'success', data: Buffer.concat(chunks) });
+              return;
+            }
+            const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+            const retryable = RETRYABLE_STATUS.has(status);
+            settle({
+              status: 'failure',
+              error: new ExportFailure(
+                describeStatus(status, res.statusMessage, retryAfterMs),
+                status,
+                retryAfterMs,
+                retryable,
+              ),
+            });
+          };
+          res.on('end', answered);
+          // A response cut while its body was read still has its status.
+          res.on('error', answered);
+        },
+      );
       const timer = setTimeout(() => {
-        settle({ status: 'failure', error: new ExportFailure(`timeout: no answer within ${exportTimeoutMillis} ms`, undefined, undefined, true) });
+        settle({
+          status: 'failure',
+          error: new ExportFailure(`timeout: no answer within ${exportTimeoutMillis} ms`, undefined, undefined, true),
+        });
         req.destroy();
       }, timeoutMillis);
       timer.unref();

@@ -22,7 +22,10 @@ const WIRE_I32 = 5;
 
 class Reader {
   pos = 0;
-  constructor(private readonly bytes: Uint8Array, private readonly end = bytes.length) {}
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly end = bytes.length,
+  ) {}
 
   done(): boolean {
     return this.pos >= this.end;
@@ -58,7 +61,11 @@ class Reader {
   }
 }
 
-function readPartialSuccess(bytes: Uint8Array, start: number, end: number): NonNullable<TraceExportResponse['partialSuccess']> {
+function readPartialSuccess(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): NonNullable<TraceExportResponse['partialSuccess']> {
   const reader = new Reader(bytes, end);
   reader.pos = start;
   const result: NonNullable<TraceExportResponse['partialSuccess']> = {};
@@ -66,7 +73,8 @@ function readPartialSuccess(bytes: Uint8Array, start: number, end: number): NonN
     const key = reader.varint();
     const field = Math.floor(key / 8);
     const wire = key & 7;
-    if (field === EXPORT_TRACE_PARTIAL_SUCCESS_REJECTED_SPANS && wire === WIRE_VARINT) result.rejectedSpans = reader.varint();
+    if (field === EXPORT_TRACE_PARTIAL_SUCCESS_REJECTED_SPANS && wire === WIRE_VARINT)
+      result.rejectedSpans = reader.varint();
     else if (field === EXPORT_TRACE_PARTIAL_SUCCESS_ERROR_MESSAGE && wire === WIRE_LEN) {
       const stop = reader.length();
       result.errorMessage = new TextDecoder().decode(bytes.subarray(reader.pos, stop));

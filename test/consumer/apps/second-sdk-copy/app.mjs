@@ -4,5 +4,10 @@ import { createServer } from 'node:http';
 import { trace } from '@opentelemetry/api';
 
 const tracer = trace.getTracer('consumer-app');
-const server = createServer((_req, res) => tracer.startActiveSpan('consumer.work', (span) => { span.end(); res.end('hi'); }));
+const server = createServer((_req, res) =>
+  tracer.startActiveSpan('consumer.work', (span) => {
+    span.end();
+    res.end('hi');
+  }),
+);
 server.listen(0, '127.0.0.1', () => console.log(`LISTENING ${server.address().port}`));

@@ -15,7 +15,12 @@ import type { BatchExporter } from '../../../../src/telemetry/export/span-batch.
 import { decodeOtlpTracesBody } from '../../../kit/index.js';
 import { makeConfig } from '../../../fixtures/monitoring-harness.js';
 
-const REMOTE = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED, isRemote: true };
+const REMOTE = {
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: 'b7ad6b7169203331',
+  traceFlags: TraceFlags.SAMPLED,
+  isRemote: true,
+};
 
 /** Every field the encoder writes, through the real SDK: kinds, parents, attribute types, events, links, status. */
 function makeSpans(): ReadableSpan[] {
@@ -27,10 +32,16 @@ function makeSpans(): ReadableSpan[] {
     shutdown: async () => {},
   };
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'encoder-test', 'host.cpus': 2, 'process.argv': ['node', 'app.js'] }),
+    resource: resourceFromAttributes({
+      'service.name': 'encoder-test',
+      'host.cpus': 2,
+      'process.argv': ['node', 'app.js'],
+    }),
     spanProcessors: [capture],
   });
-  const http = provider.getTracer('@opentelemetry/instrumentation-http', '0.210.0', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' });
+  const http = provider.getTracer('@opentelemetry/instrumentation-http', '0.210.0', {
+    schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+  });
   const app = provider.getTracer('support-app');
   const remote = trace.setSpanContext(ROOT_CONTEXT, { ...REMOTE, traceState: new TraceState('vendor=a,ot=th:0') });
   const server = http.startSpan('POST /api/ingest-message', { kind: SpanKind.SERVER }, remote);
@@ -56,7 +67,9 @@ function makeSpans(): ReadableSpan[] {
         'text.128': 'y'.repeat(128),
         'text.127.unicode': `${'y'.repeat(126)}é`,
       },
-      links: [{ context: { ...REMOTE, spanId: '00f067aa0ba902b7', isRemote: false }, attributes: { 'link.reason': 'retry' } }],
+      links: [
+        { context: { ...REMOTE, spanId: '00f067aa0ba902b7', isRemote: false }, attributes: { 'link.reason': 'retry' } },
+      ],
     },
     inServer,
   );
@@ -88,7 +101,11 @@ describe('OTLP batches encoded as spans end', () => {
     const decoded = decodeOtlpTracesBody(Buffer.from(ours), 'protobuf');
     expect(decoded.map((span) => span.name)).toEqual(spans.map((span) => span.name));
     const agent = decoded.find((span) => span.name.startsWith('agent run'));
-    expect(agent?.attributes).toMatchObject({ 'text.unicode': 'café ☕ 𝄞', 'int.negative': -42, 'int.large': 2 ** 40 + 3 });
+    expect(agent?.attributes).toMatchObject({
+      'text.unicode': 'café ☕ 𝄞',
+      'int.negative': -42,
+      'int.large': 2 ** 40 + 3,
+    });
   });
 
   it('group spans of many scopes and several batches exactly as the stock serializer does', () => {
@@ -108,7 +125,9 @@ describe('OTLP batches encoded as spans end', () => {
     });
     const [first, second] = [new OtlpSpanBatch(encoder), new OtlpSpanBatch(encoder)];
     const provider = new BasicTracerProvider();
-    const span = provider.getTracer('t').startSpan('login for ana@example.com', { attributes: { 'user.email': 'ana@example.com' } });
+    const span = provider
+      .getTracer('t')
+      .startSpan('login for ana@example.com', { attributes: { 'user.email': 'ana@example.com' } });
     span.end();
     const ended = span as unknown as ReadableSpan;
     first.add(ended);
@@ -132,7 +151,12 @@ describe('OTLP batches encoded as spans end', () => {
       export: (_batch, done) => done({ code: 0 }),
       shutdown: async () => {},
     };
-    const batchConfig = { maxQueueSize: 4096, maxExportBatchSize: 4096, scheduledDelayMillis: 60_000, exportTimeoutMillis: 1000 };
+    const batchConfig = {
+      maxQueueSize: 4096,
+      maxExportBatchSize: 4096,
+      scheduledDelayMillis: 60_000,
+      exportTimeoutMillis: 1000,
+    };
     const pipeline = new ExportPipeline('gc', exporter, batchConfig);
     const provider = new BasicTracerProvider({ spanProcessors: [pipeline] });
     const tracer = provider.getTracer('t');
@@ -175,7 +199,10 @@ describe('OTLP batches encoded as spans end', () => {
     for (const name of ['good', 'bad', 'also good']) tracer.startSpan(name).end();
     await pipeline.forceFlush();
     expect(pipeline.stats()).toEqual({ received: 3, exported: 2, dropped: 1, pending: 0 });
-    expect(decodeOtlpTracesBody(Buffer.from(requests[0] ?? []), 'protobuf').map((span) => span.name)).toEqual(['good', 'also good']);
+    expect(decodeOtlpTracesBody(Buffer.from(requests[0] ?? []), 'protobuf').map((span) => span.name)).toEqual([
+      'good',
+      'also good',
+    ]);
     expect(warnings[0]).toContain('a span could not be encoded: attribute cannot be scrubbed');
   });
 });

@@ -9,7 +9,10 @@ const require = createRequire(import.meta.url);
 /** The package's version, from the manifest above its entry (its exports map does not expose package.json). */
 function installedVersion(name: string): string {
   let dir = path.dirname(require.resolve(name));
-  while (!existsSync(path.join(dir, 'package.json')) || (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name) {
+  while (
+    !existsSync(path.join(dir, 'package.json')) ||
+    (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name
+  ) {
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`no package.json for ${name}`);
     dir = parent;
@@ -33,7 +36,10 @@ const EXPECTED: Record<keyof typeof base, 'function' | 'object'> = {
 
 describe(`@opentelemetry/otlp-exporter-base ${installed} internals`, () => {
   it('is a line the layer was checked against', () => {
-    expect(installed, 'a new otlp-exporter-base line: check src/telemetry/export/otlp/exporter-base.ts against it').toMatch(/^0\.(223|301)\./);
+    expect(
+      installed,
+      'a new otlp-exporter-base line: check src/telemetry/export/otlp/exporter-base.ts against it',
+    ).toMatch(/^0\.(223|301)\./);
   });
 
   it.each(Object.entries(EXPECTED))('exports %s as a %s', (name, kind) => {
@@ -48,7 +54,10 @@ describe(`@opentelemetry/otlp-exporter-base ${installed} internals`, () => {
     'otlp-transformer still exports %s (the OTLP/HTTP log exporter)',
     async (name) => {
       const transformer = (await base.loadOtlpTransformer()) as unknown as Record<string, unknown>;
-      expect(transformer[name], `otlp-transformer no longer exports ${name}: see src/telemetry/logs/otlp-logs-exporter.ts`).toBeDefined();
+      expect(
+        transformer[name],
+        `otlp-transformer no longer exports ${name}: see src/telemetry/logs/otlp-logs-exporter.ts`,
+      ).toBeDefined();
     },
   );
 

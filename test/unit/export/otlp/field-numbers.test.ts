@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import * as fields from '../../../../src/telemetry/export/otlp/field-numbers.js';
 
 const PROTO = new URL('../../../kit/proto/opentelemetry/proto/', import.meta.url);
-const FILES = ['trace/v1/trace.proto', 'common/v1/common.proto', 'resource/v1/resource.proto', 'collector/trace/v1/trace_service.proto'];
+const FILES = [
+  'trace/v1/trace.proto',
+  'common/v1/common.proto',
+  'resource/v1/resource.proto',
+  'collector/trace/v1/trace_service.proto',
+];
 
 /** `Message.Nested.field` -> number, from the .proto text: messages nest by braces, a oneof's fields are its message's. */
 function protoFields(): Map<string, number> {

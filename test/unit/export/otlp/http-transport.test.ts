@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeNetworkError, describeStatus, parseRetryAfter } from '../../../../src/telemetry/export/otlp/http-transport.js';
+import {
+  describeNetworkError,
+  describeStatus,
+  parseRetryAfter,
+} from '../../../../src/telemetry/export/otlp/http-transport.js';
 
 describe('the OTLP/HTTP transport names failures', () => {
   it('reads Retry-After as delay-seconds or as an HTTP date, and ignores what it cannot read', () => {
@@ -20,7 +24,10 @@ describe('the OTLP/HTTP transport names failures', () => {
   });
 
   it('tells TLS failures and connection errors apart, and which may be retried', () => {
-    const tls = Object.assign(new Error('write EPROTO 00B8:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), { code: 'EPROTO' });
+    const tls = Object.assign(
+      new Error('write EPROTO 00B8:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'),
+      { code: 'EPROTO' },
+    );
     expect(describeNetworkError(tls).message).toBe(`TLS error: ${tls.message}`);
     const cert = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
     expect(describeNetworkError(cert).message).toBe('TLS error: certificate has expired (CERT_HAS_EXPIRED)');
