@@ -302,6 +302,18 @@ describe('the packed library beside another copy or line of the SDK', () => {
       status: 'fail',
       summary: expect.stringContaining('mixed OpenTelemetry JS lines'),
     });
+
+    // With the test sends on, doctor still reports instead of crashing on an SDK module that cannot load against
+    // this API copy (the 3.x sdk-logs needs api 1.10's exports), and says why nothing was sent.
+    const sending = await runToExit(
+      path.join(mixed.dir, 'node_modules', 'otel-sentry-bridge', 'dist', 'src', 'cli', 'main.js'),
+      { importRegister: false, args: ['doctor', '--json'], cwd: mixed.dir },
+    );
+    const sent = JSON.parse(sending.stdout) as { checks: Array<{ id: string; status: string; summary: string }> };
+    expect(sent.checks.find((c) => c.id === 'doctor.test-sends')).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining('otel.line'),
+    });
   });
 
   it('refuses to start the 3.x line (installed on Node 22.15+) on an older Node, naming the versions and the fix', () => {

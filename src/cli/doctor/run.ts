@@ -3,6 +3,7 @@
  * the configuration the bootstrap would load from this environment and working directory.
  */
 import { readFileSync } from 'node:fs';
+import type { TelemetryConfig } from '../../telemetry/common/types.js';
 import { loadConfig } from '../../telemetry/config/index.js';
 import { otelChecks } from './api-copies.js';
 import {
@@ -14,10 +15,7 @@ import {
   type LoadedConfig,
 } from './config-checks.js';
 import { reachabilityChecks } from './reachability.js';
-import { testLogChecks } from './test-log.js';
-import { testMessageCheck } from './test-message.js';
-import { testSpanChecks } from './test-span.js';
-import { summarise, type CheckResult, type DoctorReport } from './types.js';
+import { check, summarise, type CheckResult, type DoctorReport } from './types.js';
 
 export interface DoctorOptions {
   env: NodeJS.ProcessEnv;
@@ -38,6 +36,33 @@ function packageVersion(): string {
   }
 }
 
+/**
+ * The test message, span and log record. Their modules load the SDK (sdk-trace, sdk-logs) only here: with a second
+ * API copy or mixed OpenTelemetry lines those imports can throw at load time (the 3.x sdk-logs needs api 1.10's
+ * exports), and the checks above must still be reported, so the sends are skipped once an otel check failed.
+ */
+async function sendChecks(config: TelemetryConfig, timeoutMs: number, earlier: CheckResult[]): Promise<CheckResult[]> {
+  const broken = earlier.filter((c) => c.id.startsWith('otel.') && c.status === 'fail').map((c) => c.id);
+  if (broken.length > 0) {
+    return [
+      check('doctor.test-sends', 'warn', `test message, span and log record not sent: ${broken.join(', ')} failed`, {
+        fix: 'fix the OpenTelemetry install named above, then run doctor again',
+      }),
+    ];
+  }
+  const [{ testMessageCheck }, { testSpanChecks }, { testLogChecks }] = await Promise.all([
+    import('./test-message.js'),
+    import('./test-span.js'),
+    import('./test-log.js'),
+  ]);
+  const [message, spans, logs] = await Promise.all([
+    testMessageCheck(config, timeoutMs),
+    testSpanChecks(config, timeoutMs),
+    testLogChecks(config, timeoutMs),
+  ]);
+  return [message, ...spans, ...logs];
+}
+
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const checks: CheckResult[] = [nodeCheck(), esmHookCheck(options.env), ...otelChecks(options.cwd)];
   let loaded: LoadedConfig;
@@ -51,14 +76,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const { config } = loaded;
     checks.push(...configDerivedChecks(options.env, config));
     checks.push(...(await reachabilityChecks(config, options.timeoutMs)));
-    if (options.send) {
-      const [message, spans, logs] = await Promise.all([
-        testMessageCheck(config, options.timeoutMs),
-        testSpanChecks(config, options.timeoutMs),
-        testLogChecks(config, options.timeoutMs),
-      ]);
-      checks.push(message, ...spans, ...logs);
-    }
+    if (options.send) checks.push(...(await sendChecks(config, options.timeoutMs, checks)));
   }
   return summarise(packageVersion(), checks);
 }
