@@ -2,7 +2,6 @@
  * `otel-sentry-bridge doctor`: every check of the support team's troubleshooting list, run in one go against
  * the configuration the bootstrap would load from this environment and working directory.
  */
-import { readFileSync } from 'node:fs';
 import type { TelemetryConfig } from '../../telemetry/common/types.js';
 import { loadConfig } from '../../telemetry/config/index.js';
 import { otelChecks } from './api-copies.js';
@@ -16,6 +15,7 @@ import {
 } from './config-checks.js';
 import { reachabilityChecks } from './reachability.js';
 import { check, summarise, type CheckResult, type DoctorReport } from './types.js';
+import { packageVersion } from '../../telemetry/common/package-version.js';
 
 export interface DoctorOptions {
   env: NodeJS.ProcessEnv;
@@ -25,15 +25,6 @@ export interface DoctorOptions {
   timeoutMs: number;
   /** Skip the test message and test span (reachability is still probed). */
   send: boolean;
-}
-
-function packageVersion(): string {
-  try {
-    const url = new URL('../../../../package.json', import.meta.url);
-    return (JSON.parse(readFileSync(url, 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 /**

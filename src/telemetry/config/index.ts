@@ -8,6 +8,7 @@ import { findAppPackage, searchRoots } from './app-package.js';
 import { loadConfigModule, locateConfigModule, type LoadedModule } from './config-module.js';
 import { DSN_ACCEPTED, parseDsn } from './dsn.js';
 import { readEnvironment } from './environment.js';
+import { readBatchConfig } from './batch.js';
 import { EnvReader, RATE_ACCEPTED } from './env-reader.js';
 import { Problems } from './errors.js';
 import { readPeerList } from './baggage-peers.js';
@@ -92,20 +93,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     otlpLogs.url = OTEL_DEFAULT_LOGS_ENDPOINT[otlpLogs.protocol];
   }
 
-  const batch = {
-    maxQueueSize: reader.integer('OTEL_BSP_MAX_QUEUE_SIZE') ?? BATCH_DEFAULTS.maxQueueSize,
-    maxExportBatchSize: reader.integer('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? BATCH_DEFAULTS.maxExportBatchSize,
-    scheduledDelayMillis: reader.integer('OTEL_BSP_SCHEDULE_DELAY', 0) ?? BATCH_DEFAULTS.scheduledDelayMillis,
-    exportTimeoutMillis: reader.integer('OTEL_BSP_EXPORT_TIMEOUT') ?? BATCH_DEFAULTS.exportTimeoutMillis,
-  };
-  if (batch.maxExportBatchSize > batch.maxQueueSize) {
-    problems.invalid(
-      'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
-      String(batch.maxExportBatchSize),
-      `a whole number <= OTEL_BSP_MAX_QUEUE_SIZE (${batch.maxQueueSize})`,
-      'a batch cannot be larger than the queue',
-    );
-  }
+  const batch = readBatchConfig(reader, 'OTEL_BSP', BATCH_DEFAULTS);
 
   const propagatorsNone = readOtelPropagators(reader).none;
   const envPropagationTargets = readPatternList(reader, 'TELEMETRY_PROPAGATION_TARGETS');

@@ -3,6 +3,7 @@
  * OTEL_BLRP_* queue of each log pipeline. The collector's logs endpoint is read with the traces one (otlp.ts).
  */
 import type { ExporterName, LogsConfig, LogsLevel, OtlpLogsConfig } from '../common/types.js';
+import { readBatchConfig } from './batch.js';
 import type { EnvReader } from './env-reader.js';
 
 const LEVELS: readonly LogsLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
@@ -37,20 +38,7 @@ export function readLogs(reader: EnvReader, inputs: LogsInputs, warnings: string
   const level: LogsLevel = inputs.tracingDisabled
     ? 'off'
     : (requested ?? (inputs.exporters.length > 0 ? 'info' : 'off'));
-  const batch = {
-    maxQueueSize: reader.integer('OTEL_BLRP_MAX_QUEUE_SIZE') ?? BATCH_DEFAULTS.maxQueueSize,
-    maxExportBatchSize: reader.integer('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE') ?? BATCH_DEFAULTS.maxExportBatchSize,
-    scheduledDelayMillis: reader.integer('OTEL_BLRP_SCHEDULE_DELAY', 0) ?? BATCH_DEFAULTS.scheduledDelayMillis,
-    exportTimeoutMillis: reader.integer('OTEL_BLRP_EXPORT_TIMEOUT') ?? BATCH_DEFAULTS.exportTimeoutMillis,
-  };
-  if (batch.maxExportBatchSize > batch.maxQueueSize) {
-    reader.problems.invalid(
-      'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE',
-      String(batch.maxExportBatchSize),
-      `a whole number <= OTEL_BLRP_MAX_QUEUE_SIZE (${batch.maxQueueSize})`,
-      'a batch cannot be larger than the queue',
-    );
-  }
+  const batch = readBatchConfig(reader, 'OTEL_BLRP', BATCH_DEFAULTS);
   if (level !== 'off' && inputs.exporters.includes('otlp') && inputs.otlp.url === undefined)
     warnings.push(NO_LOGS_ENDPOINT_WARNING);
   return {

@@ -3,7 +3,6 @@
  * configuration, in the order the pitfalls in docs/architecture.md require: OpenTelemetry and its instrumentations first,
  * Sentry.init after; then hands the process hooks to the lifecycle.
  */
-import { readFileSync } from 'node:fs';
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import * as Sentry from '@sentry/node';
 import { loadConfig, maskDsn } from '../config/index.js';
@@ -29,6 +28,7 @@ import { initSentry } from '../sentry/init.js';
 import { shareStorageWithSentry } from '../scopes/shared-storage.js';
 import { sentryTraceLinkIntegration } from '../sentry/trace-link.js';
 import type { ExporterName, LogPipelineName, TelemetryConfig } from '../common/types.js';
+import { packageVersion } from '../common/package-version.js';
 
 export type { ShutdownReport } from './shutdown.js';
 
@@ -63,16 +63,6 @@ const LOG_LEVELS: Record<TelemetryConfig['logLevel'], DiagLogLevel> = {
   verbose: DiagLogLevel.VERBOSE,
   all: DiagLogLevel.ALL,
 };
-
-function packageVersion(): string {
-  try {
-    const url = new URL('../../../../package.json', import.meta.url);
-    return (JSON.parse(readFileSync(url, 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    // The version is only shown in the start-up line; a packaging that moved package.json shows 'unknown'.
-    return 'unknown';
-  }
-}
 
 function startupLine(config: TelemetryConfig): string {
   const dsn = config.sentry.dsn;
