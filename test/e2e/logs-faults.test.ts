@@ -137,4 +137,27 @@ describe('logs under faults', () => {
     expect(first.sort((x, y) => x - y)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     await app.kill();
   });
+
+  it('a storm the rate limit refuses during a SIGTERM is not a delivery failure: exit 0, the rest delivered', async () => {
+    const otlp = closeAfterTest(await startOtlpReceiver());
+    const app = await startApp(APP, {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, TELEMETRY_LOGS_RATE_LIMIT: '1000', OTEL_BLRP_SCHEDULE_DELAY: '50' },
+    });
+    const n = 5000;
+    // In flight when the signal comes: the drain waits for it, so its storm lands inside the shutdown.
+    const answer = request(`${app.url}/api/storm-later?n=${n}&ms=300`);
+    await app.waitForLine(/STORM SCHEDULED/);
+    const exit = await app.kill('SIGTERM');
+    expect((await answer).status).toBe(200);
+    const stderr = app.stderr();
+    expect(exit.code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/not delivered/);
+    // What the limit let through went out; the rest was refused, and the life's report still names it.
+    const late = otlp.logs.filter((r) => String(r.body).startsWith('late storm line'));
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.length).toBeLessThan(n);
+    expect(stderr).toMatch(
+      /lost over the process's life: .*otlp-logs \d+ log records \(last cause: over the rate limit/,
+    );
+  });
 });

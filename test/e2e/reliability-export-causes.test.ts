@@ -104,7 +104,7 @@ describe('span-export warnings name the cause, the endpoint and the counts', () 
       expect(found.map((w) => w.exporter).sort()).toEqual(['otlp', 'sentry']);
       for (const name of ['otlp', 'sentry']) {
         const s = after.exporters[name];
-        expect(s).toEqual({ received: 60, exported: 0, dropped: 60, pending: 0 });
+        expect(s).toEqual({ received: 60, exported: 0, dropped: 60, refused: 0, pending: 0 });
         const warning = found.find((w) => w.exporter === name);
         const port = name === 'otlp' ? collector.port : sentry.port;
         expect(warning?.cause).toMatch(causeFor(port));
@@ -153,7 +153,7 @@ describe('span-export warnings name the cause, the endpoint and the counts', () 
     expect(found.map((w) => w.exporter)).toEqual(['otlp']);
     expect(found[0]?.cause).toMatch(/^HTTP 429 Too Many Requests \(Retry-After: 30 s\)$/);
     expect(found[0]?.endpoint).toBe(`http://127.0.0.1:${collector.port}/v1/traces`);
-    expect(after.exporters.otlp).toEqual({ received: 20, exported: 0, dropped: 20, pending: 0 });
+    expect(after.exporters.otlp).toEqual({ received: 20, exported: 0, dropped: 20, refused: 0, pending: 0 });
     expect(collector.rejected['429']).toBeGreaterThan(0);
   });
 
@@ -219,7 +219,13 @@ describe('spans pending at shutdown that a backend refuses are not delivered', (
         },
       });
       await load(app, 'pending', 10);
-      expect((await stats(app)).exporters['otlp']).toEqual({ received: 10, exported: 0, dropped: 0, pending: 10 });
+      expect((await stats(app)).exporters['otlp']).toEqual({
+        received: 10,
+        exported: 0,
+        dropped: 0,
+        refused: 0,
+        pending: 10,
+      });
       const exit = await app.kill('SIGTERM');
       if (refused) {
         expect(exit.code).toBe(1);

@@ -16,8 +16,13 @@ export interface PipelineStats {
   /** Sampled spans (or log records) handed to this pipeline. */
   received: number;
   exported: number;
-  /** Dropped because the queue was full, the export failed, or shutdown ran out of time. */
+  /** Dropped because the queue was full, the export failed, shutdown ran out of time, or a limit refused them. */
   dropped: number;
+  /**
+   * Of `dropped`: refused at the door by a limit the operator set (TELEMETRY_LOGS_RATE_LIMIT), not lost in
+   * delivery, so an exit or a flush does not count them as undelivered.
+   */
+  refused: number;
   /** Waiting in the queue or in an export that has not answered yet. */
   pending: number;
 }
@@ -130,7 +135,7 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
   private closed = false;
   /** Set once shutdown gave up on the backend: late answers no longer change the counts. */
   private abandoned = false;
-  private readonly counts = { received: 0, exported: 0, dropped: 0 };
+  private readonly counts = { received: 0, exported: 0, dropped: 0, refused: 0 };
   /** The last export failure over the process's life, and the one still current (cleared by a success). */
   private lastFailure: string | undefined;
   private currentFailure: string | undefined;
@@ -197,6 +202,7 @@ export class BatchPipeline<T, B extends ExportBatch<T>> implements Pipeline {
   /** Counts items that were meant for this pipeline and refused before they reached it (a rate limit). */
   refuse(items: number, reason: string): void {
     this.counts.received += items;
+    this.counts.refused += items;
     this.drop(items, reason, 'other');
   }
 

@@ -55,6 +55,9 @@ export function deliveredSince(before: ExitTally, after: ExitTally): string {
   return `flushed ${parts.length > 0 ? `${parts.join(', ')} and ${last}` : last}`;
 }
 
+/** Dropped in delivery: what a limit refused at the door (the logs' rate limit) was never meant to go out. */
+const undelivered = (stats: PipelineStats | undefined): number => (stats ? stats.dropped - stats.refused : 0);
+
 /**
  * e.g. `4 spans not delivered (otlp: 4 received, 0 exported, 4 dropped; ...), 1 Sentry event not delivered`;
  * empty when everything that was due went out. Spans count as lost when they were dropped since `before` or are
@@ -64,7 +67,7 @@ export function notDelivered(before: ExitTally, after: ExitTally): string {
   const parts: string[] = [];
   for (const [unit, group] of byUnit(Object.entries(after.exporters), after.units)) {
     let lost = 0;
-    for (const [name, stats] of group) lost += stats.dropped - (before.exporters[name]?.dropped ?? 0) + stats.pending;
+    for (const [name, stats] of group) lost += undelivered(stats) - undelivered(before.exporters[name]) + stats.pending;
     if (lost === 0) continue;
     const counts = group
       .map(

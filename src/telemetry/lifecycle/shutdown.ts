@@ -115,9 +115,13 @@ export class Lifecycle {
   }
 
   /** Spans and Sentry events dropped so far: what a flush drops was due and not delivered. */
+  /** What was lost in delivery so far; records a limit refused at the door are not a delivery failure. */
   private dropTotals(): { spans: number; events: number } {
     return {
-      spans: this.pipelines.reduce((sum, pipeline) => sum + pipeline.stats().dropped, 0),
+      spans: this.pipelines.reduce((sum, pipeline) => {
+        const stats = pipeline.stats();
+        return sum + stats.dropped - stats.refused;
+      }, 0),
       events: this.sentryEvents().dropped,
     };
   }

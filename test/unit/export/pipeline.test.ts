@@ -45,7 +45,7 @@ describe('ExportPipeline', () => {
     await nextTurn();
     expect(exporter.batches).toEqual([['a', 'b']]);
     await pipeline.forceFlush();
-    expect(pipeline.stats()).toEqual({ received: 2, exported: 2, dropped: 0, pending: 0 });
+    expect(pipeline.stats()).toEqual({ received: 2, exported: 2, dropped: 0, refused: 0, pending: 0 });
   });
 
   it('counts every span: what a full queue refuses is dropped and reported, the rest is exported', async () => {
@@ -53,13 +53,13 @@ describe('ExportPipeline', () => {
     const exporter = new RecordingExporter();
     const { pipeline, end } = setup(exporter, warnings);
     for (const name of ['1', '2', '3', '4', '5', '6']) end(name);
-    expect(pipeline.stats()).toEqual({ received: 6, exported: 0, dropped: 2, pending: 4 });
+    expect(pipeline.stats()).toEqual({ received: 6, exported: 0, dropped: 2, refused: 0, pending: 4 });
     await pipeline.forceFlush();
     expect(exporter.batches).toEqual([
       ['1', '2'],
       ['3', '4'],
     ]);
-    expect(pipeline.stats()).toEqual({ received: 6, exported: 4, dropped: 2, pending: 0 });
+    expect(pipeline.stats()).toEqual({ received: 6, exported: 4, dropped: 2, refused: 0, pending: 0 });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('queue full (4 spans)');
   });
@@ -69,7 +69,7 @@ describe('ExportPipeline', () => {
     const { pipeline, end } = setup(new RecordingExporter(ExportResultCode.FAILED), warnings);
     end('a');
     await pipeline.forceFlush();
-    expect(pipeline.stats()).toEqual({ received: 1, exported: 0, dropped: 1, pending: 0 });
+    expect(pipeline.stats()).toEqual({ received: 1, exported: 0, dropped: 1, refused: 0, pending: 0 });
     expect(warnings[0]).toContain('1 span(s) dropped');
   });
 
@@ -85,7 +85,7 @@ describe('ExportPipeline', () => {
     const { pipeline, end } = setup(refused, warnings);
     for (const name of ['1', '2', '3', '4', '5', '6', '7']) end(name);
     await pipeline.forceFlush();
-    expect(pipeline.stats()).toEqual({ received: 7, exported: 0, dropped: 7, pending: 0 });
+    expect(pipeline.stats()).toEqual({ received: 7, exported: 0, dropped: 7, refused: 0, pending: 0 });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('exporter "test" failed (connect ECONNREFUSED 127.0.0.1:9); 5 span(s) dropped');
     expect(warnings[0]).toContain('2 in failed exports, 3 queue full (4 spans)');

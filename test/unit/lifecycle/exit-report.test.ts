@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { deliveredSince, exitTally, lostOverLife, notDelivered } from '../../../src/telemetry/lifecycle/exit-report.js';
 
-const stats = (received: number, exported: number, dropped: number, pending: number) => ({
+const stats = (received: number, exported: number, dropped: number, pending: number, refused = 0) => ({
   received,
   exported,
   dropped,
+  refused,
   pending,
 });
 const events = (sent: number, dropped: number, pending: number, tracked = true) => ({
@@ -32,6 +33,23 @@ describe('exit report', () => {
     const after = exitTally({ otlp: stats(12, 0, 9, 3) }, events(0, 3, 1));
     expect(notDelivered(before, after)).toBe(
       '6 spans not delivered (otlp: 12 received, 0 exported, 9 dropped, 3 pending), 2 Sentry events not delivered',
+    );
+  });
+
+  it('does not count as undelivered what the logs rate limit refused during the exit', () => {
+    const before = exitTally({ 'otlp-logs': stats(100, 90, 10, 0, 10) }, events(0, 0, 0, false), {
+      'otlp-logs': 'log record',
+    });
+    const refusedOnly = exitTally({ 'otlp-logs': stats(5100, 1090, 4010, 0, 4010) }, events(0, 0, 0, false), {
+      'otlp-logs': 'log record',
+    });
+    expect(notDelivered(before, refusedOnly)).toBe('');
+    // A refused record and a failed export in the same exit: only the failure is undelivered.
+    const withFailure = exitTally({ 'otlp-logs': stats(5100, 1088, 4012, 0, 4010) }, events(0, 0, 0, false), {
+      'otlp-logs': 'log record',
+    });
+    expect(notDelivered(before, withFailure)).toBe(
+      '2 log records not delivered (otlp-logs: 5100 received, 1088 exported, 4012 dropped)',
     );
   });
 

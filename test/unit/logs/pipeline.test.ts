@@ -102,7 +102,7 @@ describe('the log router', () => {
     logger.emit({ severityNumber: SEVERITY_ERROR, body: 'from an export', context: suppressTracing(context.active()) });
     logger.emit({ severityNumber: SEVERITY_ERROR, body: 'from the app' });
     expect((await flushed()).map((r) => r.body)).toEqual(['from the app']);
-    expect(pipeline.stats()).toEqual({ received: 1, exported: 1, dropped: 0, pending: 0 });
+    expect(pipeline.stats()).toEqual({ received: 1, exported: 1, dropped: 0, refused: 0, pending: 0 });
   });
 
   it('keeps records of unsampled traces unless sampledOnly, and records outside any trace always', async () => {
@@ -136,7 +136,7 @@ describe('the log router', () => {
     const { logger, flushed, pipeline } = setup({ rateLimit: 5 });
     for (let i = 0; i < 12; i++) logger.emit({ severityNumber: SEVERITY_INFO, body: `line ${i}` });
     expect((await flushed()).map((r) => r.body)).toEqual(['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
-    expect(pipeline.stats()).toEqual({ received: 12, exported: 5, dropped: 7, pending: 0 });
+    expect(pipeline.stats()).toEqual({ received: 12, exported: 5, dropped: 7, refused: 7, pending: 0 });
   });
 });
 

@@ -174,7 +174,7 @@ describe('OTLP batches encoded as spans end', () => {
     // The encoder remembers the last span it encoded (for the next pipeline of the same end()), nothing else.
     expect(alive).toBeLessThanOrEqual(1);
     await pipeline.forceFlush();
-    expect(pipeline.stats()).toEqual({ received: 200, exported: 200, dropped: 0, pending: 0 });
+    expect(pipeline.stats()).toEqual({ received: 200, exported: 200, dropped: 0, refused: 0, pending: 0 });
   });
 
   it('count a span that cannot be encoded as dropped, say why, and send the rest', async () => {
@@ -198,7 +198,7 @@ describe('OTLP batches encoded as spans end', () => {
     const tracer = new BasicTracerProvider({ spanProcessors: [pipeline] }).getTracer('t');
     for (const name of ['good', 'bad', 'also good']) tracer.startSpan(name).end();
     await pipeline.forceFlush();
-    expect(pipeline.stats()).toEqual({ received: 3, exported: 2, dropped: 1, pending: 0 });
+    expect(pipeline.stats()).toEqual({ received: 3, exported: 2, dropped: 1, refused: 0, pending: 0 });
     expect(decodeOtlpTracesBody(Buffer.from(requests[0] ?? []), 'protobuf').map((span) => span.name)).toEqual([
       'good',
       'also good',
