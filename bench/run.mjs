@@ -662,6 +662,11 @@ function report() {
     `- Node: ${m.node}`,
   );
   push(`- Command: \`${m.command}\``);
+  if (m.sectionSeconds) {
+    const total = Object.values(m.sectionSeconds).reduce((a, b) => a + b, 0);
+    const parts = Object.entries(m.sectionSeconds).map(([name, sec]) => `${name} ${sec} s`);
+    push(`- Duration of the sections: ${total} s (${fmt(total / 60, 1)} minutes): ${parts.join(', ')}`);
+  }
   push(
     `- Method: server pinned to CPU ${run.SERVER_CPU}, load generator (wrk, ${run.CONNECTIONS} connections, 1 thread) and span receiver pinned to CPU ${run.LOAD_CPU}; ${run.WARMUP} s warm-up per configuration, then ${run.RUNS} interleaved runs of ${run.DURATION} s per configuration (the order rotates each run)${run.RUN_WARMUP ? `; in the HTTP sections each run is preceded by ${run.RUN_WARMUP} s of the same load, measured apart as "after idle" (the server has waited while the other configurations ran)` : ''}. Each figure is the median (min-max) over the runs; each ratio is computed run by run, then summarised the same way.`,
   );
@@ -938,18 +943,24 @@ try {
     );
     SECTIONS.clear();
   }
-  if (SECTIONS.has('startup')) await startupSection();
-  if (SECTIONS.has('http')) {
-    for (const appId of (process.env.BENCH_APPS ?? 'express,ingest').split(',')) await httpSection(appId);
-  }
-  if (SECTIONS.has('span')) await spanSection();
-  if (SECTIONS.has('export')) await exportSection();
-  if (SECTIONS.has('down')) await downSection();
-  if (SECTIONS.has('profiling')) {
-    for (const appId of (process.env.BENCH_APPS ?? 'express,ingest').split(',')) await profilingSection(appId);
-  }
-  if (SECTIONS.has('gzip')) await gzipSection();
-  if (SECTIONS.has('logs')) await logsSection();
+  // How long each section took, so the full run's length (the 20-minute budget) can be read from its report.
+  const seconds = {};
+  const timed = async (name, section) => {
+    const started = Date.now();
+    await section();
+    seconds[name] = Math.round((Date.now() - started) / 1000);
+  };
+  const apps = (process.env.BENCH_APPS ?? 'express,ingest').split(',');
+  if (SECTIONS.has('startup')) await timed('startup', startupSection);
+  if (SECTIONS.has('http')) for (const appId of apps) await timed(`http ${appId}`, () => httpSection(appId));
+  if (SECTIONS.has('span')) await timed('per-span', spanSection);
+  if (SECTIONS.has('export')) await timed('export', exportSection);
+  if (SECTIONS.has('down')) await timed('down', downSection);
+  if (SECTIONS.has('profiling'))
+    for (const appId of apps) await timed(`profiling ${appId}`, () => profilingSection(appId));
+  if (SECTIONS.has('gzip')) await timed('gzip', gzipSection);
+  if (SECTIONS.has('logs')) await timed('logs', logsSection);
+  if (!process.env.BENCH_REPORT_ONLY) results.meta.sectionSeconds = seconds;
   if (!process.env.BENCH_REPORT_ONLY)
     writeFileSync(join(ROOT, 'bench/last-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   let reading = '';
