@@ -4,8 +4,8 @@
  */
 // Sentry must be imported before the loader hook is registered: imported after it (and before the HTTP
 // instrumentation exists) it double-wraps http.request, with two client spans per call and no warning. Its
-// CommonJS build: the ES module graph of the same code takes about twice as long to load (sentry-node.cts).
-import '../src/telemetry/common/sentry-node.cjs';
+// CommonJS build: the ES module graph of the same code takes about twice as long to load (sentry-node.ts).
+import '../src/telemetry/common/sentry-node.js';
 import { register } from 'node:module';
 import {
   appDirOf,

@@ -1,6 +1,6 @@
 /**
  * A module.register() resolve hook: an ES `import` of an `@sentry/*` package gets the package's CommonJS build,
- * the copy the layer itself loads (src/telemetry/common/sentry-node.cts). One copy of Sentry in the process keeps
+ * the copy the layer itself loads (src/telemetry/common/sentry-node.ts). One copy of Sentry in the process keeps
  * what the application does with `@sentry/node` directly (its `Scope`, `instanceof` checks, its console and
  * breadcrumb handlers) acting on the layer's client and scopes, as it does when everything is one graph.
  */

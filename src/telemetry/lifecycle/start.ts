@@ -4,7 +4,7 @@
  * Sentry.init after; then hands the process hooks to the lifecycle.
  */
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
-import * as Sentry from '../common/sentry-node.cjs';
+import * as Sentry from '../common/sentry-node.js';
 import { loadConfig, maskDsn } from '../config/index.js';
 import {
   breadcrumbScrubbingIntegration,

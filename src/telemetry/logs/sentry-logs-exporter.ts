@@ -15,7 +15,7 @@ import {
   getCurrentScope,
   type LogEnvelope,
   type SerializedLog,
-} from '../common/sentry-core.cjs';
+} from '../common/sentry-core.js';
 import { LogList, type LogBatchExporter } from './log-pipeline.js';
 import { CONSOLE_SCOPE } from './console-source.js';
 import { severityName, SEVERITY_INFO } from './severity.js';

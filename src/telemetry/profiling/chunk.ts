@@ -9,7 +9,7 @@ import {
   type ProfileChunk,
   type ProfileChunkEnvelope,
   type SdkInfo,
-} from '../common/sentry-core.cjs';
+} from '../common/sentry-core.js';
 import { PROFILED_THREAD_ID, PROFILED_THREAD_NAME } from './attributes.js';
 import type { RawChunkFrame, RawChunkProfile, RawChunkSample } from './loader.js';
 

@@ -23,7 +23,7 @@ import {
   withScope,
   type AsyncContextStrategy,
   type Scope,
-} from '../common/sentry-core.cjs';
+} from '../common/sentry-core.js';
 
 export interface Scopes {
   readonly scope: Scope;
