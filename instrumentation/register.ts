@@ -3,8 +3,9 @@
  * configuration, start(). Nothing else belongs here.
  */
 // Sentry must be imported before the loader hook is registered: imported after it (and before the HTTP
-// instrumentation exists) it double-wraps http.request, with two client spans per call and no warning.
-import '@sentry/node';
+// instrumentation exists) it double-wraps http.request, with two client spans per call and no warning. Its
+// CommonJS build: the ES module graph of the same code takes about twice as long to load (sentry-node.ts).
+import '../src/telemetry/common/sentry-node.js';
 import { register } from 'node:module';
 import {
   appDirOf,
@@ -39,11 +40,13 @@ if (!getTelemetry()) {
   try {
     const config = await loadConfig();
     // Without the hook, ESM imports of instrumented modules (express, named node:http imports) go untraced.
-    // With the span side off (OTEL_SDK_DISABLED) nothing is instrumented, so no module pays for the hook.
+    // With the span side off (OTEL_SDK_DISABLED) nothing is instrumented, so no module pays for that hook. The
+    // application's `import '@sentry/node'` gets the layer's CommonJS copy either way (sentry-cjs-hook.ts).
     await startTelemetry(config, {
-      registerLoaderHook: config.tracingDisabled
-        ? undefined
-        : () => register('@opentelemetry/instrumentation/hook.mjs', import.meta.url),
+      registerLoaderHook: () => {
+        register('./sentry-cjs-hook.js', import.meta.url);
+        if (!config.tracingDisabled) register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+      },
     });
   } catch (error: unknown) {
     if (error instanceof ConfigError) {

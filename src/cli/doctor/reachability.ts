@@ -3,7 +3,7 @@
  * OTLP endpoint and the collector (spans), the collector's logs endpoint. Each probe sends an empty but valid request with the credentials the
  * layer would use, so a wrong key or project shows up here and not as silently missing data.
  */
-import { getOtlpTracesEndpoint } from '@sentry/node';
+import { getOtlpTracesEndpoint } from '../../telemetry/common/sentry-node.js';
 import { maskUrl } from '../../telemetry/config/masking.js';
 import type { ParsedDsn, TelemetryConfig } from '../../telemetry/common/types.js';
 import { describeFailure, probeConnect, probeHttp, TLS_FIX, type ProbeOutcome } from './http-probe.js';

@@ -8,7 +8,7 @@ import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { serializeEnvelope } from '@sentry/core';
+import { serializeEnvelope } from '../../telemetry/common/sentry-core.js';
 import { createOtlpLogsExporter } from '../../telemetry/logs/otlp-logs-exporter.js';
 import { logEnvelope, toSentryLog } from '../../telemetry/logs/sentry-logs-exporter.js';
 import type { TelemetryConfig } from '../../telemetry/common/types.js';

@@ -3,7 +3,7 @@
  * `Sentry.flush()` alone cannot tell a delivered event from one the transport dropped (it resolves true
  * either way), so the transport is wrapped to keep the status of each upload.
  */
-import * as Sentry from '@sentry/node';
+import * as Sentry from '../../telemetry/common/sentry-node.js';
 import type { TelemetryConfig } from '../../telemetry/common/types.js';
 import { describeFailure } from './http-probe.js';
 import { check, type CheckResult } from './types.js';

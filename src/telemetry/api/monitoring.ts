@@ -5,7 +5,7 @@
  * failures, while span helpers pass the caller's results and errors through untouched.
  */
 import { SpanStatusCode, trace, type Attributes, type Link, type Span, type SpanOptions } from '@opentelemetry/api';
-import * as Sentry from '@sentry/core';
+import * as Sentry from '../common/sentry-core.js';
 import { scrubBreadcrumb } from '../redaction/event-filters.js';
 import { redactorFor, type Redactor } from '../redaction/redactor.js';
 import { race } from '../lifecycle/shutdown.js';

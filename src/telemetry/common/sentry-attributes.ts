@@ -5,7 +5,7 @@
  * @sentry/core has no constant for, and the layer's own, are written here; test/unit/sentry-attributes.test.ts
  * checks them against @sentry/conventions where it defines them.
  */
-import { SEMANTIC_ATTRIBUTE_SENTRY_OP, SEMANTIC_ATTRIBUTE_SENTRY_SAMPLE_RATE } from '@sentry/core';
+import { SEMANTIC_ATTRIBUTE_SENTRY_OP, SEMANTIC_ATTRIBUTE_SENTRY_SAMPLE_RATE } from './sentry-core.js';
 
 /** Sentry reads the operation of an OTLP span from this attribute. */
 export const ATTR_SENTRY_OP = SEMANTIC_ATTRIBUTE_SENTRY_OP;

@@ -2,7 +2,7 @@
  * SENTRY_DSN parsing on top of `@sentry/core`'s own parser, with the checks that `makeDsn` only performs in
  * debug builds made unconditional.
  */
-import { makeDsn } from '@sentry/core';
+import { makeDsn } from '../common/sentry-core.js';
 import type { ParsedDsn } from '../common/types.js';
 
 // Sentry's DSN_REGEX (utils/dsn.js). Checked first because `dsnFromString` prints the whole DSN, key included,

@@ -4,7 +4,7 @@
  * streams are scrubbed here, on their way out, with the same rules as Sentry events.
  */
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { getOtlpTracesEndpoint } from '@sentry/node';
+import { getOtlpTracesEndpoint } from '../common/sentry-node.js';
 import { ConsoleTreeExporter } from './console-tree.js';
 import { otlpBatchExporter, SpanEncoder } from './otlp/batch.js';
 import {

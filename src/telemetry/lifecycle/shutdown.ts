@@ -3,7 +3,7 @@
  * fatal errors and an emptying event loop. start.ts assembles the SDKs; this file decides when they stop.
  */
 import { trace } from '@opentelemetry/api';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '../common/sentry-node.js';
 import { deliveredSince, exitTally, lostOverLife, notDelivered } from './exit-report.js';
 import type { Pipeline, PipelineStats } from '../export/pipeline.js';
 import {

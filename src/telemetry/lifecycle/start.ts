@@ -4,7 +4,7 @@
  * Sentry.init after; then hands the process hooks to the lifecycle.
  */
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '../common/sentry-node.js';
 import { loadConfig, maskDsn } from '../config/index.js';
 import {
   breadcrumbScrubbingIntegration,
@@ -16,10 +16,9 @@ import { createExporters } from '../export/exporters.js';
 import { installFetchBreadcrumbs } from '../sentry/fetch-breadcrumbs.js';
 import { internalErrorCounts, type InternalErrorCounts } from '../common/internal-errors.js';
 import { Lifecycle, type ShutdownReport } from './shutdown.js';
-import { startLogs } from '../logs/setup.js';
 import { OpenSpans } from './open-spans.js';
 import { createResource, loadInstrumentations, startTracing } from '../otel/provider.js';
-import { createProfiling } from '../profiling/index.js';
+import type { Profiling } from '../profiling/index.js';
 import { telemetryUrlMatcher } from '../otel/own-traffic.js';
 import { setRuntimeConfig } from '../common/runtime.js';
 import { scopeBridgeIntegration } from '../scopes/breadcrumb-events.js';
@@ -79,6 +78,14 @@ export interface StartOptions {
   registerLoaderHook?: () => void;
 }
 
+/**
+ * Whether startLogs (logs/setup.ts) would start anything: logs on, or GenAI content to carry as log records. Off,
+ * start-up skips the logs room and the OpenTelemetry logs SDK altogether.
+ */
+function logsWanted(config: TelemetryConfig): boolean {
+  return !config.tracingDisabled && (config.logs.level !== 'off' || config.captureGenAiContent);
+}
+
 async function build(config: TelemetryConfig, options: StartOptions): Promise<Telemetry> {
   // The console logger prints with the console methods saved when the API loaded, before the logs source hooks
   // the console: its lines never come back as log records (test/e2e/logs-backends.test.ts).
@@ -92,11 +99,15 @@ async function build(config: TelemetryConfig, options: StartOptions): Promise<Te
     (named) => new ExportPipeline(named.name, named.exporter, config.batch, named.target),
   );
   const instrumentations = config.tracingDisabled ? [] : await loadInstrumentations(config);
-  // Off (rate 0) loads nothing native; a profiler that cannot load here leaves one warning (profiling/).
-  const profiling = createProfiling(config);
+  // Off (rate 0, the default) loads neither the native profiler nor the profiling modules; a profiler that cannot
+  // load here leaves one warning (profiling/).
+  const profiling: Profiling | undefined =
+    (config.sentry.profilesSampleRate ?? 0) > 0
+      ? (await import('../profiling/index.js')).createProfiling(config)
+      : undefined;
   // Spans and log records carry one resource; the logs side is up before the instrumentations that log through it.
   const resource = createResource(config);
-  const logs = await startLogs(config, resource);
+  const logs = logsWanted(config) ? await (await import('../logs/setup.js')).startLogs(config, resource) : undefined;
   // Everything the layer imports is loaded by now: the hook only wraps the app's modules.
   options.registerLoaderHook?.();
   // The exit paths end the spans still open (a crashed request's) instead of losing them.

@@ -5,7 +5,7 @@
  * record carries the caller's trace.
  */
 import { format } from 'node:util';
-import { addConsoleInstrumentationHandler } from '@sentry/core';
+import { addConsoleInstrumentationHandler } from '../common/sentry-core.js';
 import { SEVERITY_DEBUG, SEVERITY_ERROR, SEVERITY_INFO, SEVERITY_TRACE, SEVERITY_WARN } from './severity.js';
 
 /** The instrumentation scope the console's records carry. */

@@ -9,7 +9,13 @@
  */
 import { hrTimeToMilliseconds, ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { createEnvelope, getClient, getCurrentScope, type LogEnvelope, type SerializedLog } from '@sentry/core';
+import {
+  createEnvelope,
+  getClient,
+  getCurrentScope,
+  type LogEnvelope,
+  type SerializedLog,
+} from '../common/sentry-core.js';
 import { LogList, type LogBatchExporter } from './log-pipeline.js';
 import { CONSOLE_SCOPE } from './console-source.js';
 import { severityName, SEVERITY_INFO } from './severity.js';

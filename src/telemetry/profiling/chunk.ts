@@ -3,7 +3,13 @@
  * active, so a chunk is assembled from the several native profiles taken during its interval: frames and stacks
  * are deduplicated across them, and the samples keep their own timestamps.
  */
-import { createEnvelope, uuid4, type ProfileChunk, type ProfileChunkEnvelope, type SdkInfo } from '@sentry/core';
+import {
+  createEnvelope,
+  uuid4,
+  type ProfileChunk,
+  type ProfileChunkEnvelope,
+  type SdkInfo,
+} from '../common/sentry-core.js';
 import { PROFILED_THREAD_ID, PROFILED_THREAD_NAME } from './attributes.js';
 import type { RawChunkFrame, RawChunkProfile, RawChunkSample } from './loader.js';
 

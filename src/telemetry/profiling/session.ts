@@ -4,7 +4,7 @@
  * (60 s, as Sentry's SDK) and whenever Sentry is flushed or closed, so a shutdown sends the last one within its
  * budget. A fault of the native profiler turns profiling off with one warning; nothing here throws to a caller.
  */
-import { uuid4 } from '@sentry/core';
+import { uuid4 } from '../common/sentry-core.js';
 import { ChunkBuilder, type ChunkIdentity } from './chunk.js';
 import type { NativeProfiler } from './loader.js';
 import type { ChunkSender } from './sender.js';

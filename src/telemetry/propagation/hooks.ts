@@ -8,7 +8,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import type { UndiciInstrumentationConfig, UndiciRequest } from '@opentelemetry/instrumentation-undici';
-import { parseBaggageHeader } from '@sentry/core';
+import { parseBaggageHeader } from '../common/sentry-core.js';
 import { isSentryBaggageKey } from '../sampling/dsc.js';
 import { pathIsIgnored } from '../common/pattern-match.js';
 import { BAGGAGE, SENTRY_TRACE, TRACEPARENT, TRACESTATE } from './propagator.js';

@@ -14,7 +14,7 @@ import {
   type TraceState as ApiTraceState,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { extractTraceparentData, parseBaggageHeader } from '@sentry/core';
+import { extractTraceparentData, parseBaggageHeader } from '../common/sentry-core.js';
 import { acceptedDsc, configuredOrgId, freezeDsc, isSentryBaggageKey, serializeBaggage } from '../sampling/dsc.js';
 import { reportInternalError } from '../common/internal-errors.js';
 import { baggageSenderCheck, getOutgoingPermission } from './targets.js';

@@ -2,7 +2,7 @@
  * Sentry's `beforeSend` / `beforeBreadcrumb`, composed: the layer's own filtering and scrubbing first, then the
  * user's hooks from the config module, so a user hook only ever sees data that is already safe to send.
  */
-import { stringMatchesSomePattern } from '@sentry/core';
+import { stringMatchesSomePattern } from '../common/sentry-core.js';
 import type { Breadcrumb, BreadcrumbHint, Client, ErrorEvent, EventHint, Integration } from '@sentry/core';
 import { pathIsIgnored } from '../common/pattern-match.js';
 import { FILTERED, redactorFor, type RedactionConfig, type Redactor } from './redactor.js';

@@ -16,7 +16,7 @@
  */
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '../common/sentry-node.js';
 import {
   httpRequestToRequestData,
   propagationContextFromHeaders,
@@ -25,7 +25,7 @@ import {
   type Event,
   type Integration,
   type Scope,
-} from '@sentry/core';
+} from '../common/sentry-core.js';
 import { runWithDeferredScopes, type Scopes } from './shared-storage.js';
 
 /** Sentry's mark on a request it must not fork again (`Symbol.for`, shared by every copy of the SDK). */

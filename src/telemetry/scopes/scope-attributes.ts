@@ -4,7 +4,7 @@
  * and scope changes rare.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { getGlobalScope } from '@sentry/core';
+import { getGlobalScope } from '../common/sentry-core.js';
 import type { Scope } from '@sentry/core';
 import { ATTR_USER_EMAIL, ATTR_USER_ID, ATTR_USER_ROLES } from '../common/semconv.js';
 import { joinedKey, toAttributeValue } from './attribute-values.js';

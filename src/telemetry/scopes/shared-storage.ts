@@ -23,7 +23,7 @@ import {
   withScope,
   type AsyncContextStrategy,
   type Scope,
-} from '@sentry/core';
+} from '../common/sentry-core.js';
 
 export interface Scopes {
   readonly scope: Scope;

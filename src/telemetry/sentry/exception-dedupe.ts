@@ -6,7 +6,7 @@
  * only, while the second's event id was already logged and written on its span. So messages always pass, and an
  * exception is compared with the exception before it.
  */
-import { dedupeIntegration, type Integration } from '@sentry/core';
+import { dedupeIntegration, type Integration } from '../common/sentry-core.js';
 
 export function exceptionDedupeIntegration(): Integration {
   const dedupe = dedupeIntegration();

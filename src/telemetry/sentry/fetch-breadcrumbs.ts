@@ -4,7 +4,7 @@
  * fetch lands in another request's events; the request's creation is the one moment its caller is known.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '../common/sentry-node.js';
 
 interface UndiciRequest {
   origin?: string | URL;

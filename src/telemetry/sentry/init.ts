@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '../common/sentry-node.js';
 import type { Integration } from '@sentry/core';
 import { exceptionDedupeIntegration } from './exception-dedupe.js';
 import { requestIsolationIntegration } from '../scopes/request-isolation.js';

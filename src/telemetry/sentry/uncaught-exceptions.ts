@@ -5,7 +5,7 @@
  * the lifecycle only when Node would end it: when the app has no listener of its own.
  */
 import { isMainThread } from 'node:worker_threads';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '../common/sentry-node.js';
 import type { Integration } from '@sentry/core';
 import { appUncaughtListeners } from './node-rejections.js';
 

@@ -1,0 +1,21 @@
+// What start-up leaves unloaded when its feature is off: the OpenTelemetry logs SDK with TELEMETRY_LOGS=off.
+import { describe, expect, it } from 'vitest';
+import { closeAfterTest, runToExit, startFakeSentry, useKitCleanup } from '../kit/index.js';
+
+useKitCleanup();
+
+async function loadedPackages(env: Record<string, string>): Promise<string[]> {
+  const sentry = closeAfterTest(await startFakeSentry());
+  const result = await runToExit('test/fixtures/loaded-packages.mjs', {
+    env: { SENTRY_DSN: sentry.dsn, TELEMETRY_EXPORTERS: 'sentry', ...env },
+  });
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(/^LOADED (.*)$/m.exec(result.stdout)?.[1] ?? '[]') as string[];
+}
+
+describe('start-up with a feature off', () => {
+  it('loads the logs SDK only when logs are on', async () => {
+    expect(await loadedPackages({})).toContain('@opentelemetry/sdk-logs');
+    expect(await loadedPackages({ TELEMETRY_LOGS: 'off' })).not.toContain('@opentelemetry/sdk-logs');
+  });
+});
