@@ -168,6 +168,11 @@ export interface TelemetryConfig {
   logs: LogsConfig;
   logLevel: 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
   instrumentations: 'default' | 'all';
+  /**
+   * TELEMETRY_HTTP_SERVER_SPANS=diagnostics-channel: server spans made on Node's HTTP diagnostics channels
+   * (otel/server-spans.ts), instrumentation-http keeping the client side. Absent: instrumentation-http makes both.
+   */
+  httpServerSpans?: 'diagnostics-channel';
   shutdownTimeoutMs: number;
   /**
    * false (TELEMETRY_EXIT_FLUSH=false): process.exit() exits at once, as under plain Node, and what was still to
