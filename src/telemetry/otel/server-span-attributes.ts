@@ -60,6 +60,8 @@ const DOT_SEGMENT = /\/\.|%2e/i;
 
 function normalizeMethod(method: string | undefined): string {
   if (method == null) return 'GET';
+  // Node's parser hands the method as sent, nearly always a known one in capitals: no copy made for it.
+  if (KNOWN_METHODS.has(method)) return method;
   const upper = method.toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }
@@ -87,6 +89,11 @@ interface HostAndPort {
 }
 
 function parseHostHeader(hostHeader: string, proto?: string): HostAndPort {
+  // `name:port`, the usual Host header, without the array of the general case below.
+  const colon = hostHeader.indexOf(':');
+  if (colon !== -1 && hostHeader.indexOf(':', colon + 1) === -1) {
+    return { host: hostHeader.slice(0, colon), port: hostHeader.slice(colon + 1) };
+  }
   const parts = hostHeader.split(':');
   if (parts.length === 1) {
     if (proto === 'http') return { host: parts[0]!, port: '80' };
