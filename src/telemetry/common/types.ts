@@ -169,8 +169,8 @@ export interface TelemetryConfig {
   logLevel: 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
   instrumentations: 'default' | 'all';
   /**
-   * TELEMETRY_HTTP_SERVER_SPANS=diagnostics-channel: server spans made on Node's HTTP diagnostics channels
-   * (otel/server-spans.ts), instrumentation-http keeping the client side. Absent: instrumentation-http makes both.
+   * TELEMETRY_HTTP_SERVER_SPANS=diagnostics-channel: the layer makes the HTTP server spans on Node's diagnostics
+   * channels, instrumentation-http only the client ones. Absent: instrumentation-http makes both (the same spans).
    */
   httpServerSpans?: 'diagnostics-channel';
   shutdownTimeoutMs: number;
