@@ -191,4 +191,51 @@ describe('TELEMETRY_HTTP_SERVER_SPANS=diagnostics-channel', () => {
     expect(body.descendants.some((c) => c.startsWith('2 client'))).toBe(true);
     expect(downstream.traceparents.filter((t) => t.startsWith(`00-${TRACE_ID}-`)).length).toBeGreaterThanOrEqual(12);
   });
+
+  it('replaces the server half of the full auto-instrumentation set too: one server span, the same one', async () => {
+    const otlp = closeAfterTest(await startOtlpReceiver());
+    const env = (service: string, source: string): Record<string, string> => ({
+      ...otlpEnv(otlp),
+      OTEL_SERVICE_NAME: service,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      TELEMETRY_INSTRUMENTATIONS: 'all',
+      TELEMETRY_HTTP_SERVER_SPANS: source,
+      OTEL_LOG_LEVEL: 'debug',
+    });
+    const upstream = await startApp('test/fixtures/express-app.mjs', { env: env('upstream', 'instrumentation-http') });
+    const channel = await startApp('test/fixtures/express-app.mjs', { env: env('channel', 'diagnostics-channel') });
+    const headers = { 'user-agent': 'server-spans-test/all' };
+    for (const app of [upstream, channel]) {
+      expect((await request(`${app.url}/api/tickets/7?calls=0`, { headers })).status).toBe(200);
+    }
+    for (const service of ['upstream', 'channel']) {
+      await otlp.waitForSpans((s) => s.resource['service.name'] === service && s.kindName === 'server', 15_000);
+    }
+    // A second server span would come with the first one's batch.
+    await otlp.waitForSpans((s) => s.resource['service.name'] === 'channel' && s.kindName === 'internal', 15_000);
+    const servers = (service: string): ReceivedSpan[] =>
+      otlp.spans.filter((s) => s.resource['service.name'] === service && s.kindName === 'server');
+    expect(channel.stdout() + channel.stderr()).not.toMatch(/http instrumentation incomingRequest/);
+    expect(upstream.stdout() + upstream.stderr()).toMatch(/http instrumentation incomingRequest/);
+    expect(servers('channel')).toHaveLength(1);
+    expect(servers('upstream')).toHaveLength(1);
+    const {
+      descendants: _channelTree,
+      traceId: _channelTrace,
+      ...actual
+    } = comparable(servers('channel')[0]!, otlp.spans) as {
+      descendants: string[];
+      traceId: string;
+    };
+    const {
+      descendants: _upstreamTree,
+      traceId: _upstreamTrace,
+      ...expected
+    } = comparable(servers('upstream')[0]!, otlp.spans) as {
+      descendants: string[];
+      traceId: string;
+    };
+    expect(actual).toEqual(expected);
+    expect(actual).toMatchObject({ name: 'GET /api/tickets/:id' });
+  });
 });
