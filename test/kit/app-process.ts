@@ -9,7 +9,10 @@ export const repoRoot: string = fileURLToPath(new URL('../../', import.meta.url)
 export const registerPath: string = path.join(repoRoot, 'dist', 'instrumentation', 'register.js');
 
 export interface AppOptions {
-  /** Environment on top of PATH and HOME; nothing else is inherited (no stray SENTRY_* / OTEL_*). */
+  /**
+   * Environment on top of PATH and HOME; nothing else is inherited (no stray SENTRY_* / OTEL_*) but
+   * TELEMETRY_HTTP_SERVER_SPANS, which an app's own env still overrides.
+   */
   env?: Record<string, string | undefined>;
   /** Arguments after the fixture path. */
   args?: string[];
@@ -67,6 +70,9 @@ function buildEnv(env: AppOptions['env']): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   if (process.env['PATH'] !== undefined) clean['PATH'] = process.env['PATH'];
   if (process.env['HOME'] !== undefined) clean['HOME'] = process.env['HOME'];
+  // The one setting passed through: run any e2e file against the diagnostics-channel server spans.
+  const serverSpans = process.env['TELEMETRY_HTTP_SERVER_SPANS'];
+  if (serverSpans !== undefined) clean['TELEMETRY_HTTP_SERVER_SPANS'] = serverSpans;
   for (const [key, value] of Object.entries(env ?? {})) {
     if (value !== undefined) clean[key] = value;
   }

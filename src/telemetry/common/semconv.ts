@@ -23,6 +23,16 @@ export const ATTR_SERVICE_VERSION = 'service.version';
 export const ATTR_URL_FULL = 'url.full';
 export const ATTR_URL_PATH = 'url.path';
 export const ATTR_URL_QUERY = 'url.query';
+// Stable: the rest of what instrumentation-http writes on a server span (otel/server-span-attributes.ts).
+export const ATTR_CLIENT_ADDRESS = 'client.address';
+export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
+export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
+export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
+export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_URL_SCHEME = 'url.scheme';
+export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
 
 // Incubating: the HTTP names of the older conventions, which instrumentations on them still write.
 export const ATTR_HTTP_METHOD = 'http.method';

@@ -168,6 +168,11 @@ export interface TelemetryConfig {
   logs: LogsConfig;
   logLevel: 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
   instrumentations: 'default' | 'all';
+  /**
+   * TELEMETRY_HTTP_SERVER_SPANS=diagnostics-channel: the layer makes the HTTP server spans on Node's diagnostics
+   * channels, instrumentation-http only the client ones. Absent: instrumentation-http makes both (the same spans).
+   */
+  httpServerSpans?: 'diagnostics-channel';
   shutdownTimeoutMs: number;
   /**
    * false (TELEMETRY_EXIT_FLUSH=false): process.exit() exits at once, as under plain Node, and what was still to

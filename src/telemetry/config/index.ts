@@ -44,6 +44,7 @@ export interface LoadConfigOptions {
 
 const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 const INSTRUMENTATION_SETS = ['default', 'all'] as const;
+const HTTP_SERVER_SPAN_SOURCES = ['instrumentation-http', 'diagnostics-channel'] as const;
 /** OTel's default value length is unlimited: one 100 KB attribute per request would reach every backend whole. */
 export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
 
@@ -109,6 +110,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
     trackSessions: reader.boolean('SENTRY_TRACK_SESSIONS') ?? false,
     logLevel: reader.choice('OTEL_LOG_LEVEL', LOG_LEVELS) ?? 'warn',
     instrumentations: reader.choice('TELEMETRY_INSTRUMENTATIONS', INSTRUMENTATION_SETS) ?? 'default',
+    httpServerSpans: reader.choice('TELEMETRY_HTTP_SERVER_SPANS', HTTP_SERVER_SPAN_SOURCES) ?? 'instrumentation-http',
     shutdownTimeoutMs: reader.integer('TELEMETRY_SHUTDOWN_TIMEOUT_MS') ?? 5000,
     exitFlush: reader.boolean('TELEMETRY_EXIT_FLUSH') ?? true,
     captureGenAiContent: reader.boolean('TELEMETRY_CAPTURE_GENAI_CONTENT') ?? false,
@@ -173,6 +175,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Telem
   };
   if (dsn !== undefined) config.sentry.dsn = dsn;
   if (!common.exitFlush) config.exitFlush = false;
+  if (common.httpServerSpans === 'diagnostics-channel') config.httpServerSpans = 'diagnostics-channel';
   if (profilesSampleRate !== undefined) config.sentry.profilesSampleRate = profilesSampleRate;
   if (user.beforeSend !== undefined) config.sentry.beforeSend = user.beforeSend;
   if (user.beforeBreadcrumb !== undefined) config.sentry.beforeBreadcrumb = user.beforeBreadcrumb;

@@ -23,6 +23,7 @@ import { ignoreOwnTraffic, telemetryUrlMatcher } from './own-traffic.js';
 import { propagationInstrumentationHooks } from '../propagation/hooks.js';
 import { createPropagator } from '../propagation/propagator.js';
 import { safeProcessor } from './safe-processor.js';
+import { startServerSpans } from './server-spans.js';
 import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '../common/semconv.js';
 import { SharedContextManager } from '../scopes/shared-storage.js';
 import { createSampler } from '../sampling/sampler.js';
@@ -37,6 +38,10 @@ import type { TelemetryConfig } from '../common/types.js';
 export function loadInstrumentations(config: TelemetryConfig): Promise<Instrumentation[]> {
   const appDir = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
   const hooks = ignoreOwnTraffic(propagationInstrumentationHooks(config), telemetryUrlMatcher(config));
+  // With diagnostics-channel server spans (server-spans.ts), instrumentation-http keeps its client half only.
+  if (config.httpServerSpans === 'diagnostics-channel') {
+    hooks.http = { ...hooks.http, disableIncomingRequestInstrumentation: true };
+  }
   // pino and winston send their records to the logs pipelines only when logs are on (logs/).
   const logSending = config.logs.level !== 'off';
   return createInstrumentations(config.instrumentations, appDir, hooks, logSending);
@@ -91,6 +96,10 @@ export async function startTracing(
     ...(loggerProvider ? { loggerProvider } : {}),
     instrumentations,
   });
+  const stopServerSpans =
+    config.httpServerSpans === 'diagnostics-channel'
+      ? startServerSpans(provider, propagationInstrumentationHooks(config).http)
+      : undefined;
 
   // instrumentation-http patches node:http once, for whichever loader asks first. When a CommonJS dependency
   // (express) requires it first, the ESM namespace stays unpatched and named imports (`import { request } from
@@ -103,6 +112,7 @@ export async function startTracing(
     await provider.shutdown();
     // Unpatched modules and free API globals: a later start() registers afresh instead of finding them taken.
     unregisterInstrumentations();
+    stopServerSpans?.();
     trace.disable();
     context.disable();
     propagation.disable();

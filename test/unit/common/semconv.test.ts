@@ -57,6 +57,15 @@ describe('semantic-convention names', () => {
       'ATTR_URL_FULL',
       'ATTR_URL_PATH',
       'ATTR_URL_QUERY',
+      'ATTR_CLIENT_ADDRESS',
+      'ATTR_HTTP_REQUEST_METHOD_ORIGINAL',
+      'ATTR_NETWORK_PEER_ADDRESS',
+      'ATTR_NETWORK_PEER_PORT',
+      'ATTR_NETWORK_PROTOCOL_VERSION',
+      'ATTR_SERVER_ADDRESS',
+      'ATTR_SERVER_PORT',
+      'ATTR_URL_SCHEME',
+      'ATTR_USER_AGENT_ORIGINAL',
     ];
     for (const name of stableNames) {
       expect(copied[name]).toBeDefined();

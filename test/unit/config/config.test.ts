@@ -220,6 +220,12 @@ const invalidCases: InvalidCase[] = [
     accepted: ['default, all'],
   },
   {
+    title: 'HTTP server spans',
+    env: { TELEMETRY_HTTP_SERVER_SPANS: 'channels' },
+    variable: 'TELEMETRY_HTTP_SERVER_SPANS',
+    accepted: ['instrumentation-http, diagnostics-channel'],
+  },
+  {
     title: 'OTEL_TRACES_EXPORTER zipkin',
     env: { OTEL_TRACES_EXPORTER: 'zipkin' },
     variable: 'OTEL_TRACES_EXPORTER',
@@ -553,6 +559,13 @@ describe('defaults', () => {
       scheduledDelayMillis: 0,
       exportTimeoutMillis: 3000,
     });
+  });
+
+  it('reads TELEMETRY_HTTP_SERVER_SPANS: instrumentation-http by default, the diagnostics channels on request', async () => {
+    expect((await load(app, {})).httpServerSpans).toBeUndefined();
+    expect((await load(app, { TELEMETRY_HTTP_SERVER_SPANS: 'instrumentation-http' })).httpServerSpans).toBeUndefined();
+    const channel = await load(app, { TELEMETRY_HTTP_SERVER_SPANS: 'Diagnostics-Channel' });
+    expect(channel.httpServerSpans).toBe('diagnostics-channel');
   });
 
   it('parses the attribute value length limit once: the span variable first, then the general one', async () => {
