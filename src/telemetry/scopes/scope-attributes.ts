@@ -49,29 +49,6 @@ export interface ScopeAttributes {
   /** User, tenant and context attributes. */
   readonly attributes: Attributes;
   readonly tags: Attributes;
-  /**
-   * The merge this one was made after, when this one holds each of its attribute and tag keys in the same order
-   * (first): a span whose pending list ends with that merge can take this one in its place, since overlaying
-   * the two writes the same keys, values and order as this one alone. One link only (the older one is cut), so
-   * a scope changed all day keeps no chain of merges alive.
-   */
-  replaces?: ScopeAttributes | undefined;
-}
-
-/** Whether `next` begins with every key of `previous`, in the same order. */
-function startsWithKeysOf(next: Attributes, previous: Attributes): boolean {
-  const nextKeys = Object.keys(next);
-  let index = 0;
-  for (const key in previous) {
-    if (!Object.hasOwn(previous, key)) continue;
-    if (nextKeys[index] !== key) return false;
-    index++;
-  }
-  return true;
-}
-
-function replacesPrevious(next: ScopeAttributes, previous: ScopeAttributes): boolean {
-  return startsWithKeysOf(next.attributes, previous.attributes) && startsWithKeysOf(next.tags, previous.tags);
 }
 
 // for...in with own-key checks, not Object.entries: this runs at every scope change, and the entry arrays were
@@ -190,11 +167,6 @@ export function currentScopeAttributes(sendDefaultPii: boolean): ScopeAttributes
     return merged.attributes;
   }
   const attributes = scopeAttributes(readScopes(global, isolation, current), sendDefaultPii);
-  const previous = merged?.attributes;
-  if (previous !== undefined && replacesPrevious(attributes, previous)) {
-    previous.replaces = undefined;
-    attributes.replaces = previous;
-  }
   c.merged = { isolation, global, generations: [c.generation, i.generation, g.generation], sendDefaultPii, attributes };
   return attributes;
 }

@@ -42,24 +42,14 @@ function getLocalRoot(span: ApiSpan | undefined): Span | undefined {
   return span === undefined ? undefined : localRootOf(span);
 }
 
-/**
- * Adds `attributes` to what `span` will carry; a push that changed nothing adds nothing, and a merge that
- * replaces the last one (see ScopeAttributes.replaces) takes its place, so a request's burst of scope calls
- * leaves its server span one merge to write instead of an overlay of ten.
- */
+/** Adds `attributes` to what `span` will carry; a push that changed nothing adds nothing. */
 function addPending(span: Span, attributes: ScopeAttributes): void {
   const carrier = span as WithPending;
   const pending = carrier[PENDING];
   if (pending === undefined) carrier[PENDING] = attributes;
   else if (Array.isArray(pending)) {
-    const last = pending.length - 1;
-    if (pending[last] === attributes) return;
-    if (attributes.replaces !== undefined && pending[last] === attributes.replaces) pending[last] = attributes;
-    else pending.push(attributes);
-  } else if (pending !== attributes) {
-    carrier[PENDING] =
-      attributes.replaces !== undefined && pending === attributes.replaces ? attributes : [pending, attributes];
-  }
+    if (pending[pending.length - 1] !== attributes) pending.push(attributes);
+  } else if (pending !== attributes) carrier[PENDING] = [pending, attributes];
 }
 
 /** Later values win, and a key a later merge no longer holds keeps the value an earlier one gave it. */
