@@ -232,6 +232,33 @@ describe.each([
     expect(spanNamed(h.spans(), 'agents').attributes).toMatchObject(expected);
   });
 
+  it('a running span keeps what a later change dropped, and the order each attribute was first written in', () => {
+    withIsolation('job', () => {
+      setContext('pipeline', { current_agent: 'triage', step: 1 });
+      setTag('channel', 'web');
+      // Drops current_agent: the root keeps the value it was given.
+      setContext('pipeline', { step: 2 });
+      setContext('other', { x: 1 });
+      // A new first key: everything written before keeps its place.
+      setUserContext({ userId: 'u1' });
+      startSpan({ op: 'step', name: 'child' }, () => undefined);
+    });
+    const order = ['channel', 'pipeline.current_agent', 'pipeline.step', 'other.x', 'user.id'];
+    const root = spanNamed(h.spans(), 'job').attributes;
+    expect(Object.keys(root).filter((key) => order.includes(key))).toEqual(order);
+    expect(root).toMatchObject({
+      channel: 'web',
+      'pipeline.current_agent': 'triage',
+      'pipeline.step': 2,
+      'other.x': 1,
+      'user.id': 'u1',
+    });
+    // A span started after the changes reads the scopes as they are: no dropped key.
+    const child = spanNamed(h.spans(), 'child').attributes;
+    expect(child['pipeline.current_agent']).toBeUndefined();
+    expect(child).toMatchObject({ channel: 'web', 'pipeline.step': 2, 'other.x': 1, 'user.id': 'u1' });
+  });
+
   it('context and breadcrumb data names stay exact when the keys are data (ids), past the names the bridge remembers', () => {
     // 3,000 distinct context keys and breadcrumb data keys: more than the bridge remembers joined names for.
     const jobs = 1500;
