@@ -51,8 +51,11 @@ interface ParsedBaggage {
   others: Array<[string, string]>;
 }
 
+/** What a request without baggage parses to: most requests, so one shared (and never written) value. */
+const NO_BAGGAGE: ParsedBaggage = Object.freeze({ others: Object.freeze([]) as unknown as Array<[string, string]> });
+
 function parseBaggage(header: string | undefined): ParsedBaggage {
-  if (!header) return { others: [] };
+  if (!header) return NO_BAGGAGE;
   const object = parseBaggageHeader(header.slice(0, MAX_BAGGAGE_INPUT)) ?? {};
   let dsc: Dsc | undefined;
   const others: Array<[string, string]> = [];
