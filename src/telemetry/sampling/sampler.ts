@@ -120,6 +120,9 @@ function rateFields(rate: number): RateFields {
   return lastRate;
 }
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
+// A local child's result carries only the decision, and the tracer only reads it: one object each, not one per span.
+const FOLLOW_SAMPLED: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
+const FOLLOW_DROPPED: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
 
 /** The attribute under `key`, else under the older convention's `legacyKey`, when it is a non-empty string. */
 function stringAttribute(attributes: Attributes, key: string, legacyKey?: string): string | undefined {
@@ -247,12 +250,8 @@ export function createSampler(config: TelemetryConfig): Sampler {
       const parentValid = parent !== undefined && trace.isSpanContextValid(parent);
       if (parentValid && !parent.isRemote) {
         // Local children follow the decision of their trace; the tracer hands them the parent's TraceState.
-        const sampled = (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
-        const head = getTraceHead(parent);
-        return {
-          decision:
-            sampled && (head?.sampled ?? true) ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,
-        };
+        if ((parent.traceFlags & TraceFlags.SAMPLED) !== TraceFlags.SAMPLED) return FOLLOW_DROPPED;
+        return (getTraceHead(parent)?.sampled ?? true) ? FOLLOW_SAMPLED : FOLLOW_DROPPED;
       }
 
       const incoming = parentValid ? getIncomingTrace(context, parent) : undefined;
