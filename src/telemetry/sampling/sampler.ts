@@ -136,7 +136,10 @@ export function requestPath(attributes: Attributes): string | undefined {
   const path = stringAttribute(attributes, ATTR_URL_PATH);
   if (path) return path;
   const target = stringAttribute(attributes, ATTR_HTTP_TARGET);
-  return target?.split('?', 1)[0];
+  if (target === undefined) return undefined;
+  // Not split(): an array and a string for every root span, where the query is usually absent.
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
 }
 
 interface Resolution {
