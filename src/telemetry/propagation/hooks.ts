@@ -55,8 +55,10 @@ function httpInstrumentationConfig(
 ): Pick<HttpInstrumentationConfig, 'ignoreIncomingRequestHook' | 'requestHook'> {
   return {
     ignoreIncomingRequestHook: (request: IncomingMessage): boolean => {
-      const address = request.socket?.remoteAddress;
-      if (address) registerPeer(request.headers, address);
+      // Only baggage is ever checked against the peer: a request without it (most) registers nothing.
+      const headers = request.headers;
+      const address = headers.baggage === undefined ? undefined : request.socket?.remoteAddress;
+      if (address) registerPeer(headers, address);
       // pathIsIgnored strips the query itself.
       return pathIsIgnored(request.url ?? '/', config.sampling.ignoreSpans);
     },
