@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import type { IncomingMessage } from 'node:http';
 import type { Attributes, DiagLogger } from '@opentelemetry/api';
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { incomingRequestAttributes, type Component } from '../../../src/telemetry/otel/server-span-attributes.js';
 
