@@ -1,7 +1,7 @@
 /**
  * What an ExportPipeline fills and hands to its exporter. A batch takes each span as it ends; how it keeps it is
  * the exporter's business: OTLP/protobuf batches hold the span only until the end of the event-loop turn and
- * then its encoding (export/otlp/batch.ts), so the span object dies young; other exporters keep the spans (SpanList).
+ * then its encoding (export/otlp/batch.ts), so the span object dies young; other exporters keep the spans (ItemList).
  */
 import type { ExportResult } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
@@ -28,28 +28,31 @@ export interface BatchExporter<B extends ExportBatch<never> = SpanBatch> {
   shutdown(): Promise<void>;
 }
 
-/** The spans themselves, for exporters that take ReadableSpan[] (gRPC, http/json, the console tree). */
-export class SpanList implements SpanBatch {
-  readonly spans: ReadableSpan[] = [];
+/**
+ * The items themselves, for exporters that take an array: spans for gRPC, http/json and the console tree, log
+ * records for every logs exporter (they are small and short-lived next to spans).
+ */
+export class ItemList<T extends { readonly resource: Resource }> implements ExportBatch<T> {
+  readonly items: T[] = [];
   readonly lost = 0;
 
   get size(): number {
-    return this.spans.length;
+    return this.items.length;
   }
 
   get resource(): Resource | undefined {
-    return this.spans[0]?.resource;
+    return this.items[0]?.resource;
   }
 
-  add(span: ReadableSpan): void {
-    this.spans.push(span);
+  add(item: T): void {
+    this.items.push(item);
   }
 }
 
-export function spanListExporter(exporter: SpanExporter): BatchExporter<SpanList> {
+export function spanListExporter(exporter: SpanExporter): BatchExporter<ItemList<ReadableSpan>> {
   return {
-    newBatch: () => new SpanList(),
-    export: (batch, done) => exporter.export(batch.spans, done),
+    newBatch: () => new ItemList<ReadableSpan>(),
+    export: (batch, done) => exporter.export(batch.items, done),
     forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
     shutdown: () => exporter.shutdown(),
   };

@@ -6,7 +6,8 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { LogLineSource } from '../export/console-tree.js';
-import { LogList, type LogBatchExporter, type RecordFilter } from './log-pipeline.js';
+import { ItemList } from '../export/span-batch.js';
+import type { LogBatchExporter, RecordFilter } from './log-pipeline.js';
 import { severityName } from './severity.js';
 
 const MAX_PENDING_LINES = 10_000;
@@ -86,9 +87,9 @@ export const inSampledTrace: RecordFilter = (record) =>
 
 export function consoleLinesExporter(lines: ConsoleLogLines): LogBatchExporter {
   return {
-    newBatch: () => new LogList(),
+    newBatch: () => new ItemList<ReadableLogRecord>(),
     export: (batch, done) => {
-      for (const record of batch.records) lines.add(record);
+      for (const record of batch.items) lines.add(record);
       done({ code: ExportResultCode.SUCCESS });
     },
     shutdown: async () => lines.flush(),

@@ -2,36 +2,20 @@
  * One bounded, counted pipeline per logs backend: the span pipeline's queue, batches, counts and once-a-minute
  * warning (export-pipeline.ts), fed with scrubbed log records instead of ended spans.
  */
-import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { BatchPipeline } from '../export/pipeline.js';
-import type { BatchExporter, ExportBatch } from '../export/span-batch.js';
+import { ItemList, type BatchExporter } from '../export/span-batch.js';
 import type { BatchConfig } from '../common/types.js';
 
-/** The records themselves: log records are small and short-lived next to spans, and every exporter takes them. */
-export class LogList implements ExportBatch<ReadableLogRecord> {
-  readonly records: ReadableLogRecord[] = [];
-  readonly lost = 0;
-
-  get size(): number {
-    return this.records.length;
-  }
-
-  get resource(): Resource | undefined {
-    return this.records[0]?.resource;
-  }
-
-  add(record: ReadableLogRecord): void {
-    this.records.push(record);
-  }
-}
+/** Log records are kept as they are: small and short-lived next to spans, and every exporter takes them. */
+export type LogList = ItemList<ReadableLogRecord>;
 
 export type LogBatchExporter = BatchExporter<LogList>;
 
 export function logListExporter(exporter: LogRecordExporter): LogBatchExporter {
   return {
-    newBatch: () => new LogList(),
-    export: (batch, done) => exporter.export(batch.records, done),
+    newBatch: () => new ItemList<ReadableLogRecord>(),
+    export: (batch, done) => exporter.export(batch.items, done),
     shutdown: () => exporter.shutdown(),
   };
 }

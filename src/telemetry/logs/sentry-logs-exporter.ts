@@ -16,7 +16,8 @@ import {
   type LogEnvelope,
   type SerializedLog,
 } from '../common/sentry-core.js';
-import { LogList, type LogBatchExporter } from './log-pipeline.js';
+import { ItemList } from '../export/span-batch.js';
+import type { LogBatchExporter } from './log-pipeline.js';
 import { CONSOLE_SCOPE } from './console-source.js';
 import { severityName, SEVERITY_INFO } from './severity.js';
 import { ATTR_EVENT_NAME } from '../common/semconv.js';
@@ -106,7 +107,7 @@ function failed(message: string): ExportResult {
  */
 export function sentryLogsExporter(resourceAttributes: Record<string, unknown>): LogBatchExporter {
   return {
-    newBatch: () => new LogList(),
+    newBatch: () => new ItemList<ReadableLogRecord>(),
     export(batch, done) {
       // Looked up per export: the pipeline exists before Sentry.init, and a later init replaces the client.
       const client = getClient();
@@ -123,7 +124,7 @@ export function sentryLogsExporter(resourceAttributes: Record<string, unknown>):
         'sentry.sdk.version': sdk?.version,
       };
       const fallbackTraceId = getCurrentScope().getPropagationContext().traceId;
-      const items = batch.records.map((record) => toSentryLog(record, common, fallbackTraceId));
+      const items = batch.items.map((record) => toSentryLog(record, common, fallbackTraceId));
       transport.send(logEnvelope(items, sdk)).then(
         (response) => {
           const status = response.statusCode;

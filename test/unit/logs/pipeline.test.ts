@@ -7,7 +7,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor, BasicTracerProvider } from '
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
 import { ConsoleLogLines } from '../../../src/telemetry/logs/console-lines.js';
-import { LogList, LogPipeline, type LogBatchExporter } from '../../../src/telemetry/logs/log-pipeline.js';
+import { ItemList } from '../../../src/telemetry/export/span-batch.js';
+import { LogPipeline, type LogBatchExporter } from '../../../src/telemetry/logs/log-pipeline.js';
 import { RateLimiter } from '../../../src/telemetry/logs/rate-limit.js';
 import { MAX_BODY_CHARS } from '../../../src/telemetry/logs/record-view.js';
 import { LogRouter, type RouterOptions } from '../../../src/telemetry/logs/router.js';
@@ -21,9 +22,9 @@ function recordingExporter(): LogBatchExporter & { records: ReadableLogRecord[] 
   const records: ReadableLogRecord[] = [];
   return {
     records,
-    newBatch: () => new LogList(),
+    newBatch: () => new ItemList<ReadableLogRecord>(),
     export: (batch, done) => {
-      records.push(...batch.records);
+      records.push(...batch.items);
       done({ code: ExportResultCode.SUCCESS });
     },
     shutdown: async () => {},
