@@ -98,7 +98,7 @@ export async function startTracing(
   });
   const stopServerSpans =
     config.httpServerSpans === 'diagnostics-channel'
-      ? startServerSpans(provider, propagationInstrumentationHooks(config).http)
+      ? startServerSpans(provider, propagationInstrumentationHooks(config).http, instrumentations)
       : undefined;
 
   // instrumentation-http patches node:http once, for whichever loader asks first. When a CommonJS dependency

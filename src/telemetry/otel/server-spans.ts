@@ -18,7 +18,6 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { errorMonitor } from 'node:events';
-import { createRequire } from 'node:module';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import {
@@ -33,6 +32,7 @@ import {
   type TracerProvider,
 } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata, suppressTracing, type RPCMetadata } from '@opentelemetry/core';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '../common/semconv.js';
 import { incomingRequestAttributes, type Component } from './server-span-attributes.js';
@@ -47,19 +47,12 @@ type Emit = (this: Server, ...args: unknown[]) => boolean;
 
 const INSTRUMENTATION_NAME = '@opentelemetry/instrumentation-http';
 
-function instrumentationVersion(): string | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    return (require(`${INSTRUMENTATION_NAME}/package.json`) as { version?: string }).version;
-  } catch {
-    return undefined;
-  }
-}
-
 /** What the running subscription needs per request; undefined once stopped (wrapped servers pass through). */
 interface Active {
   tracer: Tracer;
   hooks: ServerSpanHooks;
+  /** The 3.x line's instrumentation (0.300 on) writes `error.type` = the status code on a 5xx server span; 0.223 does not. */
+  statusErrorType: boolean;
 }
 let active: Active | undefined;
 const wrappedServers = new WeakSet<Server>();
@@ -85,12 +78,19 @@ function statusOf(statusCode: number): SpanStatusCode {
   return statusCode >= 100 && statusCode < 500 ? SpanStatusCode.UNSET : SpanStatusCode.ERROR;
 }
 
-function endOnResponse(span: Span, request: IncomingMessage, response: ServerResponse, rpc: RPCMetadata): void {
+function endOnResponse(
+  span: Span,
+  request: IncomingMessage,
+  response: ServerResponse,
+  rpc: RPCMetadata,
+  statusErrorType: boolean,
+): void {
   const statusCode = response.statusCode;
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);
   const route = rpc.type === RPCType.HTTP ? rpc.route : undefined;
   if (route !== undefined) span.setAttribute(ATTR_HTTP_ROUTE, route);
   span.setStatus({ code: statusOf(statusCode) });
+  if (statusErrorType && statusCode >= 500 && statusCode < 600) span.setAttribute(ATTR_ERROR_TYPE, String(statusCode));
   if (route) span.updateName(`${request.method || 'GET'} ${route}`);
   span.end();
 }
@@ -119,7 +119,7 @@ function traceRequest(server: Server, emit: Emit, args: unknown[], state: Active
   response.on('close', () => {
     if (ended) return;
     ended = true;
-    endOnResponse(span, request, response, rpc);
+    endOnResponse(span, request, response, rpc, state.statusErrorType);
   });
   response.on(errorMonitor, (error: Error) => {
     if (ended) return;
@@ -163,9 +163,20 @@ function onRequestStart(message: unknown): void {
   wrapServer((message as RequestStart).server);
 }
 
-/** Starts making server spans for every HTTP(S) server that receives a request; returns the stop. */
-export function startServerSpans(provider: TracerProvider, hooks: ServerSpanHooks): () => void {
-  active = { tracer: provider.getTracer(INSTRUMENTATION_NAME, instrumentationVersion()), hooks };
+/**
+ * Starts making server spans for every HTTP(S) server that receives a request; returns the stop. The spans take
+ * the scope of the instrumentation-http instance in use (`instrumentations`): its version differs between the
+ * curated set and the auto-instrumentations' own copy, and the 3.x line's package exports no package.json.
+ */
+export function startServerSpans(
+  provider: TracerProvider,
+  hooks: ServerSpanHooks,
+  instrumentations: readonly Instrumentation[] = [],
+): () => void {
+  const http = instrumentations.find((instrumentation) => instrumentation.instrumentationName === INSTRUMENTATION_NAME);
+  const version = http?.instrumentationVersion;
+  const minor = Number(/^0\.(\d+)\./.exec(version ?? '')?.[1] ?? 0);
+  active = { tracer: provider.getTracer(INSTRUMENTATION_NAME, version), hooks, statusErrorType: minor >= 300 };
   subscribe('http.server.request.start', onRequestStart);
   return () => {
     active = undefined;
