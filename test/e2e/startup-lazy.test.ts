@@ -8,6 +8,9 @@ async function loadedPackages(env: Record<string, string>): Promise<string[]> {
   const sentry = closeAfterTest(await startFakeSentry());
   const result = await runToExit('test/fixtures/loaded-packages.mjs', {
     env: { SENTRY_DSN: sentry.dsn, TELEMETRY_EXPORTERS: 'sentry', ...env },
+    // The recorder before the bootstrap, so that ES modules (the 3.x line's packages) are listed too.
+    importRegister: false,
+    nodeArgs: ['--import', './test/fixtures/record-loads.mjs', '--import', './dist/instrumentation/register.js'],
   });
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(/^LOADED (.*)$/m.exec(result.stdout)?.[1] ?? '[]') as string[];
