@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import {
   ROOT,
@@ -51,6 +51,15 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STARTUP_LAUNCHES = 3;
 const PROBE_REQUESTS = 300;
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+// Another built checkout (BENCH_BASELINE=../before): its layer as two more HTTP rows, interleaved with this one's,
+// so that a change is measured against the code before it within one run; a ratio across runs is the host's noise.
+// Its servers run in that checkout, with its own dependencies: the layer refuses a second copy of the SDK.
+const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : undefined;
+const BASELINE_REGISTER = BASELINE ? join(BASELINE, 'dist/instrumentation/register.js') : undefined;
+if (BASELINE_REGISTER && !existsSync(BASELINE_REGISTER)) {
+  process.stderr.write(`[bench] BENCH_BASELINE: ${BASELINE_REGISTER} does not exist (npm run build there first)\n`);
+  process.exit(2);
+}
 
 // The HTTP rows load the servers with wrk (a Debian/Homebrew package, not an npm one): say so before any
 // configuration starts instead of failing in the middle of the run.
@@ -121,6 +130,15 @@ const HTTP_CONFIGS = [
   { id: 'raw', label: 'raw OTel SDK, same instrumentations, AlwaysOn, 1 BSP', ...rawAt('raw') },
   { id: 'ours10', label: 'ours, rate 1.0', args: OURS_ARGS, env: oursEnv(1.0, undefined, 'ours10') },
   { id: 'ours01', label: 'ours, rate 0.1', args: OURS_ARGS, env: oursEnv(0.1, undefined, 'ours01') },
+  ...(BASELINE_REGISTER
+    ? [1.0, 0.1].map((rate) => ({
+        id: rate === 1 ? 'base10' : 'base01',
+        label: `baseline (${process.env.BENCH_BASELINE}), rate ${rate.toFixed(1)}`,
+        args: OURS_ARGS,
+        env: oursEnv(rate, undefined, rate === 1 ? 'base10' : 'base01'),
+        cwd: BASELINE,
+      }))
+    : []),
   // The server spans made on Node's HTTP diagnostics channels instead of instrumentation-http's server half.
   {
     id: 'ours10dc',
@@ -218,6 +236,7 @@ async function startServer(app, config, dir) {
     process.execPath,
     [...config.args, app.script],
     childEnv({ ...config.env, ...app.env(dir, config.id) }),
+    config.cwd,
   );
   const [, port] = await waitForLine(child, config.ready ?? /LISTENING (\d+)/);
   return { child, url: `http://127.0.0.1:${port}${app.path}` };
@@ -732,6 +751,11 @@ function report() {
     }
     if (c.ours01 && c.raw01)
       push('', `Ours at 0.1 vs the raw SDK at ratio 0.1: ${ratioCell(c.ours01.rps, c.raw01.rps)}.`);
+    if (c.base10 && c.base01)
+      push(
+        '',
+        `CPU per request, ours over the baseline (below 1: this checkout is cheaper): rate 1.0 ${ratioCell(c.ours10.cpu, c.base10.cpu)}; rate 0.1 ${ratioCell(c.ours01.cpu, c.base01.cpu)}.`,
+      );
     if (withCpu && c.ours10) {
       // CPU per request, the other configuration's over ours: above 1 means ours is cheaper.
       const vs = (other, label) => (c[other] ? `${label} ${ratioCell(c[other].cpu, c.ours10.cpu)}` : undefined);

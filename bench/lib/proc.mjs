@@ -14,8 +14,8 @@ export function childEnv(extra) {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...extra };
 }
 
-export function spawnPinned(cpu, command, args, env) {
-  const child = spawn('taskset', ['-c', cpu, command, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnPinned(cpu, command, args, env, cwd = ROOT) {
+  const child = spawn('taskset', ['-c', cpu, command, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.add(child);
   child.once('exit', () => started.delete(child));
   return child;
