@@ -11,6 +11,7 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY examples/support-service/package.json examples/support-service/tsconfig.json ./examples/support-service/
 COPY instrumentation ./instrumentation
 COPY src ./src
+COPY scripts/bundle.mjs ./scripts/bundle.mjs
 COPY examples/support-service/src ./examples/support-service/src
 RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
 

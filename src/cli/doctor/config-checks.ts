@@ -5,10 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, maskDsn } from '../../telemetry/config/index.js';
 import { parseDsn } from '../../telemetry/config/dsn.js';
 import { maskHeaderList, maskUrl } from '../../telemetry/config/masking.js';
+import { packageRoot } from '../../telemetry/common/package-version.js';
 import type { TelemetryConfig } from '../../telemetry/common/types.js';
 import { profilingCheck } from './profiling-check.js';
 import { check, type CheckResult } from './types.js';
@@ -121,8 +123,8 @@ export function exportersCheck(config: TelemetryConfig): CheckResult {
   return check('exporters', 'ok', targets.join('; '));
 }
 
-/** Where the CLI's own package keeps the --import entry (dist/src/cli/doctor -> dist/instrumentation). */
-const REGISTER_URL = new URL('../../../instrumentation/register.js', import.meta.url);
+/** Where the CLI's own package keeps the --import entry. */
+const REGISTER_URL = pathToFileURL(path.join(packageRoot(), 'dist/instrumentation/register.js'));
 
 export function esmHookCheck(env: NodeJS.ProcessEnv): CheckResult {
   let hook: string;

@@ -5,7 +5,8 @@
  * a failure keeps its HTTP status, Retry-After or network error for the warning, and the pipeline honours the
  * Retry-After (export/otlp/http-transport.ts). gRPC uses the stock exporter. Each protocol's code is imported on demand.
  */
-import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { OtlpLogsConfig } from '../common/types.js';
 import { maskUrl } from '../config/masking.js';
 import {
@@ -35,24 +36,49 @@ export async function createOtlpLogsExporter(otlp: OtlpLogsConfig & { url: strin
     return { target, exporter: logListExporter(new OTLPLogExporter(common)) };
   }
   const json = otlp.protocol === 'http/json';
-  const { JsonLogsSerializer, LogsExporterMetricsHelper, ProtobufLogsSerializer } = await loadOtlpTransformer();
-  // The options the stock OTLPLogExporter builds (OTEL_EXPORTER_OTLP_LOGS_* included).
-  const options = convertLegacyHttpOptions({ ...common, headers: otlp.headers }, 'LOGS', 'v1/logs', {
-    'Content-Type': json ? 'application/json' : 'application/x-protobuf',
-  });
-  const metrics = createOtlpHttpExporterMetrics(
-    'otlp_http_log_exporter',
-    LogsExporterMetricsHelper,
-    options.url,
-    undefined,
-  );
-  const base = new OTLPExporterBase<ReadableLogRecord[]>(
-    createOtlpNetworkExportDelegate(
-      options,
-      json ? JsonLogsSerializer : ProtobufLogsSerializer,
-      metrics,
-      createOtlpHttpTransport(options),
-    ),
-  );
-  return { target, exporter: logListExporter(base) };
+  // otlp-transformer (and the metrics SDK it requires) is about 30 ms of start-up: loaded for the first batch.
+  let loading: Promise<LogRecordExporter> | undefined;
+  const load = async (): Promise<LogRecordExporter> => {
+    const { JsonLogsSerializer, LogsExporterMetricsHelper, ProtobufLogsSerializer } = await loadOtlpTransformer();
+    // The options the stock OTLPLogExporter builds (OTEL_EXPORTER_OTLP_LOGS_* included).
+    const options = convertLegacyHttpOptions({ ...common, headers: otlp.headers }, 'LOGS', 'v1/logs', {
+      'Content-Type': json ? 'application/json' : 'application/x-protobuf',
+    });
+    const metrics = createOtlpHttpExporterMetrics(
+      'otlp_http_log_exporter',
+      LogsExporterMetricsHelper,
+      options.url,
+      undefined,
+    );
+    return new OTLPExporterBase<ReadableLogRecord[]>(
+      createOtlpNetworkExportDelegate(
+        options,
+        json ? JsonLogsSerializer : ProtobufLogsSerializer,
+        metrics,
+        createOtlpHttpTransport(options),
+      ),
+    );
+  };
+  const exporter: LogRecordExporter = {
+    export(records, done) {
+      loading ??= load();
+      loading.then(
+        (base) => base.export(records, done),
+        (error: unknown) =>
+          done({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }),
+      );
+    },
+    // Never loaded (or failed to): nothing is held. The failure was reported with the batch that met it.
+    shutdown: async () =>
+      loading?.then(
+        (base) => base.shutdown(),
+        () => undefined,
+      ),
+    forceFlush: async () =>
+      loading?.then(
+        (base) => base.forceFlush(),
+        () => undefined,
+      ),
+  };
+  return { target, exporter: logListExporter(exporter) };
 }

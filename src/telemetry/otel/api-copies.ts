@@ -12,6 +12,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageManifest } from '../common/package-version.js';
 
 export const API_PACKAGE = '@opentelemetry/api';
 
@@ -105,14 +106,9 @@ export function findSecondCopies(appDir: string): SecondCopy[] {
 }
 
 function peerRange(name: string): string | undefined {
-  try {
-    const manifest = new URL('../../../../package.json', import.meta.url);
-    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { peerDependencies?: Record<string, string> };
-    return pkg.peerDependencies?.[name];
-  } catch {
-    // The range only makes the fix in the message more precise; the message stands without it.
-    return undefined;
-  }
+  // The range only makes the fix in the message more precise; the message stands without it.
+  const peers = packageManifest()?.peerDependencies as Record<string, string> | undefined;
+  return peers?.[name];
 }
 
 /**
