@@ -5,7 +5,7 @@
 // - One split build of every entry a process of the layer can load: the entries share their chunks, so a process
 //   that loads `register` and the public API (or the bench's lifecycle/start.js) holds one copy of each module,
 //   and the rooms imported with `await import()` (profiling, logs) stay separate chunks, loaded when they start.
-// - The CLI is its own process: one file of its own, so its modules do not split the layer's chunks further.
+// - The CLI is its own process: a split build of its own, so its modules do not split the layer's chunks further.
 // - Every dependency stays external: the app's own @opentelemetry/* and @sentry/* are used, resolved from the
 //   package's folder as before.
 // Then tsc's per-module JavaScript is removed; its declarations stay for the exports map's types.
@@ -54,7 +54,10 @@ await bundle({
   splitting: true,
   chunkNames: 'src/telemetry/chunks/[name]-[hash]',
 });
-await bundle({ entryPoints: ['src/cli/main.ts'] });
+// Split too: doctor imports its send tests (and through them the SDK) with `await import()`, so that a broken
+// install (a missing peer, mixed lines) still gets its report; a single file would hoist those imports to its top.
+rmSync(path.join(dist, 'src/cli/chunks'), { recursive: true, force: true });
+await bundle({ entryPoints: ['src/cli/main.ts'], splitting: true, chunkNames: 'src/cli/chunks/[name]-[hash]' });
 
 for (const dir of ['src', 'instrumentation']) {
   for (const entry of readdirSync(path.join(dist, dir), { recursive: true, withFileTypes: true })) {
