@@ -1,0 +1,157 @@
+// `npm run bench:perf -- <config> <app> [seconds]`: where one benchmark configuration's CPU goes per request,
+// under the same wrk load and pinning as `npm run bench`, seen by Linux perf rather than V8's --cpu-prof.
+// perf samples every thread (the garbage collector's helpers too) and the C++ below each JS frame (inline-cache
+// misses, megamorphic lookups, allocation, the HTTP parser), which --cpu-prof folds into "(program)" or leaves
+// out; V8's jitdump (--perf-prof, then `perf inject --jit`) names JS frames correctly after the code moves.
+// Needs `perf` (linux-perf / linux-tools) allowed to profile your own processes (kernel.perf_event_paranoid <= 2).
+// Prints microseconds of CPU per request: main thread against the other threads, by package of the first JS
+// frame, and the top functions; the data stays in the output folder for `perf report -i <dir>/perf.jit.data`.
+// The profiler adds a few per cent: compare configurations profiled back to back, not with `npm run bench`.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOAD_CPU, ROOT, SERVER_CPU, childEnv, runPinned, spawnPinned, stopAll, waitForLine } from './lib/proc.mjs';
+import { OURS_ARGS, oursEnv, rawAnchor, startReceiver } from './lib/setups.mjs';
+
+const HZ = 2000;
+const [configId, appId, secondsArg, outArg] = process.argv.slice(2);
+const seconds = Number(secondsArg ?? 8);
+const CONFIGS = ['ours10', 'ours01', 'raw', 'raw01', 'sentryOwn'];
+const APPS = {
+  express: { script: 'bench/apps/express-min.mjs', path: '/hello', env: () => ({}) },
+  ingest: {
+    script: 'examples/support-service/dist/main.js',
+    path: '/api/ingest-message',
+    lua: 'bench/workloads/ingest.lua',
+    env: (dir) => ({
+      DATABASE_PATH: join(dir, 'app.db'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ESCALATION_RETRY_INTERVAL_MS: '0',
+    }),
+  },
+};
+if (!CONFIGS.includes(configId) || !(appId in APPS) || !(seconds > 0)) {
+  process.stderr.write(`usage: npm run bench:perf -- <${CONFIGS.join('|')}> <express|ingest> [seconds] [out dir]\n`);
+  process.exit(2);
+}
+if (spawnSync('perf', ['--version']).error) {
+  process.stderr.write('[bench:perf] perf is not installed (apt-get install linux-perf, or linux-tools-$(uname -r))\n');
+  process.exit(2);
+}
+
+function configFor(id, receiver) {
+  const raw = rawAnchor(receiver);
+  switch (id) {
+    case 'ours10':
+      return { args: OURS_ARGS, env: oursEnv(receiver, 1.0) };
+    case 'ours01':
+      return { args: OURS_ARGS, env: oursEnv(receiver, 0.1) };
+    case 'raw':
+      return raw;
+    case 'raw01':
+      return { args: raw.args, env: { ...raw.env, BENCH_RAW_RATIO: '0.1' } };
+    default:
+      // As in bench/run.mjs: on the ingest path the service's monitoring calls go to @sentry/node directly.
+      return {
+        args: [
+          ...(appId === 'ingest' ? ['--import', './bench/apps/sentry-calls.mjs'] : []),
+          '--import',
+          './bench/anchors/sentry-own-pipeline.mjs',
+        ],
+        env: { SENTRY_DSN: receiver.dsn, BENCH_OTLP_URL: `${receiver.sinkUrl}/v1/traces` },
+      };
+  }
+}
+
+const out = outArg ?? mkdtempSync(join(tmpdir(), `bench-perf-${configId}-${appId}-`));
+mkdirSync(out, { recursive: true });
+const app = APPS[appId];
+const receiver = await startReceiver();
+const config = configFor(configId, receiver);
+// --perf-prof writes jit-<pid>.dump into the server's working directory (the repository), where perf inject
+// looks for it; it is removed after the inject.
+const server = spawnPinned(
+  SERVER_CPU,
+  process.execPath,
+  ['--perf-prof', '--interpreted-frames-native-stack', ...config.args, app.script],
+  childEnv({ NODE_ENV: 'production', ...config.env, ...app.env(out) }),
+);
+const [, port] = await waitForLine(server, /LISTENING (\d+)/);
+const url = `http://127.0.0.1:${port}${app.path}`;
+const load = (s) => ['-t1', '-c32', `-d${s}s`, ...(app.lua ? ['-s', app.lua] : []), url];
+await runPinned(LOAD_CPU, 'wrk', load(3), childEnv({}));
+const data = join(out, 'perf.data');
+const record = ['record', '-k', '1', '-e', 'cpu-clock', '-F', String(HZ), '-g', '-p', String(server.pid), '-o', data];
+const perf = spawn('perf', [...record, '--', 'sleep', String(seconds)], { stdio: 'ignore' });
+const wrkOut = await runPinned(LOAD_CPU, 'wrk', load(seconds), childEnv({}));
+await once(perf, 'exit');
+const requests = Number(/(\d+) requests in/.exec(wrkOut)?.[1]);
+await stopAll();
+const jitData = join(out, 'perf.jit.data');
+try {
+  execFileSync('perf', ['inject', '--jit', '-i', data, '-o', jitData], { cwd: out, stdio: 'ignore' });
+} finally {
+  for (const file of readdirSync(ROOT)) {
+    if (file === `jit-${server.pid}.dump` || /^isolate-.*-v8\.log$/.test(file)) rmSync(join(ROOT, file));
+  }
+}
+const script = execFileSync('perf', ['script', '-i', jitData, '-F', 'tid,ip,sym'], { maxBuffer: 1 << 30 }).toString();
+
+/** The package (or node: module, or the layer's file) a JS frame's code comes from. */
+function packageOf(frame) {
+  const where = / (?:file:\/\/)?(\/\S+|node:\S+)/.exec(frame)?.[1];
+  if (where === undefined) return 'JS (no source)';
+  // node:internal/streams/writable:744:21 -> node:internal/streams
+  if (where.startsWith('node:')) return `node:${where.split(':')[1]?.split('/').slice(0, 2).join('/')}`;
+  const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1];
+  if (module !== undefined) return module;
+  return where.includes('/dist/') ? `the layer (${where.split('/dist/')[1]?.split(':')[0]})` : where.split(':')[0];
+}
+const functionOf = (frame) => frame.replace(/^\S*JS:[*~^+]?/, '').slice(0, 140);
+const count = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
+
+const threads = new Map();
+const byPackage = new Map();
+const bySelf = new Map();
+const byInclusive = new Map();
+let total = 0;
+for (const sample of script.split('\n\n')) {
+  const [head, ...stack] = sample.split('\n').filter((line) => line.trim() !== '');
+  if (head === undefined) continue;
+  total++;
+  const main = head.trim().split(/\s+/)[0] === String(server.pid);
+  count(threads, main ? 'main thread' : 'other threads (GC helpers, loader hooks, libuv)');
+  if (!main) continue;
+  const frames = stack.map((line) =>
+    line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .join(' ')
+      .replace(/ \([^)]*\)$/, ''),
+  );
+  const js = frames.filter((frame) => frame.includes('JS:'));
+  const first = js[0];
+  count(byPackage, first === undefined ? `(no JS frame) ${frames[0] ?? '?'}`.slice(0, 90) : packageOf(first));
+  if (first !== undefined) count(bySelf, functionOf(first));
+  for (const name of new Set(js.map(functionOf))) count(byInclusive, name);
+}
+const perRequest = (samples) => ((samples * 1e6) / HZ / requests).toFixed(2).padStart(8);
+function table(title, map, rows) {
+  console.log(`\n${title}`);
+  for (const [key, samples] of [...map].sort((a, b) => b[1] - a[1]).slice(0, rows)) {
+    console.log(`${perRequest(samples)}  ${key}`);
+  }
+}
+console.log(
+  `${configId} on ${appId}: ${requests} requests in ${seconds} s, ${perRequest(total).trim()} us of CPU per request`,
+);
+table('us/request by thread', threads, 2);
+table('main thread, by package of the first JS frame (with the C++ and builtins it called)', byPackage, 30);
+table('main thread, by first JS frame', bySelf, 40);
+table('main thread, inclusive by JS function', byInclusive, 40);
+console.log(`\nperf data: ${jitData}`);
+process.exit(0);
