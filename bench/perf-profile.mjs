@@ -5,11 +5,11 @@
 // out; V8's jitdump (--perf-prof, then `perf inject --jit`) names JS frames correctly after the code moves.
 // Needs `perf` (linux-perf / linux-tools) allowed to profile your own processes (kernel.perf_event_paranoid <= 2).
 // Prints microseconds of CPU per request: main thread against the other threads, by package of the first JS
-// frame, and the top functions; the data stays in the output folder for `perf report -i <dir>/perf.jit.data`.
+// frame, and the top functions; every sample's symbolised stack stays in the output folder (samples.txt).
 // The profiler adds a few per cent: compare configurations profiled back to back, not with `npm run bench`.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOAD_CPU, ROOT, SERVER_CPU, childEnv, runPinned, spawnPinned, stopAll, waitForLine } from './lib/proc.mjs';
@@ -85,20 +85,26 @@ const load = (s) => ['-t1', '-c32', `-d${s}s`, ...(app.lua ? ['-s', app.lua] : [
 await runPinned(LOAD_CPU, 'wrk', load(3), childEnv({}));
 const data = join(out, 'perf.data');
 const record = ['record', '-k', '1', '-e', 'cpu-clock', '-F', String(HZ), '-g', '-p', String(server.pid), '-o', data];
-const perf = spawn('perf', [...record, '--', 'sleep', String(seconds)], { stdio: 'ignore' });
+// Its own build-id cache: perf would copy every jitted object into ~/.debug otherwise.
+const buildIds = ['--buildid-dir', join(out, 'buildid')];
+const perf = spawn('perf', [...buildIds, ...record, '--', 'sleep', String(seconds)], { stdio: 'ignore' });
 const wrkOut = await runPinned(LOAD_CPU, 'wrk', load(seconds), childEnv({}));
 await once(perf, 'exit');
 const requests = Number(/(\d+) requests in/.exec(wrkOut)?.[1]);
 await stopAll();
 const jitData = join(out, 'perf.jit.data');
+let script;
 try {
-  execFileSync('perf', ['inject', '--jit', '-i', data, '-o', jitData], { cwd: out, stdio: 'ignore' });
+  execFileSync('perf', [...buildIds, 'inject', '--jit', '-i', data, '-o', jitData], { stdio: 'ignore' });
+  script = execFileSync('perf', [...buildIds, 'script', '-i', jitData, '-F', 'tid,ip,sym'], {
+    maxBuffer: 1 << 30,
+  }).toString();
 } finally {
-  for (const file of readdirSync(ROOT)) {
-    if (file === `jit-${server.pid}.dump` || /^isolate-.*-v8\.log$/.test(file)) rmSync(join(ROOT, file));
-  }
+  // The dump, V8's log and the objects perf inject made from the dump (one per compiled function) sit beside it.
+  const made = new RegExp(`^(?:jit-${server.pid}\\.dump|jitted-${server.pid}-\\d+\\.so|isolate-.*-v8\\.log)$`);
+  for (const file of readdirSync(ROOT)) if (made.test(file)) rmSync(join(ROOT, file));
+  rmSync(join(out, 'buildid'), { recursive: true, force: true });
 }
-const script = execFileSync('perf', ['script', '-i', jitData, '-F', 'tid,ip,sym'], { maxBuffer: 1 << 30 }).toString();
 
 /** The package (or node: module, or the layer's file) a JS frame's code comes from. */
 function packageOf(frame) {
@@ -153,5 +159,6 @@ table('us/request by thread', threads, 2);
 table('main thread, by package of the first JS frame (with the C++ and builtins it called)', byPackage, 30);
 table('main thread, by first JS frame', bySelf, 40);
 table('main thread, inclusive by JS function', byInclusive, 40);
-console.log(`\nperf data: ${jitData}`);
+writeFileSync(join(out, 'samples.txt'), script);
+console.log(`\nevery sample, its stack symbolised: ${join(out, 'samples.txt')}`);
 process.exit(0);
