@@ -77,7 +77,7 @@ const server = spawnPinned(
   SERVER_CPU,
   process.execPath,
   ['--perf-prof', '--interpreted-frames-native-stack', ...config.args, app.script],
-  childEnv({ NODE_ENV: 'production', ...config.env, ...app.env(out) }),
+  childEnv({ ...config.env, ...app.env(out) }),
 );
 const [, port] = await waitForLine(server, /LISTENING (\d+)/);
 const url = `http://127.0.0.1:${port}${app.path}`;
@@ -91,6 +91,9 @@ const perf = spawn('perf', [...buildIds, ...record, '--', 'sleep', String(second
 const wrkOut = await runPinned(LOAD_CPU, 'wrk', load(seconds), childEnv({}));
 await once(perf, 'exit');
 const requests = Number(/(\d+) requests in/.exec(wrkOut)?.[1]);
+// A profile of error responses says nothing about the path: say so before it is read.
+const failed = /Non-2xx or 3xx responses:\s+(\d+)/.exec(wrkOut)?.[1];
+if (failed !== undefined) process.stderr.write(`[bench:perf] ${failed} of ${requests} responses were not 2xx or 3xx\n`);
 await stopAll();
 const jitData = join(out, 'perf.jit.data');
 let script;
