@@ -117,7 +117,9 @@ function packageOf(frame) {
   if (where.startsWith('node:')) return `node:${where.split(':')[1]?.split('/').slice(0, 2).join('/')}`;
   const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1];
   if (module !== undefined) return module;
-  return where.includes('/dist/') ? `the layer (${where.split('/dist/')[1]?.split(':')[0]})` : where.split(':')[0];
+  const file = (root) => where.split(root)[1]?.split(':')[0];
+  if (where.includes('/examples/support-service/dist/')) return `the service (${file('/support-service/dist/')})`;
+  return where.includes('/dist/') ? `the layer (${file('/dist/')})` : where.split(':')[0];
 }
 const functionOf = (frame) => frame.replace(/^\S*JS:[*~^+]?/, '').slice(0, 140);
 const count = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
