@@ -324,25 +324,26 @@ export function createRedactor(config: RedactionConfig): Redactor {
    * child) is visited breadth^depth times. Ancestors cut cycles, and node and character budgets bound any shape.
    */
   const scrubValue = (value: unknown, key?: string): unknown => {
-    const ancestors = new Set<object>();
+    // An array, not a Set: MAX_DEPTH bounds it to a few entries, and breadcrumbs (scrubbed as they are added, on
+    // every request) made the Set's allocation and hashing most of the walk.
+    const ancestors: object[] = [];
     let budget = MAX_NODES;
     let chars = MAX_CHARS;
     const walk = (node: unknown, nodeKey: string | undefined, depth: number): unknown => {
-      if (node === null || node === undefined) return node;
-      if (nodeKey !== undefined && isSensitiveKey(nodeKey) && (typeof node === 'string' || typeof node === 'object')) {
-        return FILTERED;
-      }
+      // Numbers and booleans pass whatever their key: only strings and objects are filtered by name.
+      if (node === null || (typeof node !== 'string' && typeof node !== 'object')) return node;
+      if (nodeKey !== undefined && isSensitiveKey(nodeKey)) return FILTERED;
       if (typeof node === 'string') {
         // Shared references to one big string would otherwise be scanned, and serialised, once per reference.
         const text = node.length > chars ? `${node.slice(0, Math.max(0, chars))}[Truncated]` : node;
         chars -= text.length;
         return scrubString(text);
       }
-      if (typeof node !== 'object' || node instanceof Date) return node;
+      if (node instanceof Date) return node;
       if (depth >= MAX_DEPTH) return '[MaxDepth]';
-      if (ancestors.has(node)) return '[Circular]';
+      if (ancestors.includes(node)) return '[Circular]';
       if (--budget < 0) return '[Truncated]';
-      ancestors.add(node);
+      ancestors.push(node);
       try {
         // Copy on write: an event is mostly clean, and copying every node of it was most of the scrubbing's
         // garbage (an event carries its breadcrumbs, contexts and stack frames).
@@ -383,7 +384,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
         }
         return out ?? node;
       } finally {
-        ancestors.delete(node);
+        ancestors.pop();
       }
     };
     return walk(value, key, 0);

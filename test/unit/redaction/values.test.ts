@@ -338,4 +338,26 @@ describe('large inputs', () => {
     expect(scrubbed.items.filter((item) => item.includes(FILTERED))).toHaveLength(100);
     expect(scrubbed.items.filter((item, index) => item === items[index])).toHaveLength(4900);
   });
+
+  it('cuts cycles only at an ancestor: an object shared by siblings is scrubbed in each place', () => {
+    const shared = { note: 'card 4111 1111 1111 1111' };
+    const cyclic: Record<string, unknown> = { shared, again: shared, list: [shared, shared] };
+    cyclic.self = cyclic;
+    const scrubbed = off.scrubValue(cyclic) as Record<string, unknown>;
+    const clean = { note: `card ${FILTERED}` };
+    expect(scrubbed.self).toBe('[Circular]');
+    expect(scrubbed.shared).toEqual(clean);
+    expect(scrubbed.again).toEqual(clean);
+    expect(scrubbed.list).toEqual([clean, clean]);
+  });
+
+  it('filters strings and objects under a sensitive key, never its numbers and booleans', () => {
+    expect(off.scrubValue({ password: 1234, token: true, secret: { a: 1 }, api_key: 'x', card_number: null })).toEqual({
+      password: 1234,
+      token: true,
+      secret: FILTERED,
+      api_key: FILTERED,
+      card_number: null,
+    });
+  });
 });
