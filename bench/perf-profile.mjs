@@ -13,26 +13,20 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOAD_CPU, ROOT, SERVER_CPU, childEnv, runPinned, spawnPinned, stopAll, waitForLine } from './lib/proc.mjs';
-import { OURS_ARGS, oursEnv, rawAnchor, startReceiver } from './lib/setups.mjs';
+import {
+  APPS,
+  OURS_ARGS,
+  SENTRY_CALLS_ARGS,
+  oursEnv,
+  rawAnchor,
+  sentryOwnAnchor,
+  startReceiver,
+} from './lib/setups.mjs';
 
 const HZ = 2000;
 const [configId, appId, secondsArg, outArg] = process.argv.slice(2);
 const seconds = Number(secondsArg ?? 8);
 const CONFIGS = ['ours10', 'ours01', 'raw', 'raw01', 'sentryOwn'];
-const APPS = {
-  express: { script: 'bench/apps/express-min.mjs', path: '/hello', env: () => ({}) },
-  ingest: {
-    script: 'examples/support-service/dist/main.js',
-    path: '/api/ingest-message',
-    lua: 'bench/workloads/ingest.lua',
-    env: (dir) => ({
-      DATABASE_PATH: join(dir, 'app.db'),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      ESCALATION_RETRY_INTERVAL_MS: '0',
-    }),
-  },
-};
 if (!CONFIGS.includes(configId) || !(appId in APPS) || !(seconds > 0)) {
   process.stderr.write(`usage: npm run bench:perf -- <${CONFIGS.join('|')}> <express|ingest> [seconds] [out dir]\n`);
   process.exit(2);
@@ -53,16 +47,11 @@ function configFor(id, receiver) {
       return raw;
     case 'raw01':
       return { args: raw.args, env: { ...raw.env, BENCH_RAW_RATIO: '0.1' } };
-    default:
+    default: {
       // As in bench/run.mjs: on the ingest path the service's monitoring calls go to @sentry/node directly.
-      return {
-        args: [
-          ...(appId === 'ingest' ? ['--import', './bench/apps/sentry-calls.mjs'] : []),
-          '--import',
-          './bench/anchors/sentry-own-pipeline.mjs',
-        ],
-        env: { SENTRY_DSN: receiver.dsn, BENCH_OTLP_URL: `${receiver.sinkUrl}/v1/traces` },
-      };
+      const own = sentryOwnAnchor(receiver);
+      return { args: [...(appId === 'ingest' ? SENTRY_CALLS_ARGS : []), ...own.args], env: own.env };
+    }
   }
 }
 
@@ -77,11 +66,17 @@ const server = spawnPinned(
   SERVER_CPU,
   process.execPath,
   ['--perf-prof', '--interpreted-frames-native-stack', ...config.args, app.script],
-  childEnv({ ...config.env, ...app.env(out) }),
+  childEnv({ ...config.env, ...app.env(out, configId) }),
 );
 const [, port] = await waitForLine(server, /LISTENING (\d+)/);
 const url = `http://127.0.0.1:${port}${app.path}`;
-const load = (s) => ['-t1', '-c32', `-d${s}s`, ...(app.lua ? ['-s', app.lua] : []), url];
+const load = (s) => [
+  '-t1',
+  `-c${process.env.BENCH_CONNECTIONS ?? 32}`,
+  `-d${s}s`,
+  ...(app.lua ? ['-s', app.lua] : []),
+  url,
+];
 await runPinned(LOAD_CPU, 'wrk', load(3), childEnv({}));
 const data = join(out, 'perf.data');
 const record = ['record', '-k', '1', '-e', 'cpu-clock', '-F', String(HZ), '-g', '-p', String(server.pid), '-o', data];

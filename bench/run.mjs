@@ -27,7 +27,16 @@ import {
   stopAll,
   waitForLine,
 } from './lib/proc.mjs';
-import { OURS_ARGS, oursEnv as oursEnvOf, rawAnchor, rotate, startReceiver } from './lib/setups.mjs';
+import {
+  APPS,
+  OURS_ARGS,
+  SENTRY_CALLS_ARGS,
+  oursEnv as oursEnvOf,
+  rawAnchor,
+  rotate,
+  sentryOwnAnchor,
+  startReceiver,
+} from './lib/setups.mjs';
 import { cell, fmt, median, ratios } from './lib/stats.mjs';
 
 // The defaults keep the full run within 20 minutes: more short interleaved runs beat fewer long ones on a shared
@@ -113,13 +122,8 @@ const ZERO_CODE = zeroCode('zero');
 const RAW = rawAnchor(sink);
 const rawAt = (tag) => rawAnchor(sink.at(tag));
 const SENTRY = { args: ['--import', './bench/anchors/sentry-native.mjs'], env: { SENTRY_DSN: sink.at('sentry').dsn } };
-const SENTRY_OWN = {
-  args: ['--import', './bench/anchors/sentry-own-pipeline.mjs'],
-  env: { SENTRY_DSN: sink.at('sentryOwn').dsn, BENCH_OTLP_URL: `${sink.at('sentryOwn').sinkUrl}/v1/traces` },
-};
+const SENTRY_OWN = sentryOwnAnchor(sink.at('sentryOwn'));
 const SENTRY_OWN_LABEL = 'Sentry with its own OTel pipeline (openTelemetryIntegration, NodeTracerProvider, 1 BSP)';
-// On the ingest path the service's user, tag, context, breadcrumb and capture calls go to @sentry/node directly.
-const SENTRY_CALLS = ['--import', './bench/apps/sentry-calls.mjs'];
 const SENTRY_CALLS_READY = /sentry-calls: [^\n]*@sentry\/node\n[\s\S]*LISTENING (\d+)/;
 const CALLS_OFF = ['--import', './bench/apps/calls-off.mjs'];
 /** The stand-in announces itself before the service listens: a server that never loaded it fails to start. */
@@ -160,7 +164,7 @@ const HTTP_CONFIGS = [
     id: 'sentryOwn',
     label: `${SENTRY_OWN_LABEL}, the service's calls through @sentry/node`,
     apps: ['ingest'],
-    args: [...SENTRY_CALLS, ...SENTRY_OWN.args],
+    args: [...SENTRY_CALLS_ARGS, ...SENTRY_OWN.args],
     env: SENTRY_OWN.env,
     ready: SENTRY_CALLS_READY,
   },
@@ -203,32 +207,6 @@ async function wrk(url, seconds, lua) {
   const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...(lua ? ['-s', lua] : []), url];
   return parseWrk(await runPinned(LOAD_CPU, 'wrk', args, childEnv({}), (seconds + 60) * 1000));
 }
-
-const APPS = {
-  express: {
-    label: 'minimal express route (GET /hello)',
-    script: 'bench/apps/express-min.mjs',
-    path: '/hello',
-    env: () => ({}),
-  },
-  ingest: {
-    label: 'support ingest path (POST /api/ingest-message)',
-    script: 'examples/support-service/dist/main.js',
-    path: '/api/ingest-message',
-    lua: 'bench/workloads/ingest.lua',
-    request: {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': 'dev-key-empresa-001' },
-      body: '{"channel":"web","text":"My invoice shows a double charge, can you refund it?","external_user_id":"u1"}',
-    },
-    env: (dir, id) => ({
-      DATABASE_PATH: join(dir, `${id}.db`),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      ESCALATION_RETRY_INTERVAL_MS: '0',
-    }),
-  },
-};
 
 async function startServer(app, config, dir) {
   const child = spawnPinned(
