@@ -210,6 +210,9 @@ describe('per-request Sentry scopes', () => {
         headers: { 'x-request-id': 'req-8' },
       });
       expect(late.status).toBe(202);
+      // Its scopes made before the response closes: the status reaches them when it does.
+      const touched = await request(`${app.url}/api/users/frank/late-fail?delay=30&touch=1`, { agent });
+      expect(touched.status).toBe(202);
       // The request as it arrived: not the URL a mounted router rewrote, nor the body a parser read (PII is off).
       const mounted = await request(`${app.url}/api/mounted/users/dave/fail?delay=1`, {
         agent,
@@ -249,6 +252,12 @@ describe('per-request Sentry scopes', () => {
         headers: expect.objectContaining({ 'x-request-id': 'req-8' }),
       });
       expect(lateEvent?.contexts?.response).toEqual({ status_code: 202 });
+      const [touchedEvent] = await sentry.waitForEvents(
+        (e) => e.exception?.values?.[0]?.value === 'late failure for frank',
+        15_000,
+      );
+      expect(touchedEvent?.tags?.requester).toBe('frank');
+      expect(touchedEvent?.contexts?.response).toEqual({ status_code: 202 });
       await app.kill();
     });
   }

@@ -28,14 +28,15 @@ import {
 } from '../common/sentry-core.js';
 import { runWithDeferredScopes, type Scopes } from './shared-storage.js';
 
-/** Sentry's mark on a request it must not fork again (`Symbol.for`, shared by every copy of the SDK). */
+/**
+ * Sentry's mark on a request it must not fork again (`Symbol.for`, shared by every copy of the SDK), which Sentry
+ * only tests for truthiness. A request this integration claims carries the claiming client in it rather than
+ * `true`, so our wrapper (and only ours) forks its scopes for it: one property written on every request, not two.
+ */
 const SENTRY_FORKED = Symbol.for('sentry_http_server_instrumented');
-/** Ours: the client that claimed the request, so our wrapper (and only ours) forks its scopes for it. */
-const CLAIMED = Symbol('otel-sentry-bridge.request-isolation');
 
 interface ClaimableRequest extends IncomingMessage {
-  [SENTRY_FORKED]?: boolean;
-  [CLAIMED]?: Client;
+  [SENTRY_FORKED]?: boolean | Client;
 }
 interface RequestStart {
   request: ClaimableRequest;
@@ -43,6 +44,7 @@ interface RequestStart {
   server: Server;
 }
 type Emit = Server['emit'];
+type AnyEmit = (this: Server, ...args: unknown[]) => boolean;
 
 /** Clients whose requests take this path (set up with it, and needing nothing only Sentry's path does). */
 const leanClients = new WeakSet<Client>();
@@ -65,17 +67,6 @@ type ArrivedRequest = () => {
   ipAddress: string | undefined;
 };
 
-function arrivedRequest(request: IncomingMessage): ArrivedRequest {
-  const { method, url, headers } = request;
-  // Not the socket itself: a scope kept alive by a late timer would keep the closed socket too.
-  const ipAddress = request.socket?.remoteAddress;
-  const socket = { encrypted: (request.socket as { encrypted?: boolean } | undefined)?.encrypted };
-  return () => ({
-    normalizedRequest: httpRequestToRequestData({ method, url, headers, socket } as unknown as IncomingMessage),
-    ipAddress,
-  });
-}
-
 /** Expands the arrived request into what requestDataIntegration (after this integration) reads. */
 function addArrivedRequest(event: Event): Event {
   const metadata = event.sdkProcessingMetadata;
@@ -90,56 +81,71 @@ function addArrivedRequest(event: Event): Event {
 }
 
 /**
- * Sentry's `response` context for a request whose scopes may be made late: the response's status is written
- * here when the response closes (Sentry's fork records it then too), and onto the isolation scope once that
- * exists. The response points to the record, never the other way round: the deferred fork outlives the request
- * in whatever async work the request left behind, and must not keep the response, its request and socket alive.
+ * The fork of one claimed request. Everything it keeps lives in this one closure context (the arrived request,
+ * the response's status, the isolation scope once made): one allocation where a context per helper, a status
+ * record and a socket stand-in were five.
+ *
+ * What the request looks like is taken now, as Sentry's fork takes it: routers rewrite `request.url` and body
+ * parsers add `request.body` later, and the scopes may be made late. Sentry's `response` context is written when
+ * the response closes (Sentry's fork records it then too), onto the isolation scope once that exists. The
+ * response points to this context through its listener, never the other way round: the deferred fork outlives
+ * the request in whatever async work the request left behind, and must not keep the response, its request and
+ * socket alive.
  */
-interface ResponseStatus {
-  statusCode?: number;
-  isolationScope?: Scope;
-}
-
-function recordStatus(status: ResponseStatus): void {
-  if (status.isolationScope !== undefined && status.statusCode !== undefined) {
-    status.isolationScope.setContext('response', { status_code: status.statusCode });
-  }
-}
-
-function watchResponseStatus(response: ServerResponse): ResponseStatus {
-  const status: ResponseStatus = {};
-  // `on`, not `once`: a response closes once, and `once` would allocate a wrapper per request.
-  response.on('close', function (this: ServerResponse) {
-    status.statusCode = this.statusCode;
-    recordStatus(status);
-  });
-  return status;
-}
-
 function forkScopes(
+  server: Server,
+  emit: AnyEmit,
   request: IncomingMessage,
   response: ServerResponse,
   client: Client,
-  handle: () => boolean,
+  args: unknown[] | undefined,
 ): boolean {
-  // Taken now, as Sentry's fork takes them: routers rewrite `request.url` later, and the scopes may be made late.
-  const arrived = arrivedRequest(request);
-  const { method, url } = request;
-  const { 'sentry-trace': sentryTrace, baggage } = request.headers;
-  const status = watchResponseStatus(response);
+  const { method, url, headers } = request;
+  const { 'sentry-trace': sentryTrace, baggage } = headers;
+  // Not the socket itself: a scope kept alive by a late timer would keep the closed socket too.
+  const socket = request.socket as { encrypted?: boolean; remoteAddress?: string } | undefined;
+  const ipAddress = socket?.remoteAddress;
+  const encrypted = socket?.encrypted;
+  let statusCode: number | undefined;
+  let isolationScope: Scope | undefined;
+  const arrived: ArrivedRequest = () => ({
+    normalizedRequest: httpRequestToRequestData({
+      method,
+      url,
+      headers,
+      socket: { encrypted },
+    } as unknown as IncomingMessage),
+    ipAddress,
+  });
+  // `on`, not `once`: a response closes once, and `once` would allocate a wrapper per request.
+  response.on('close', function (this: ServerResponse) {
+    statusCode = this.statusCode;
+    isolationScope?.setContext('response', { status_code: statusCode });
+  });
   const make = (parent: Scopes): Scopes => {
-    const isolationScope = parent.isolationScope.clone();
-    isolationScope.setClient(client);
-    isolationScope.setSDKProcessingMetadata({ [ARRIVED_REQUEST]: arrived });
-    isolationScope.setTransactionName(`${(method || 'GET').toUpperCase()} ${stripUrlQueryAndFragment(url || '/')}`);
-    status.isolationScope = isolationScope;
-    recordStatus(status);
+    const made = parent.isolationScope.clone();
+    made.setClient(client);
+    made.setSDKProcessingMetadata({ [ARRIVED_REQUEST]: arrived });
+    made.setTransactionName(`${(method || 'GET').toUpperCase()} ${stripUrlQueryAndFragment(url || '/')}`);
+    if (statusCode !== undefined) made.setContext('response', { status_code: statusCode });
+    isolationScope = made;
     // Errors outside any span (an ignored route) still get a trace of their own, or the caller's Sentry trace.
     const scope = parent.scope.clone();
     scope.setPropagationContext(propagationContextFromHeaders(firstHeader(sentryTrace), firstHeader(baggage)));
-    return { scope, isolationScope };
+    return { scope, isolationScope: made };
   };
-  return runWithDeferredScopes(make, handle);
+  return runWithDeferredScopes(make, emitRequest(server, emit, request, response, args));
+}
+
+/** Apart from the fork's closures, which outlive the request: this one holds the request and the response. */
+function emitRequest(
+  server: Server,
+  emit: AnyEmit,
+  request: IncomingMessage,
+  response: ServerResponse,
+  args: unknown[] | undefined,
+): () => boolean {
+  return args ? () => emit.apply(server, args) : () => emit.call(server, 'request', request, response);
 }
 
 /**
@@ -149,12 +155,20 @@ function forkScopes(
 function wrapServer(server: Server): void {
   if (wrappedServers.has(server)) return;
   wrappedServers.add(server);
-  const emit = server.emit as (this: Server, ...args: unknown[]) => boolean;
-  const isolatedEmit = function (this: Server, ...args: unknown[]): boolean {
-    const [event, request, response] = args as [unknown, ClaimableRequest | undefined, ServerResponse];
-    const client = event === 'request' ? request?.[CLAIMED] : undefined;
-    if (!client || !request) return emit.apply(this, args);
-    return forkScopes(request, response, client, () => emit.apply(this, args));
+  const emit = server.emit as AnyEmit;
+  // Named parameters and `arguments` rather than rest args and a closure: every event the server emits passes
+  // through here, and `emit.apply(this, arguments)` hands them on without building an array. Node emits a
+  // request with exactly these three arguments; any others are handed on too.
+  const isolatedEmit = function (
+    this: Server,
+    event: string | symbol,
+    request?: ClaimableRequest,
+    response?: ServerResponse,
+  ): boolean {
+    const client = event === 'request' ? request?.[SENTRY_FORKED] : undefined;
+    if (typeof client !== 'object') return emit.apply(this, arguments as unknown as unknown[]);
+    const extra = arguments.length === 3 ? undefined : Array.prototype.slice.call(arguments);
+    return forkScopes(this, emit, request!, response!, client, extra);
   };
   server.emit = isolatedEmit as Emit;
 }
@@ -163,8 +177,7 @@ function onRequestStart(message: unknown): void {
   const { request, server } = message as RequestStart;
   const client = Sentry.getClient();
   if (!client || !leanClients.has(client) || request[SENTRY_FORKED]) return;
-  request[SENTRY_FORKED] = true;
-  request[CLAIMED] = client;
+  request[SENTRY_FORKED] = client;
   wrapServer(server);
 }
 
