@@ -104,17 +104,26 @@ interface RateFields {
   readonly rate: number;
   readonly threshold: bigint;
   readonly thField: string;
+  /** A new trace's tracestate up to its random value, `ot=th:...;rv:`: one concatenation per root span. */
+  readonly wireWithRv: string;
   readonly attributes: Attributes;
+  /** The decisions a rate applied here makes (`decide`), shared: the sampler only reads them. */
+  readonly sampled: Resolution;
+  readonly dropped: Resolution;
 }
 let lastRate: RateFields | undefined;
 function rateFields(rate: number): RateFields {
   if (lastRate?.rate !== rate) {
     const threshold = thresholdForRate(rate);
+    const thField = `th:${serializeTh(threshold)}`;
     lastRate = {
       rate,
       threshold,
-      thField: `th:${serializeTh(threshold)}`,
+      thField,
+      wireWithRv: `ot=${thField};rv:`,
       attributes: Object.freeze({ [ATTR_SENTRY_SAMPLE_RATE]: rate }),
+      sampled: Object.freeze({ sampled: true, localRate: rate }),
+      dropped: Object.freeze({ sampled: false, localRate: rate }),
     };
   }
   return lastRate;
@@ -143,10 +152,12 @@ export function requestPath(attributes: Attributes): string | undefined {
 }
 
 interface Resolution {
-  sampled: boolean;
+  readonly sampled: boolean;
   /** The rate applied here, when Sentry would record it (`localSampleRateWasApplied`). */
-  localRate?: number;
+  readonly localRate?: number;
 }
+const NOT_SAMPLED: Resolution = Object.freeze({ sampled: false });
+const INHERITED_SAMPLED: Resolution = Object.freeze({ sampled: true });
 
 /**
  * Sentry's `sampleSpan` + `resolveSampleRate`, with the same fall-backs for a throwing or invalid sampler. The
@@ -159,7 +170,7 @@ function decide(
   samplingContext: (() => Omit<SamplingContext, 'inheritOrSampleWith'>) | undefined,
 ): Resolution {
   const { tracesSampler, tracesSampleRate } = config.sampling;
-  if (tracesSampler === undefined && tracesSampleRate === undefined) return { sampled: false };
+  if (tracesSampler === undefined && tracesSampleRate === undefined) return NOT_SAMPLED;
   let resolved: [unknown, boolean] | undefined;
   if (tracesSampler && samplingContext) {
     try {
@@ -184,14 +195,15 @@ function decide(
   if (!resolved) {
     if (parentSampled !== undefined) resolved = [parentSampled, false];
     else if (tracesSampleRate !== undefined) resolved = [tracesSampleRate, true];
-    else return { sampled: false };
+    else return NOT_SAMPLED;
   }
   const [rawRate, local] = resolved;
   const rate = parseSampleRate(rawRate);
-  if (rate === undefined) return { sampled: false };
-  const localRate = local ? rate : undefined;
-  if (!rate) return { sampled: false, localRate };
-  return { sampled: sampleRand < rate, localRate };
+  if (rate === undefined) return NOT_SAMPLED;
+  // Every root span decides here: one of a few shared results rather than an object each.
+  if (!local) return rate && sampleRand < rate ? INHERITED_SAMPLED : NOT_SAMPLED;
+  const fields = rateFields(rate);
+  return rate && sampleRand < rate ? fields.sampled : fields.dropped;
 }
 
 /** Sentry's `getSampleRandFromTraceparentAndDsc`, with this trace's randomness `u` where Sentry calls Math.random. */
@@ -278,9 +290,7 @@ export function createSampler(config: TelemetryConfig): Sampler {
             samplingContextFor(spanName, spanKind, attributes, incoming, parentSampled, redactor)
         : undefined;
       // Health checks are never sampled and never reach tracesSampler: no spans, whatever the rate.
-      const resolution: Resolution = ignored
-        ? { sampled: false }
-        : decide(config, parentSampled, sampleRand, samplingContext);
+      const resolution: Resolution = ignored ? NOT_SAMPLED : decide(config, parentSampled, sampleRand, samplingContext);
 
       // OpenTelemetry's view of the same randomness: when sample_rand did not come from R (a browser drew it, or
       // Sentry derived it from an upstream rate), rv is re-derived from it so OTel services decide alike.
@@ -290,6 +300,8 @@ export function createSampler(config: TelemetryConfig): Sampler {
       const effectiveRate = resolution.localRate ?? parseSampleRate(dsc?.sample_rate);
       // Built by concatenation: a root span of every request passes here, and an array joined was its largest cost.
       let ot = '';
+      // A new trace's wire form when its rv is the trace id's own: `ot=th:..;rv:` and the digits, not four strings.
+      let rateWithRv: RateFields | undefined;
       // An inherited decision passes an upstream OpenTelemetry threshold on unchanged (parent-based samplers
       // propagate `th`, so services further down keep the adjusted count); a rate applied here writes its own.
       const upstreamTh =
@@ -302,31 +314,41 @@ export function createSampler(config: TelemetryConfig): Sampler {
       ) {
         ot = upstreamTh.field;
       } else if (resolution.sampled && effectiveRate !== undefined && effectiveRate > 0) {
-        const { threshold, thField } = rateFields(effectiveRate);
-        if (threshold === 0n || threshold <= (rv ?? randomValueFromTraceId(traceId))) ot = thField;
+        const fields = rateFields(effectiveRate);
+        if (fields.threshold === 0n || fields.threshold <= (rv ?? randomValueFromTraceId(traceId))) {
+          ot = fields.thField;
+          rateWithRv = fields;
+        }
       }
       // From the trace id (the common case), rv is its last 14 hex digits: no BigInt formatting needed.
-      const rvField =
+      const rvDigits =
         rv === undefined
-          ? `rv:${traceId.slice(-14).toLowerCase()}`
+          ? traceId.slice(-14).toLowerCase()
           : isValidRandomValue(rv)
-            ? `rv:${rv.toString(16).padStart(14, '0')}`
+            ? rv.toString(16).padStart(14, '0')
             : '';
-      if (rvField !== '') ot = ot === '' ? rvField : `${ot};${rvField}`;
-      if (parentValid) {
+      // A new trace has no other entry, and its `ot` holds only th and rv, valid by construction: its wire form
+      // is known without parsing, and is built in one concatenation. An upstream state takes `ot` first and
+      // keeps at most 32 members.
+      let traceState: ApiTraceState;
+      if (!parentValid) {
+        let wire: string;
+        if (rvDigits === '') wire = ot === '' ? '' : `ot=${ot}`;
+        else if (rateWithRv !== undefined) wire = `${rateWithRv.wireWithRv}${rvDigits}`;
+        else wire = ot === '' ? `ot=rv:${rvDigits}` : `ot=${ot};rv:${rvDigits}`;
+        traceState = new SharedTraceState(wire);
+      } else {
+        if (rvDigits !== '') ot = ot === '' ? `rv:${rvDigits}` : `${ot};rv:${rvDigits}`;
         for (const field of otherOtFields(parent.traceState)) {
           const next = ot === '' ? field : `${ot};${field}`;
           if (next.length <= MAX_OT_LENGTH) ot = next;
         }
-      }
-      // A new trace has no other entry, and its `ot` holds only th and rv, valid by construction: its wire form
-      // is known without parsing. An upstream state takes `ot` first and keeps at most 32 members.
-      let traceState: ApiTraceState;
-      if (parentValid && parent.traceState) {
-        const upstream = SharedTraceState.from(parent.traceState);
-        traceState = ot === '' ? upstream.unset('ot') : upstream.set('ot', ot);
-      } else {
-        traceState = new SharedTraceState(ot === '' ? '' : `ot=${ot}`);
+        if (parent.traceState) {
+          const upstream = SharedTraceState.from(parent.traceState);
+          traceState = ot === '' ? upstream.unset('ot') : upstream.set('ot', ot);
+        } else {
+          traceState = new SharedTraceState(ot === '' ? '' : `ot=${ot}`);
+        }
       }
 
       const method = stringAttribute(attributes, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_METHOD);

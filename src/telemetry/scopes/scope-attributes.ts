@@ -4,11 +4,10 @@
  * and scope changes rare.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { getGlobalScope } from '../common/sentry-core.js';
 import type { Scope } from '@sentry/core';
 import { ATTR_USER_EMAIL, ATTR_USER_ID, ATTR_USER_ROLES } from '../common/semconv.js';
 import { joinedKey, toAttributeValue } from './attribute-values.js';
-import { scopesInView } from './shared-storage.js';
+import { globalScope, scopesInView } from './shared-storage.js';
 import { ATTR_TENANT_ID, tenantOf } from './tenant.js';
 
 /** Contexts Sentry fills itself: they describe the SDK or the trace, not the request. */
@@ -149,7 +148,7 @@ function memoHoldsData(memo: ScopeMemo, scope: Scope): boolean {
 export function currentScopeAttributes(sendDefaultPii: boolean): ScopeAttributes | undefined {
   // Read without making a request's deferred scopes: every span start passes here.
   const { scope: current, isolationScope: isolation } = scopesInView();
-  const global = getGlobalScope();
+  const global = globalScope();
   const c = memoOf(current);
   const i = memoOf(isolation);
   const g = memoOf(global);

@@ -16,6 +16,7 @@ import {
   getDefaultCurrentScope,
   getMainCarrier,
   getDefaultIsolationScope,
+  getGlobalScope,
   getIsolationScope,
   isContinuingTrace,
   setAsyncContextStrategy,
@@ -72,17 +73,51 @@ export class SharedContextManager extends AsyncLocalStorageContextManager {
   }
 }
 
+/**
+ * Sentry's default and global scopes, read once per Sentry carrier (`globalThis.__SENTRY__`): its getters
+ * (`getGlobalSingleton`) allocate a closure on every call, and every span start read three of them, half a
+ * kilobyte of garbage per request on the minimal express route. Sentry creates each singleton once and never
+ * replaces it while its carrier lives; a new carrier (something that reset Sentry's globals) reads them again.
+ */
+interface Singletons {
+  readonly carrier: unknown;
+  readonly defaults: Scopes;
+  readonly global: Scope;
+}
+let singletons: Singletons | undefined;
+
+const CARRIER = '__SENTRY__';
+
+function sentryCarrier(): unknown {
+  return (globalThis as Record<string, unknown>)[CARRIER];
+}
+
+function sentrySingletons(): Singletons {
+  if (singletons === undefined || singletons.carrier !== sentryCarrier()) {
+    const defaults = { scope: getDefaultCurrentScope(), isolationScope: getDefaultIsolationScope() };
+    // Read after the getters, which create the carrier when there was none.
+    singletons = { defaults, global: getGlobalScope(), carrier: sentryCarrier() };
+  }
+  return singletons;
+}
+
+/** Sentry's global scope, without the closure `getGlobalScope` allocates per call. */
+export function globalScope(): Scope {
+  return sentrySingletons().global;
+}
+
 // Outside any fork (start-up, timers of the process) the defaults, read without building a pair for them.
 function currentScope(): Scope {
-  return storage.getStore()?.scopes?.scope ?? getDefaultCurrentScope();
+  return storage.getStore()?.scopes?.scope ?? sentrySingletons().defaults.scope;
 }
 
 function currentIsolationScope(): Scope {
-  return storage.getStore()?.scopes?.isolationScope ?? getDefaultIsolationScope();
+  return storage.getStore()?.scopes?.isolationScope ?? sentrySingletons().defaults.isolationScope;
 }
 
+/** One pair for every reader: none of them writes to it. */
 function defaultScopes(): Scopes {
-  return { scope: getDefaultCurrentScope(), isolationScope: getDefaultIsolationScope() };
+  return sentrySingletons().defaults;
 }
 
 /**

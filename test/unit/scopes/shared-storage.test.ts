@@ -7,12 +7,14 @@ import {
   getAsyncContextStrategy,
   getDefaultCurrentScope,
   getDefaultIsolationScope,
+  getGlobalScope,
   getMainCarrier,
   setAsyncContextStrategy,
 } from '@sentry/core';
 import * as Sentry from '@sentry/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  globalScope,
   runWithDeferredScopes,
   scopesInView,
   SharedContextManager,
@@ -212,6 +214,31 @@ describe('shared storage for the OpenTelemetry context and Sentry scopes', () =>
       expect(inner.made).toHaveLength(1);
       expect(tags).toEqual({ fork: 'inner' });
       expect(inner.made[0]?.isolationScope).not.toBe(outer.made[0]?.isolationScope);
+    });
+
+    it("reads Sentry's default and global scopes again once its carrier is replaced", () => {
+      const global = globalThis as Record<string, unknown>;
+      const CARRIER = '__SENTRY__';
+      const saved = global[CARRIER];
+      const { make } = deferredFork('reset');
+      const before = runWithDeferredScopes(make, () => ({ view: scopesInView(), global: globalScope() }));
+      expect(before.view.scope).toBe(getDefaultCurrentScope());
+      expect(before.global).toBe(getGlobalScope());
+      try {
+        // What resetting Sentry's globals does: a new carrier, whose singletons are new scopes.
+        global[CARRIER] = undefined;
+        shareStorageWithSentry();
+        const after = runWithDeferredScopes(make, () => ({ view: scopesInView(), global: globalScope() }));
+        expect(after.view.scope).not.toBe(before.view.scope);
+        expect(after.view.scope).toBe(getDefaultCurrentScope());
+        expect(after.view.isolationScope).toBe(getDefaultIsolationScope());
+        expect(after.global).not.toBe(before.global);
+        expect(after.global).toBe(getGlobalScope());
+      } finally {
+        global[CARRIER] = saved;
+        shareStorageWithSentry();
+      }
+      expect(globalScope()).toBe(before.global);
     });
   });
 });

@@ -25,15 +25,19 @@ import type { BatchExporter, SpanBatch } from '../span-batch.js';
 export class SpanEncoder {
   private readonly scratch = new ProtoWriter(4096);
   private last: ReadableSpan | undefined;
-  private spans: ReadableSpan[] = [];
-  private batches: OtlpSpanBatch[] = [];
+  // The same two arrays every turn, their entries cleared as they are encoded (so the spans still die young):
+  // two new arrays per event-loop turn, grown span by span, were most of what a span's end allocated.
+  private readonly spans: (ReadableSpan | undefined)[] = [];
+  private readonly batches: (OtlpSpanBatch | undefined)[] = [];
+  private queued = 0;
   private immediate: NodeJS.Immediate | undefined;
 
   constructor(private readonly redact: SpanRedactor) {}
 
   enqueue(span: ReadableSpan, batch: OtlpSpanBatch): void {
-    this.spans.push(span);
-    this.batches.push(batch);
+    this.spans[this.queued] = span;
+    this.batches[this.queued] = batch;
+    this.queued++;
     this.immediate ??= setImmediate(this.flush);
   }
 
@@ -42,19 +46,28 @@ export class SpanEncoder {
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = undefined;
     const { spans, batches } = this;
-    this.spans = [];
-    this.batches = [];
-    for (let index = 0; index < spans.length; index++) {
-      const span = spans[index] as ReadableSpan;
-      const batch = batches[index] as OtlpSpanBatch;
-      let encoded: ProtoWriter;
-      try {
-        encoded = this.encode(span);
-      } catch (error) {
-        batch.lose(error);
-        continue;
+    // `this.queued`, not a copy: a span queued meanwhile is encoded in this pass.
+    let index = 0;
+    try {
+      for (; index < this.queued; index++) {
+        const span = spans[index];
+        const batch = batches[index];
+        if (span === undefined || batch === undefined) continue;
+        spans[index] = undefined;
+        batches[index] = undefined;
+        let encoded: ProtoWriter;
+        try {
+          encoded = this.encode(span);
+        } catch (error) {
+          batch.lose(error);
+          continue;
+        }
+        batch.append(span, encoded);
       }
-      batch.append(span, encoded);
+    } finally {
+      // What a throw left is not kept alive (nor encoded twice), as when each turn had arrays of its own.
+      for (; index < this.queued; index++) spans[index] = batches[index] = undefined;
+      this.queued = 0;
     }
     this.last = undefined;
   };
