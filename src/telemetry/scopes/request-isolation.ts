@@ -166,7 +166,7 @@ function wrapServer(server: Server): void {
     response?: ServerResponse,
   ): boolean {
     const client = event === 'request' ? request?.[SENTRY_FORKED] : undefined;
-    if (typeof client !== 'object') return emit.apply(this, arguments as unknown as unknown[]);
+    if (!client || typeof client !== 'object') return emit.apply(this, arguments as unknown as unknown[]);
     const extra = arguments.length === 3 ? undefined : Array.prototype.slice.call(arguments);
     return forkScopes(this, emit, request!, response!, client, extra);
   };
