@@ -410,6 +410,47 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return value;
   };
 
+  /**
+   * What an attribute name tells the span scrubbing, learnt once per name: spans repeat a small set of names, and
+   * most of them (the scope bridge's user, tenant, tags and contexts on every span of a request) repeat their
+   * value too, so the last value a name held and its scrubbed form are kept beside the verdict: one lookup per
+   * attribute instead of one for the name and one for the value, and no lower-cased copy of each `user.*` name.
+   */
+  interface AttributeName {
+    readonly sensitive: boolean;
+    /** `user.*email` with PII off: the attribute is dropped. */
+    readonly dropped: boolean;
+    lastValue: string | undefined;
+    lastClean: string;
+  }
+  const attributeNames = new Map<string, AttributeName>();
+  const attributeName = (key: string): AttributeName | undefined => {
+    let name = attributeNames.get(key);
+    if (name === undefined && attributeNames.size < MAX_REMEMBERED_KEYS) {
+      name = {
+        sensitive: isSensitiveKey(key),
+        dropped: !sendDefaultPii && key.startsWith('user.') && lastSegment(key) === 'email',
+        lastValue: undefined,
+        lastClean: '',
+      };
+      attributeNames.set(key, name);
+    }
+    return name;
+  };
+  const scrubNamedValue = (key: string, value: AttributeValue, name: AttributeName | undefined): AttributeValue => {
+    // Numbers and booleans pass whatever their name; arrays take the general path.
+    if (typeof value !== 'string') return typeof value === 'object' ? scrubAttributeValue(key, value) : value;
+    if (name === undefined) return scrubAttributeValue(key, value);
+    if (name.sensitive) return FILTERED;
+    if (value === name.lastValue) return name.lastClean;
+    const clean = scrubString(value);
+    if (value.length <= MAX_REMEMBERED_VALUE_LENGTH) {
+      name.lastValue = value;
+      name.lastClean = clean;
+    }
+    return clean;
+  };
+
   const scrubAttributes = (attributes: Attributes): Attributes => {
     let out: Attributes | undefined;
     let awsKeyId = false;
@@ -417,12 +458,15 @@ export function createRedactor(config: RedactionConfig): Redactor {
     for (const key in attributes) {
       const value = attributes[key];
       if (value === undefined || !Object.hasOwn(attributes, key)) continue;
-      if (!sendDefaultPii && key.startsWith('user.') && lastSegment(key) === 'email') {
+      const name = attributeName(key);
+      if (
+        name === undefined ? !sendDefaultPii && key.startsWith('user.') && lastSegment(key) === 'email' : name.dropped
+      ) {
         out ??= { ...attributes };
         delete out[key];
         continue;
       }
-      const clean = scrubAttributeValue(key, value);
+      const clean = scrubNamedValue(key, value, name);
       if (clean !== value) {
         out ??= { ...attributes };
         out[key] = clean;

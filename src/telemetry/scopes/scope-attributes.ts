@@ -31,11 +31,32 @@ export interface ScopeView {
   contexts: Record<string, unknown>;
 }
 
-/** User, tags and contexts as an event captured now would carry them (global < isolation < current). */
-function readScopes(global: Scope, isolation: Scope, current: Scope): ScopeView {
+type ScopeData = ReturnType<Scope['getScopeData']>;
+const NONE: Record<string, unknown> = Object.freeze({});
+
+/**
+ * User, tags and contexts as an event captured now would carry them (global < isolation < current), from the data
+ * of the scopes that hold any (undefined for the others). The view is only read: when one scope holds data (a
+ * request's isolation scope, usually) its records are the view, and a merge copies nothing.
+ */
+function readScopes(
+  global: ScopeData | undefined,
+  isolation: ScopeData | undefined,
+  current: ScopeData | undefined,
+): ScopeView {
+  const only =
+    global === undefined && isolation === undefined
+      ? current
+      : global === undefined && current === undefined
+        ? isolation
+        : isolation === undefined && current === undefined
+          ? global
+          : undefined;
+  // `??`: Sentry's scopes always hold these records, but a scope made elsewhere may not.
+  if (only !== undefined) return { user: only.user ?? NONE, tags: only.tags ?? NONE, contexts: only.contexts ?? NONE };
   const view: ScopeView = { user: {}, tags: {}, contexts: {} };
-  for (const scope of [global, isolation, current]) {
-    const data = scope.getScopeData();
+  for (const data of [global, isolation, current]) {
+    if (data === undefined) continue;
     Object.assign(view.user, data.user);
     Object.assign(view.tags, data.tags);
     Object.assign(view.contexts, data.contexts);
@@ -87,11 +108,6 @@ function hasOwnKeys(record: object | undefined): boolean {
   return false;
 }
 
-function holdsData(scope: Scope): boolean {
-  const data = scope.getScopeData();
-  return hasOwnKeys(data.user) || hasOwnKeys(data.tags) || hasOwnKeys(data.contexts);
-}
-
 /**
  * What the bridge remembers about one Sentry scope, on the scope itself (a symbol property) until its next
  * change: Sentry notifies scope listeners on every `set*`, and a clone is a new object without the property.
@@ -136,9 +152,15 @@ function memoOf(scope: Scope): ScopeMemo {
   return memo;
 }
 
-function memoHoldsData(memo: ScopeMemo, scope: Scope): boolean {
-  memo.holdsData ??= holdsData(scope);
-  return memo.holdsData;
+/**
+ * The data of `scope` when it holds a user, tags or contexts, else undefined; what it held is remembered until its
+ * next change, so an empty scope is read once per change, and a scope that holds data is read once per merge.
+ */
+function heldData(memo: ScopeMemo, scope: Scope): ScopeData | undefined {
+  if (memo.holdsData === false) return undefined;
+  const data = scope.getScopeData();
+  memo.holdsData = hasOwnKeys(data.user) || hasOwnKeys(data.tags) || hasOwnKeys(data.contexts);
+  return memo.holdsData ? data : undefined;
 }
 
 /**
@@ -152,8 +174,8 @@ export function currentScopeAttributes(sendDefaultPii: boolean): ScopeAttributes
   const c = memoOf(current);
   const i = memoOf(isolation);
   const g = memoOf(global);
-  if (!memoHoldsData(c, current) && !memoHoldsData(i, isolation) && !memoHoldsData(g, global)) return undefined;
   const merged = c.merged;
+  // A merge still valid was made from scopes that held data, and still do: no generation moved.
   if (
     merged !== undefined &&
     merged.isolation === isolation &&
@@ -165,7 +187,11 @@ export function currentScopeAttributes(sendDefaultPii: boolean): ScopeAttributes
   ) {
     return merged.attributes;
   }
-  const attributes = scopeAttributes(readScopes(global, isolation, current), sendDefaultPii);
+  const globalData = heldData(g, global);
+  const isolationData = heldData(i, isolation);
+  const currentData = heldData(c, current);
+  if (globalData === undefined && isolationData === undefined && currentData === undefined) return undefined;
+  const attributes = scopeAttributes(readScopes(globalData, isolationData, currentData), sendDefaultPii);
   c.merged = { isolation, global, generations: [c.generation, i.generation, g.generation], sendDefaultPii, attributes };
   return attributes;
 }

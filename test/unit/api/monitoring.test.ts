@@ -1,5 +1,5 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { getIsolationScope, type Event } from '@sentry/core';
+import { getGlobalScope, getIsolationScope, withScope, type Event } from '@sentry/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   addBreadcrumb,
@@ -183,6 +183,56 @@ describe.each([
     expect(spanNamed(spans, 'tagged').attributes.stage).toBe('one');
     expect(spanNamed(spans, 'retagged').attributes.stage).toBe('two');
     expect(spanNamed(spans, 'other job').attributes.stage).toBeUndefined();
+  });
+
+  it('spans read the three scopes as an event would (current over isolation over global), leaving their data as set', () => {
+    const global = getGlobalScope();
+    global.setContext('deploy', { region: 'eu' });
+    global.setContext('pipeline', { step: 0, stage: 'global' });
+    try {
+      withIsolation('job', () => {
+        setTag('shared', 'isolation');
+        setContext('pipeline', { step: 1 });
+        startSpan({ op: 'step', name: 'two scopes' }, () => undefined);
+        withScope((scope) => {
+          scope.setTag('shared', 'current');
+          scope.setContext('pipeline', { step: 2, total_steps: 3 });
+          startSpan({ op: 'step', name: 'three scopes' }, () => undefined);
+        });
+        startSpan({ op: 'step', name: 'after the fork' }, () => undefined);
+        expect(getIsolationScope().getScopeData().tags).toEqual({ shared: 'isolation' });
+        expect(getIsolationScope().getScopeData().contexts).toEqual({ pipeline: { step: 1 } });
+      });
+      expect(global.getScopeData().contexts).toEqual({
+        deploy: { region: 'eu' },
+        pipeline: { step: 0, stage: 'global' },
+      });
+    } finally {
+      global.setContext('deploy', null);
+      global.setContext('pipeline', null);
+    }
+    withIsolation('alone', () => {
+      setTag('job', 'only the isolation scope holds data');
+      startSpan({ op: 'step', name: 'isolation only' }, () => undefined);
+      expect(getIsolationScope().getScopeData().tags).toEqual({ job: 'only the isolation scope holds data' });
+    });
+    const spans = h.spans();
+    expect(spanNamed(spans, 'two scopes').attributes).toMatchObject({
+      'deploy.region': 'eu',
+      shared: 'isolation',
+      'pipeline.step': 1,
+    });
+    expect(spanNamed(spans, 'two scopes').attributes['pipeline.stage']).toBeUndefined();
+    expect(spanNamed(spans, 'three scopes').attributes).toMatchObject({
+      'deploy.region': 'eu',
+      shared: 'current',
+      'pipeline.step': 2,
+      'pipeline.total_steps': 3,
+    });
+    expect(spanNamed(spans, 'after the fork').attributes).toMatchObject({ shared: 'isolation', 'pipeline.step': 1 });
+    expect(spanNamed(spans, 'after the fork').attributes['pipeline.total_steps']).toBeUndefined();
+    expect(spanNamed(spans, 'isolation only').attributes).toMatchObject({ job: 'only the isolation scope holds data' });
+    expect(spanNamed(spans, 'isolation only').attributes['deploy.region']).toBeUndefined();
   });
 
   it('breadcrumbs keep what spans read from the scopes; any other scope change after one reaches the next span', () => {

@@ -81,6 +81,23 @@ describe('redaction rules', () => {
     expect(off.scrubAttributes(clean)).toBe(clean);
   });
 
+  it('spans that repeat an attribute name are scrubbed by what each holds, past the names it remembers', () => {
+    const r = createRedactor(makeConfig());
+    const span = (note: string) => ({ 'user.id': 'key-1', 'user.email': EMAIL, note, 'api.token': 'abc' });
+    const scrubbed = { 'user.id': 'key-1', 'api.token': FILTERED };
+    expect(r.scrubAttributes(span('fine'))).toEqual({ ...scrubbed, note: 'fine' });
+    expect(r.scrubAttributes(span(`key ${API_KEY}`))).toEqual({ ...scrubbed, note: `key ${FILTERED}` });
+    expect(r.scrubAttributes(span('fine'))).toEqual({ ...scrubbed, note: 'fine' });
+    const long = `${'a'.repeat(300)} ${EMAIL}`;
+    expect(r.scrubAttributes({ note: long })).toEqual({ note: `${'a'.repeat(300)} ${FILTERED}` });
+    expect(r.scrubAttributes({ note: long })).toEqual({ note: `${'a'.repeat(300)} ${FILTERED}` });
+    for (let i = 0; i < 5000; i++) r.scrubAttributes({ [`field.${i}`]: 'x' });
+    expect(r.scrubAttributes({ 'user.Email': EMAIL, 'ctx.password': 'p', 'ctx.note': `key ${API_KEY}` })).toEqual({
+      'ctx.password': FILTERED,
+      'ctx.note': `key ${FILTERED}`,
+    });
+  });
+
   it('one redactor per configuration: every path shares its memory of scrubbed values', () => {
     const config = makeConfig();
     expect(redactorFor(config)).toBe(redactorFor(config));
