@@ -410,6 +410,10 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return value;
   };
 
+  /** A `user.*` attribute whose last segment is `email` (any case) is dropped from spans whole when PII is off. */
+  const dropsEmail = (key: string): boolean =>
+    !sendDefaultPii && key.startsWith('user.') && lastSegment(key) === 'email';
+
   /**
    * What an attribute name tells the span scrubbing, learnt once per name: spans repeat a small set of names, and
    * most of them (the scope bridge's user, tenant, tags and contexts on every span of a request) repeat their
@@ -429,7 +433,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
     if (name === undefined && attributeNames.size < MAX_REMEMBERED_KEYS) {
       name = {
         sensitive: isSensitiveKey(key),
-        dropped: !sendDefaultPii && key.startsWith('user.') && lastSegment(key) === 'email',
+        dropped: dropsEmail(key),
         lastValue: undefined,
         lastClean: '',
       };
@@ -459,9 +463,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
       const value = attributes[key];
       if (value === undefined || !Object.hasOwn(attributes, key)) continue;
       const name = attributeName(key);
-      if (
-        name === undefined ? !sendDefaultPii && key.startsWith('user.') && lastSegment(key) === 'email' : name.dropped
-      ) {
+      if (name === undefined ? dropsEmail(key) : name.dropped) {
         out ??= { ...attributes };
         delete out[key];
         continue;

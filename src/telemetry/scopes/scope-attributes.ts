@@ -34,29 +34,21 @@ export interface ScopeView {
 type ScopeData = ReturnType<Scope['getScopeData']>;
 const NONE: Record<string, unknown> = Object.freeze({});
 
+const isHeld = (data: ScopeData | undefined): data is ScopeData => data !== undefined;
+
 /**
- * User, tags and contexts as an event captured now would carry them (global < isolation < current), from the data
- * of the scopes that hold any (undefined for the others). The view is only read: when one scope holds data (a
+ * User, tags and contexts as an event captured now would carry them, from the data of the scopes that hold any,
+ * in precedence order (global < isolation < current). The view is only read: when one scope holds data (a
  * request's isolation scope, usually) its records are the view, and a merge copies nothing.
  */
-function readScopes(
-  global: ScopeData | undefined,
-  isolation: ScopeData | undefined,
-  current: ScopeData | undefined,
-): ScopeView {
-  const only =
-    global === undefined && isolation === undefined
-      ? current
-      : global === undefined && current === undefined
-        ? isolation
-        : isolation === undefined && current === undefined
-          ? global
-          : undefined;
+function readScopes(held: ScopeData[]): ScopeView {
+  const [only] = held;
   // `??`: Sentry's scopes always hold these records, but a scope made elsewhere may not.
-  if (only !== undefined) return { user: only.user ?? NONE, tags: only.tags ?? NONE, contexts: only.contexts ?? NONE };
+  if (held.length === 1 && only !== undefined) {
+    return { user: only.user ?? NONE, tags: only.tags ?? NONE, contexts: only.contexts ?? NONE };
+  }
   const view: ScopeView = { user: {}, tags: {}, contexts: {} };
-  for (const data of [global, isolation, current]) {
-    if (data === undefined) continue;
+  for (const data of held) {
     Object.assign(view.user, data.user);
     Object.assign(view.tags, data.tags);
     Object.assign(view.contexts, data.contexts);
@@ -191,7 +183,9 @@ export function currentScopeAttributes(sendDefaultPii: boolean): ScopeAttributes
   const isolationData = heldData(i, isolation);
   const currentData = heldData(c, current);
   if (globalData === undefined && isolationData === undefined && currentData === undefined) return undefined;
-  const attributes = scopeAttributes(readScopes(globalData, isolationData, currentData), sendDefaultPii);
+  // The list only once some scope holds data: a span start with every scope empty (most of them) allocates nothing.
+  const held = [globalData, isolationData, currentData].filter(isHeld);
+  const attributes = scopeAttributes(readScopes(held), sendDefaultPii);
   c.merged = { isolation, global, generations: [c.generation, i.generation, g.generation], sendDefaultPii, attributes };
   return attributes;
 }
